@@ -1,0 +1,6 @@
+//! The govpki certificate authority: everything that decides what gets
+//! signed, records it and signs it. No HTTP lives here; the services and the
+//! `govpki` CLI call into this crate and share state only through its store.
+
+pub mod csr;
+pub mod subject;
