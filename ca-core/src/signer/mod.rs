@@ -1,0 +1,31 @@
+//! Signing: the narrow [`Signer`] trait every issuer key sits behind, the key
+//! types the CA accepts for its own keys, and the software backend (keys made
+//! by aws-lc-rs through rcgen, kept on disk as encrypted PKCS#8). The CA never
+//! knows which backend holds a key, and no private key material ever leaves
+//! this module.
+
+mod algorithm;
+mod error;
+mod passphrase;
+mod software;
+
+pub use algorithm::{KeySpec, SignatureAlgorithm};
+pub use error::SignerError;
+pub use passphrase::KeyPassphrase;
+pub use software::{SoftwareKeyStore, SoftwareSigner};
+
+/// A private key that can sign, wherever it lives.
+///
+/// Modelled on rustls' `SigningKey`: the caller gets the algorithm, the public
+/// key and a signature over the bytes it hands in; nothing else.
+pub trait Signer: Send + Sync {
+    /// The signature algorithm this key signs with.
+    fn algorithm(&self) -> SignatureAlgorithm;
+
+    /// The DER SubjectPublicKeyInfo of the key.
+    fn spki_der(&self) -> &[u8];
+
+    /// Signs `message` (a TBSCertificate, TBSCertList, ResponseData …) and
+    /// returns the signature as it goes into the BIT STRING.
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignerError>;
+}

@@ -1,0 +1,9 @@
+DROP TABLE audit_events;
+DROP TABLE audit_head;
+DROP TABLE blocked_keys;
+DROP TABLE certificates;
+DROP TABLE tokens;
+DROP TABLE subscribers;
+DROP TABLE units;
+DROP TABLE issuers;
+DROP TABLE settings;
