@@ -3,10 +3,21 @@
 //! `govpki` CLI call into this crate and share state only through its store.
 
 pub mod audit;
+mod ca;
 pub mod certificate;
+pub mod config;
 pub mod csr;
+pub mod doctor;
+mod error;
+pub mod hierarchy;
+pub mod lifecycle;
 pub mod profile;
+pub mod registry;
 pub mod serial;
 pub mod signer;
+pub mod status;
 pub mod store;
 pub mod subject;
+
+pub use ca::{Ca, SOFTWARE_BACKEND};
+pub use error::CaError;

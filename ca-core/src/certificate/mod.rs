@@ -15,3 +15,20 @@ pub use extensions::{key_identifier, RevocationUrls};
 pub use finish::{finish, verify_signature};
 pub use tbs::{build_tbs, IssuerView, TbsTemplate};
 pub use time::{from_x509_time, to_x509_time};
+
+/// PEM text of a DER certificate.
+pub fn der_to_pem(der: &[u8]) -> String {
+    der::pem::encode_string("CERTIFICATE", der::pem::LineEnding::LF, der).unwrap_or_default()
+}
+
+/// The SHA-256 fingerprint of a DER certificate, as `openssl x509
+/// -fingerprint -sha256` prints it (uppercase, colon-separated).
+pub fn fingerprint(der: &[u8]) -> String {
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, der);
+    digest
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}

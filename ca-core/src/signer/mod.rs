@@ -12,6 +12,7 @@ mod software;
 pub use algorithm::{KeySpec, SignatureAlgorithm};
 pub use error::SignerError;
 pub use passphrase::KeyPassphrase;
+pub(crate) use software::write_secret_file;
 pub use software::{SoftwareKeyStore, SoftwareSigner};
 
 /// A private key that can sign, wherever it lives.

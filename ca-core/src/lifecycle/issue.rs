@@ -1,0 +1,364 @@
+//! Subscriber certificates: new issuance, renewal, change of information
+//! and re-issue. Each checks everything first (nothing is recorded for a
+//! refused request), then runs the issuance cycle.
+
+use chrono::{Duration, Utc};
+use diesel::prelude::*;
+use serde_json::json;
+use x509_cert::name::Name;
+
+use super::engine::{Issuance, Issued};
+use super::revoke::expect_status;
+use super::{parse_cert, whole_seconds, CertificateRef};
+use crate::certificate::RevocationUrls;
+use crate::csr::{parse_csr, PublicKeyKind, SubscriberKey};
+use crate::profile::{Profile, ProfileKind};
+use crate::status::{CertStatus, RevocationReason};
+use crate::store::models::{IssuerRow, SubscriberRow, TokenRow};
+use crate::store::schema::blocked_keys;
+use crate::store::DbConnection;
+use crate::{Ca, CaError};
+
+/// A new issuance (cấp mới) from a CSR made on the subscriber's token.
+#[derive(Debug, Clone)]
+pub struct IssueRequest<'a> {
+    /// The subscriber.
+    pub subscriber_id: i64,
+    /// The profile name.
+    pub profile: &'a str,
+    /// The PKCS#10 request, PEM or DER.
+    pub csr: &'a [u8],
+    /// The issuing CA (default: the one `init` made).
+    pub issuer: Option<&'a str>,
+    /// The token the key lives on.
+    pub token: Option<&'a str>,
+    /// Validity in days (default: the profile's).
+    pub days: Option<u32>,
+    /// Who asks.
+    pub actor: &'a str,
+}
+
+/// Renewal, change of information or re-issue of an existing certificate.
+#[derive(Debug, Clone)]
+pub struct ReplaceRequest<'a> {
+    /// The certificate renewed or replaced.
+    pub cert: CertificateRef,
+    /// A new CSR (required for re-issue; otherwise the old key is kept).
+    pub csr: Option<&'a [u8]>,
+    /// Validity in days.
+    pub days: Option<u32>,
+    /// How the old certificate ends (change-info, re-issue).
+    pub reason: Option<RevocationReason>,
+    /// A new token (re-issue onto a new device).
+    pub token: Option<&'a str>,
+    /// Who asks.
+    pub actor: &'a str,
+}
+
+/// What a subscriber certificate is made from, checked.
+struct Plan<'a> {
+    issuer: IssuerRow,
+    subscriber: SubscriberRow,
+    subject: Name,
+    key: SubscriberKey,
+    profile: &'a Profile,
+    days: u32,
+    token_id: Option<i64>,
+}
+
+impl Ca {
+    /// Cấp mới: issues a certificate for a registered subscriber.
+    pub fn issue(&self, req: &IssueRequest<'_>) -> Result<Issued, CaError> {
+        let profile = self.subscriber_profile(req.profile)?;
+        let key = parse_csr(req.csr)?;
+        let plan = self.store.read(|c| -> Result<Plan<'_>, CaError> {
+            let issuer_id = match req.issuer {
+                Some(id) => id.to_owned(),
+                None => crate::hierarchy::default_issuer(c)?,
+            };
+            let issuer = crate::hierarchy::usable_issuer(c, &issuer_id)?;
+            let subscriber = crate::registry::load_subscriber(c, req.subscriber_id)?;
+            let subject = crate::registry::subject_of(c, &subscriber)?.to_name()?;
+            let token_id = token_for(c, req.token, &subscriber)?;
+            check_key_not_blocked(c, &key)?;
+            let days = pick_days(
+                req.days,
+                profile.default_days,
+                profile.max_days,
+                "new certificate",
+            )?;
+            Ok(Plan {
+                issuer,
+                subscriber,
+                subject,
+                key,
+                profile,
+                days,
+                token_id,
+            })
+        })?;
+        let request = json!({
+            "subscriber": req.subscriber_id,
+            "profile": req.profile,
+            "days": req.days,
+            "token": req.token,
+            "key": plan.key.kind().to_string(),
+            "spki_sha256": plan.key.spki_sha256_hex(),
+        });
+        self.issue_plan(&plan, "issue", request, None, req.actor)
+    }
+
+    /// Gia hạn: same subject, new validity; the old key unless a CSR is
+    /// given. The old certificate stays valid until it expires.
+    pub fn renew(&self, req: &ReplaceRequest<'_>) -> Result<Issued, CaError> {
+        self.replace(req, Operation::Renew)
+    }
+
+    /// Thay đổi nội dung: a certificate with the subscriber's current
+    /// registry data (update it first), the old key unless a CSR is given;
+    /// the old one is revoked superseded (or affiliationChanged).
+    pub fn change_info(&self, req: &ReplaceRequest<'_>) -> Result<Issued, CaError> {
+        self.replace(req, Operation::ChangeInfo)
+    }
+
+    /// Cấp lại: a certificate on a new key (new CSR required), possibly on a
+    /// new token; the old one is revoked superseded (or keyCompromise).
+    pub fn reissue(&self, req: &ReplaceRequest<'_>) -> Result<Issued, CaError> {
+        self.replace(req, Operation::Reissue)
+    }
+
+    fn replace(&self, req: &ReplaceRequest<'_>, op: Operation) -> Result<Issued, CaError> {
+        let new_key = match (req.csr, op) {
+            (Some(csr), _) => Some(parse_csr(csr)?),
+            (None, Operation::Reissue) => {
+                return Err(CaError::Refused("re-issue needs a new CSR (--csr)".into()))
+            }
+            (None, _) => None,
+        };
+        let reason = match (op, req.reason) {
+            (Operation::Renew, Some(_)) => {
+                return Err(CaError::Refused(
+                    "a renewal does not revoke the old certificate; --reason does not apply".into(),
+                ))
+            }
+            (Operation::Renew, None) => None,
+            (Operation::ChangeInfo, r) => Some(r.unwrap_or(RevocationReason::Superseded)),
+            (Operation::Reissue, r) => Some(r.unwrap_or(RevocationReason::Superseded)),
+        };
+        if let Some(r) = reason {
+            let allowed = match op {
+                Operation::ChangeInfo => [
+                    RevocationReason::Superseded,
+                    RevocationReason::AffiliationChanged,
+                ],
+                _ => [
+                    RevocationReason::Superseded,
+                    RevocationReason::KeyCompromise,
+                ],
+            };
+            if !allowed.contains(&r) {
+                return Err(CaError::Refused(format!(
+                    "{} revokes the old certificate as {} or {}, not {r}",
+                    op.as_str(),
+                    allowed[0],
+                    allowed[1]
+                )));
+            }
+        }
+        let (plan, old) = self.store.read(|c| -> Result<_, CaError> {
+            let old = req.cert.find(c)?;
+            let allowed: &[CertStatus] = match op {
+                Operation::Renew => &[CertStatus::Good],
+                _ => &[CertStatus::Good, CertStatus::Suspended],
+            };
+            expect_status(&old, allowed, op.as_str())?;
+            let subscriber_id = old.subscriber_id.ok_or_else(|| {
+                CaError::Refused(format!("certificate {} has no subscriber", old.serial))
+            })?;
+            let profile = self.subscriber_profile(&old.profile)?;
+            let old_cert = parse_cert(old.cert_der.as_deref().unwrap_or_default())?;
+            let issuer = crate::hierarchy::usable_issuer(c, &old.issuer_id)?;
+            let subscriber = crate::registry::load_subscriber(c, subscriber_id)?;
+            let subject = match op {
+                Operation::Renew => old_cert.tbs_certificate.subject.clone(),
+                _ => crate::registry::subject_of(c, &subscriber)?.to_name()?,
+            };
+            let key = match &new_key {
+                Some(k) => k.clone(),
+                None => {
+                    let spki =
+                        der::Encode::to_der(&old_cert.tbs_certificate.subject_public_key_info)
+                            .map_err(crate::certificate::CertificateError::from)?;
+                    SubscriberKey::from_spki_der(&spki)?
+                }
+            };
+            if op == Operation::Reissue && key.spki_sha256_hex() == old.spki_sha256 {
+                return Err(CaError::Refused(
+                    "re-issue needs a new key; this CSR carries the old certificate's key".into(),
+                ));
+            }
+            check_key_not_blocked(c, &key)?;
+            let token_id = match req.token {
+                Some(_) => token_for(c, req.token, &subscriber)?,
+                None if req.csr.is_some() && op == Operation::Reissue => None,
+                None => old.token_id,
+            };
+            let (default, max) = match op {
+                Operation::Renew => (profile.max_renewal_days, profile.max_renewal_days),
+                _ => (profile.default_days, profile.max_days),
+            };
+            let days = pick_days(req.days, default, max, op.as_str())?;
+            Ok((
+                Plan {
+                    issuer,
+                    subscriber,
+                    subject,
+                    key,
+                    profile,
+                    days,
+                    token_id,
+                },
+                old,
+            ))
+        })?;
+        let request = json!({
+            "replaces": old.serial,
+            "days": req.days,
+            "token": req.token,
+            "new_key": req.csr.is_some(),
+            "key": plan.key.kind().to_string(),
+            "spki_sha256": plan.key.spki_sha256_hex(),
+            "reason": reason.map(RevocationReason::as_str),
+        });
+        let replaces = reason.map(|r| (old.id, r));
+        self.issue_plan(&plan, op.as_str(), request, replaces, req.actor)
+    }
+
+    fn issue_plan(
+        &self,
+        plan: &Plan<'_>,
+        operation: &str,
+        request: serde_json::Value,
+        replaces: Option<(i64, RevocationReason)>,
+        actor: &str,
+    ) -> Result<Issued, CaError> {
+        let issuer_cert = parse_cert(plan.issuer.cert_der.as_deref().unwrap_or_default())?;
+        let signer = self.signer_for(&plan.issuer)?;
+        let not_before = whole_seconds(Utc::now());
+        let mut not_after = not_before + Duration::days(i64::from(plan.days));
+        if let Some(limit) = plan.issuer.not_after {
+            not_after = not_after.min(limit.and_utc());
+        }
+        if not_after <= not_before {
+            return Err(CaError::IssuerUnavailable {
+                id: plan.issuer.id.clone(),
+                reason: "its certificate has expired".into(),
+            });
+        }
+        let public_url = self.public_url()?;
+        let spki_sha256 = plan.key.spki_sha256_hex();
+        self.run_issuance(Issuance {
+            issuer_id: &plan.issuer.id,
+            issuer_name: &issuer_cert.tbs_certificate.subject,
+            issuer_spki: &plan.issuer.spki_der,
+            signer,
+            subject: &plan.subject,
+            subject_spki: plan.key.spki_der(),
+            subject_is_rsa: matches!(plan.key.kind(), PublicKeyKind::Rsa { .. }),
+            spki_sha256: &spki_sha256,
+            not_before,
+            not_after,
+            profile: plan.profile,
+            path_len: None,
+            email: plan.subscriber.email.as_deref(),
+            urls: Some(RevocationUrls::for_issuer(&public_url, &plan.issuer.id)),
+            subscriber_id: Some(plan.subscriber.id),
+            token_id: plan.token_id,
+            operation,
+            request,
+            replaces,
+            new_issuer: None,
+            actor,
+        })
+    }
+
+    fn subscriber_profile(&self, name: &str) -> Result<&Profile, CaError> {
+        let profile = self.config.profiles.get(name)?;
+        if profile.kind != ProfileKind::EndEntity {
+            return Err(CaError::Refused(format!(
+                "profile {name:?} is not for subscriber certificates"
+            )));
+        }
+        Ok(profile)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Operation {
+    Renew,
+    ChangeInfo,
+    Reissue,
+}
+
+impl Operation {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Renew => "renew",
+            Self::ChangeInfo => "change-info",
+            Self::Reissue => "reissue",
+        }
+    }
+}
+
+fn pick_days(asked: Option<u32>, default: u32, max: u32, what: &str) -> Result<u32, CaError> {
+    match asked {
+        None => Ok(default),
+        Some(0) => Err(CaError::Refused("validity must be at least one day".into())),
+        Some(d) if d > max => Err(CaError::Refused(format!(
+            "a {what} may be valid for at most {max} days, {d} asked"
+        ))),
+        Some(d) => Ok(d),
+    }
+}
+
+/// Refuses a key that belongs to a compromised certificate or a lost token.
+fn check_key_not_blocked(c: &mut DbConnection, key: &SubscriberKey) -> Result<(), CaError> {
+    let hex = key.spki_sha256_hex();
+    let reason: Option<String> = blocked_keys::table
+        .find(&hex)
+        .select(blocked_keys::reason)
+        .first(c)
+        .optional()?;
+    match reason {
+        Some(reason) => Err(CaError::KeyBlocked {
+            spki_sha256: hex,
+            reason,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The token a certificate goes on: registered, active, held by the subscriber.
+fn token_for(
+    c: &mut DbConnection,
+    serial: Option<&str>,
+    subscriber: &SubscriberRow,
+) -> Result<Option<i64>, CaError> {
+    let Some(serial) = serial else {
+        return Ok(None);
+    };
+    let token: TokenRow = crate::registry::load_token(c, serial)?;
+    if token.status != crate::registry::TOKEN_ACTIVE {
+        return Err(CaError::TokenUnusable {
+            serial: token.serial,
+            reason: format!("it is {}", token.status),
+        });
+    }
+    if token.subscriber_id != Some(subscriber.id) {
+        return Err(CaError::TokenUnusable {
+            serial: token.serial,
+            reason: format!("it is not held by subscriber {}", subscriber.id),
+        });
+    }
+    Ok(Some(token.id))
+}

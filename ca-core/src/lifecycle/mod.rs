@@ -1,0 +1,16 @@
+//! The certificate lifecycle of Decree 68/2024: new issuance (cấp mới),
+//! renewal (gia hạn), change of information (thay đổi nội dung), re-issue
+//! (cấp lại), suspension (tạm dừng), restoration (khôi phục), revocation
+//! (thu hồi) and the lost token. Every transition is one transaction plus
+//! one audit event; issuance follows the cycle in [`engine`].
+
+mod engine;
+mod issue;
+mod lookup;
+mod revoke;
+
+pub use engine::Issued;
+pub use issue::{IssueRequest, ReplaceRequest};
+pub use lookup::{CertificateInfo, CertificateRef};
+
+pub(crate) use engine::{now, parse_cert, whole_seconds, Issuance};

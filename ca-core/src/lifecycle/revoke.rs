@@ -1,0 +1,256 @@
+//! Ending and pausing certificates: revoke (thu hồi), suspend (tạm dừng),
+//! restore (khôi phục), and the lost-token action (báo mất thiết bị). Each is
+//! one transaction with one audit event.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde_json::json;
+
+use super::engine::now;
+use super::CertificateRef;
+use crate::audit::{self, AuditEvent};
+use crate::registry::TOKEN_LOST;
+use crate::status::{CertStatus, RevocationReason};
+use crate::store::models::{BlockedKeyRow, CertificateRow, TokenRow};
+use crate::store::schema::{blocked_keys, certificates, issuers, tokens};
+use crate::store::DbConnection;
+use crate::{Ca, CaError};
+
+impl Ca {
+    /// Revokes a certificate (good or suspended) with an RFC 5280 reason and
+    /// an optional invalidity date. keyCompromise blocks its key for ever.
+    pub fn revoke(
+        &self,
+        cert: &CertificateRef,
+        reason: RevocationReason,
+        invalidity_date: Option<DateTime<Utc>>,
+        actor: &str,
+    ) -> Result<CertificateRow, CaError> {
+        if matches!(reason, RevocationReason::CertificateHold) {
+            return Err(CaError::Refused(
+                "certificate-hold is a suspension: use suspend".into(),
+            ));
+        }
+        if invalidity_date.is_some_and(|d| d > Utc::now()) {
+            return Err(CaError::Refused(
+                "the invalidity date is in the future".into(),
+            ));
+        }
+        self.store.write(|c| {
+            let row = cert.find(c)?;
+            revoke_row(c, row.id, reason, invalidity_date, "revoke")?;
+            audit::append(
+                c,
+                AuditEvent {
+                    actor,
+                    action: "certificate.revoke",
+                    object: &object(&row),
+                    details: json!({
+                        "reason": reason.as_str(),
+                        "invalidity_date": invalidity_date.map(|d| d.to_rfc3339()),
+                        "previous_status": row.status,
+                    }),
+                },
+            )?;
+            reload(c, row.id)
+        })
+    }
+
+    /// Suspends a good certificate (certificateHold), where the issuer
+    /// allows suspension.
+    pub fn suspend(&self, cert: &CertificateRef, actor: &str) -> Result<CertificateRow, CaError> {
+        self.store.write(|c| {
+            let row = cert.find(c)?;
+            let allowed: bool = issuers::table
+                .filter(issuers::id.eq(&row.issuer_id))
+                .select(issuers::allow_suspend)
+                .first(c)?;
+            if !allowed {
+                return Err(CaError::SuspendDisabled {
+                    issuer: row.issuer_id.clone(),
+                });
+            }
+            expect_status(&row, &[CertStatus::Good], "suspend")?;
+            diesel::update(certificates::table.find(row.id))
+                .set((
+                    certificates::status.eq(CertStatus::Suspended.as_str()),
+                    certificates::revoked_at.eq(now()),
+                    certificates::revocation_reason.eq(RevocationReason::CertificateHold.as_str()),
+                ))
+                .execute(c)?;
+            audit::append(
+                c,
+                AuditEvent {
+                    actor,
+                    action: "certificate.suspend",
+                    object: &object(&row),
+                    details: json!({}),
+                },
+            )?;
+            reload(c, row.id)
+        })
+    }
+
+    /// Restores a suspended certificate to good. A revoked certificate
+    /// cannot be restored.
+    pub fn restore(&self, cert: &CertificateRef, actor: &str) -> Result<CertificateRow, CaError> {
+        self.store.write(|c| {
+            let row = cert.find(c)?;
+            expect_status(&row, &[CertStatus::Suspended], "restore")?;
+            diesel::update(certificates::table.find(row.id))
+                .set((
+                    certificates::status.eq(CertStatus::Good.as_str()),
+                    certificates::revoked_at.eq(None::<chrono::NaiveDateTime>),
+                    certificates::revocation_reason.eq(None::<String>),
+                ))
+                .execute(c)?;
+            audit::append(
+                c,
+                AuditEvent {
+                    actor,
+                    action: "certificate.restore",
+                    object: &object(&row),
+                    details: json!({ "suspended_at": row.revoked_at.map(|t| t.to_string()) }),
+                },
+            )?;
+            reload(c, row.id)
+        })
+    }
+
+    /// A lost token: every good or suspended certificate on it is revoked
+    /// with keyCompromise, their keys are blocked, and the token is marked
+    /// lost — at once, in one transaction. Returns the revoked serials.
+    pub fn token_lost(&self, token_serial: &str, actor: &str) -> Result<Vec<String>, CaError> {
+        self.store.write(|c| {
+            let token: TokenRow = tokens::table
+                .filter(tokens::serial.eq(token_serial.trim()))
+                .select(TokenRow::as_select())
+                .first(c)
+                .optional()?
+                .ok_or_else(|| CaError::UnknownToken {
+                    serial: token_serial.to_owned(),
+                })?;
+            if token.status == TOKEN_LOST {
+                return Err(CaError::TokenUnusable {
+                    serial: token.serial,
+                    reason: "it is already reported lost".into(),
+                });
+            }
+            let live: Vec<CertificateRow> = certificates::table
+                .filter(certificates::token_id.eq(token.id))
+                .filter(
+                    certificates::status
+                        .eq_any([CertStatus::Good.as_str(), CertStatus::Suspended.as_str()]),
+                )
+                .select(CertificateRow::as_select())
+                .load(c)?;
+            let mut revoked = Vec::with_capacity(live.len());
+            for row in &live {
+                revoke_row(
+                    c,
+                    row.id,
+                    RevocationReason::KeyCompromise,
+                    None,
+                    "token lost",
+                )?;
+                revoked.push(row.serial.clone());
+            }
+            diesel::update(tokens::table.find(token.id))
+                .set((tokens::status.eq(TOKEN_LOST), tokens::updated_at.eq(now())))
+                .execute(c)?;
+            audit::append(
+                c,
+                AuditEvent {
+                    actor,
+                    action: "token.lost",
+                    object: &format!("token:{}", token.serial),
+                    details: json!({ "revoked": revoked }),
+                },
+            )?;
+            Ok(revoked)
+        })
+    }
+}
+
+/// Revokes one certificate row inside the caller's transaction; refuses a
+/// pending or already revoked one. Blocks the key on keyCompromise. Returns
+/// the serial.
+pub(crate) fn revoke_row(
+    c: &mut DbConnection,
+    id: i64,
+    reason: RevocationReason,
+    invalidity_date: Option<DateTime<Utc>>,
+    operation: &'static str,
+) -> Result<String, CaError> {
+    let row = reload(c, id)?;
+    expect_status(&row, &[CertStatus::Good, CertStatus::Suspended], operation)?;
+    let now = now();
+    diesel::update(certificates::table.find(id))
+        .set((
+            certificates::status.eq(CertStatus::Revoked.as_str()),
+            certificates::revoked_at.eq(now),
+            certificates::revocation_reason.eq(reason.as_str()),
+            certificates::invalidity_date.eq(invalidity_date.map(|d| d.naive_utc())),
+        ))
+        .execute(c)?;
+    if reason == RevocationReason::KeyCompromise {
+        block_key(c, &row.spki_sha256, "key compromise", Some(id))?;
+    }
+    Ok(row.serial)
+}
+
+/// Adds a key to the blocked list (idempotent).
+pub(crate) fn block_key(
+    c: &mut DbConnection,
+    spki_sha256: &str,
+    reason: &str,
+    certificate_id: Option<i64>,
+) -> Result<(), CaError> {
+    let exists = blocked_keys::table
+        .find(spki_sha256)
+        .count()
+        .get_result::<i64>(c)?
+        > 0;
+    if !exists {
+        diesel::insert_into(blocked_keys::table)
+            .values(BlockedKeyRow {
+                spki_sha256: spki_sha256.to_owned(),
+                reason: reason.to_owned(),
+                certificate_id,
+                created_at: now(),
+            })
+            .execute(c)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn expect_status(
+    row: &CertificateRow,
+    allowed: &[CertStatus],
+    operation: &'static str,
+) -> Result<(), CaError> {
+    let status = CertStatus::parse(&row.status);
+    if status.is_some_and(|s| allowed.contains(&s)) {
+        return Ok(());
+    }
+    let mut described = row.status.clone();
+    if let Some(reason) = &row.revocation_reason {
+        described = format!("{described} ({reason})");
+    }
+    Err(CaError::InvalidTransition {
+        serial: row.serial.clone(),
+        operation,
+        status: described,
+    })
+}
+
+fn reload(c: &mut DbConnection, id: i64) -> Result<CertificateRow, CaError> {
+    Ok(certificates::table
+        .find(id)
+        .select(CertificateRow::as_select())
+        .first(c)?)
+}
+
+fn object(row: &CertificateRow) -> String {
+    format!("certificate:{}/{}", row.issuer_id, row.serial)
+}

@@ -1,0 +1,472 @@
+//! The registry the certificates are made from: subscribers (individuals
+//! and organizations), their units (agencies) and their tokens. Identity is
+//! checked here, once, when it is registered: national IDs, tax codes,
+//! provinces (a former province maps to its current unit, and the caller is
+//! told).
+
+use std::fmt;
+use std::str::FromStr;
+
+use diesel::prelude::*;
+use serde_json::json;
+
+use crate::audit::{self, AuditEvent};
+use crate::lifecycle::now;
+use crate::store::models::{NewSubscriber, NewToken, NewUnit, SubscriberRow, TokenRow, UnitRow};
+use crate::store::schema::{subscribers, tokens, units};
+use crate::store::DbConnection;
+use crate::subject::{resolve_province, NationalId, NationalIdKind, SubjectInfo};
+use crate::{Ca, CaError};
+
+/// A token in use.
+pub const TOKEN_ACTIVE: &str = "active";
+/// A token reported lost: its keys are blocked.
+pub const TOKEN_LOST: &str = "lost";
+
+/// Who a subscriber is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubscriberKind {
+    /// A person (Mẫu 01).
+    Individual,
+    /// An agency or organization (Mẫu 02).
+    Organization,
+    /// A device, service or software (Mẫu 03).
+    Device,
+}
+
+impl SubscriberKind {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Individual => "individual",
+            Self::Organization => "organization",
+            Self::Device => "device",
+        }
+    }
+}
+
+impl FromStr for SubscriberKind {
+    type Err = CaError;
+
+    fn from_str(s: &str) -> Result<Self, CaError> {
+        match s.trim() {
+            "individual" => Ok(Self::Individual),
+            "organization" => Ok(Self::Organization),
+            "device" => Ok(Self::Device),
+            other => Err(CaError::Refused(format!(
+                "unknown subscriber kind {other:?}; use individual, organization or device"
+            ))),
+        }
+    }
+}
+
+impl fmt::Display for SubscriberKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A subscriber to register.
+#[derive(Debug, Clone)]
+pub struct SubscriberInput {
+    /// Individual, organization or device.
+    pub kind: SubscriberKind,
+    /// Full name, or the organization's name (CN).
+    pub name: String,
+    /// `CCCD:`, `CMND:` or `HC:` (individuals).
+    pub national_id: Option<String>,
+    /// `MST:` (organizations).
+    pub tax_code: Option<String>,
+    /// Position (title).
+    pub title: Option<String>,
+    /// The unit (OU).
+    pub unit: Option<String>,
+    /// The parent agency (O).
+    pub organization: Option<String>,
+    /// Locality (L).
+    pub locality: Option<String>,
+    /// Province or centrally-run city (ST), current or former name.
+    pub province: String,
+    /// Official e-mail (SAN).
+    pub email: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+}
+
+/// Changes to a subscriber before a change-of-information certificate.
+#[derive(Debug, Clone, Default)]
+pub struct SubscriberChanges {
+    /// New name.
+    pub name: Option<String>,
+    /// New title.
+    pub title: Option<String>,
+    /// New unit.
+    pub unit: Option<String>,
+    /// New parent agency.
+    pub organization: Option<String>,
+    /// New locality.
+    pub locality: Option<String>,
+    /// New province.
+    pub province: Option<String>,
+    /// New e-mail.
+    pub email: Option<String>,
+}
+
+impl SubscriberChanges {
+    /// Whether nothing changes.
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none()
+            && self.title.is_none()
+            && self.unit.is_none()
+            && self.organization.is_none()
+            && self.locality.is_none()
+            && self.province.is_none()
+            && self.email.is_none()
+    }
+}
+
+/// A registered subscriber, with what the caller should tell the user.
+#[derive(Debug, Clone)]
+pub struct Registered {
+    /// The new id.
+    pub id: i64,
+    /// Set when a former province name was mapped to its current unit.
+    pub province_note: Option<String>,
+}
+
+impl Ca {
+    /// Registers a subscriber after checking every identifier.
+    pub fn add_subscriber(
+        &self,
+        input: &SubscriberInput,
+        actor: &str,
+    ) -> Result<Registered, CaError> {
+        let uid = identity(input)?;
+        let (province, note) = current_province(&input.province)?;
+        let info = SubjectInfo {
+            common_name: input.name.clone(),
+            uid: uid.clone(),
+            title: input.title.clone(),
+            organizational_unit: input.unit.clone(),
+            organization: input.organization.clone(),
+            locality: input.locality.clone(),
+            province: Some(province.clone()),
+            email: input.email.clone(),
+        }
+        .normalized();
+        info.to_name()?;
+        let now = now();
+        let id = self.store.write(|c| -> Result<i64, CaError> {
+            let unit_id = match &info.organizational_unit {
+                Some(unit) => Some(unit_id(c, unit, info.organization.as_deref(), &province)?),
+                None => None,
+            };
+            let id = diesel::insert_into(subscribers::table)
+                .values(NewSubscriber {
+                    kind: input.kind.as_str().to_owned(),
+                    full_name: info.common_name.clone(),
+                    uid: uid.as_ref().map(ToString::to_string),
+                    title: info.title.clone(),
+                    unit_id,
+                    organization: info.organization.clone(),
+                    locality: info.locality.clone(),
+                    province: province.clone(),
+                    email: info.email.clone(),
+                    phone: input.phone.clone(),
+                    created_at: now,
+                    updated_at: now,
+                })
+                .returning(subscribers::id)
+                .get_result(c)?;
+            audit::append(
+                c,
+                AuditEvent {
+                    actor,
+                    action: "subscriber.add",
+                    object: &format!("subscriber:{id}"),
+                    details: json!({
+                        "kind": input.kind.as_str(),
+                        "name": info.common_name,
+                        "uid": uid.as_ref().map(ToString::to_string),
+                        "province": province,
+                    }),
+                },
+            )?;
+            Ok(id)
+        })?;
+        Ok(Registered {
+            id,
+            province_note: note,
+        })
+    }
+
+    /// Changes a subscriber's registered information (before a
+    /// change-of-information certificate).
+    pub fn update_subscriber(
+        &self,
+        id: i64,
+        changes: &SubscriberChanges,
+        actor: &str,
+    ) -> Result<Option<String>, CaError> {
+        if changes.is_empty() {
+            return Ok(None);
+        }
+        let (province, note) = match &changes.province {
+            Some(p) => {
+                let (p, n) = current_province(p)?;
+                (Some(p), n)
+            }
+            None => (None, None),
+        };
+        self.store.write(|c| -> Result<(), CaError> {
+            let row = load_subscriber(c, id)?;
+            let mut info = subject_of(c, &row)?;
+            let pick = |new: &Option<String>, old: Option<String>| new.clone().or(old);
+            info.common_name = changes.name.clone().unwrap_or(info.common_name);
+            info.title = pick(&changes.title, info.title);
+            info.organizational_unit = pick(&changes.unit, info.organizational_unit);
+            info.organization = pick(&changes.organization, info.organization);
+            info.locality = pick(&changes.locality, info.locality);
+            info.province = province.clone().or(info.province);
+            info.email = pick(&changes.email, info.email);
+            let info = info.normalized();
+            info.to_name()?;
+            let province = info.province.clone().unwrap_or(row.province.clone());
+            let unit_id = match &info.organizational_unit {
+                Some(unit) => Some(unit_id(c, unit, info.organization.as_deref(), &province)?),
+                None => None,
+            };
+            diesel::update(subscribers::table.find(id))
+                .set((
+                    subscribers::full_name.eq(&info.common_name),
+                    subscribers::title.eq(&info.title),
+                    subscribers::unit_id.eq(unit_id),
+                    subscribers::organization.eq(&info.organization),
+                    subscribers::locality.eq(&info.locality),
+                    subscribers::province.eq(&province),
+                    subscribers::email.eq(&info.email),
+                    subscribers::updated_at.eq(now()),
+                ))
+                .execute(c)?;
+            audit::append(
+                c,
+                AuditEvent {
+                    actor,
+                    action: "subscriber.update",
+                    object: &format!("subscriber:{id}"),
+                    details: json!({
+                        "name": info.common_name,
+                        "title": info.title,
+                        "unit": info.organizational_unit,
+                        "organization": info.organization,
+                        "province": province,
+                        "email": info.email,
+                    }),
+                },
+            )?;
+            Ok(())
+        })?;
+        Ok(note)
+    }
+
+    /// Registers a token, held by a subscriber.
+    pub fn add_token(
+        &self,
+        serial: &str,
+        subscriber_id: i64,
+        model: Option<&str>,
+        actor: &str,
+    ) -> Result<i64, CaError> {
+        let serial = serial.trim();
+        let valid = !serial.is_empty()
+            && serial.len() <= 64
+            && serial
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
+        if !valid {
+            return Err(CaError::Refused(format!(
+                "token serial {serial:?} must be 1-64 letters, digits, '-', '_', '.' or ':'"
+            )));
+        }
+        self.store.write(|c| -> Result<i64, CaError> {
+            load_subscriber(c, subscriber_id)?;
+            let taken = tokens::table
+                .filter(tokens::serial.eq(serial))
+                .count()
+                .get_result::<i64>(c)?;
+            if taken > 0 {
+                return Err(CaError::DuplicateToken {
+                    serial: serial.to_owned(),
+                });
+            }
+            let now = now();
+            let id = diesel::insert_into(tokens::table)
+                .values(NewToken {
+                    serial,
+                    model,
+                    subscriber_id: Some(subscriber_id),
+                    status: TOKEN_ACTIVE,
+                    created_at: now,
+                    updated_at: now,
+                })
+                .returning(tokens::id)
+                .get_result(c)?;
+            audit::append(
+                c,
+                AuditEvent {
+                    actor,
+                    action: "token.add",
+                    object: &format!("token:{serial}"),
+                    details: json!({ "subscriber": subscriber_id, "model": model }),
+                },
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// A subscriber.
+    pub fn subscriber(&self, id: i64) -> Result<SubscriberRow, CaError> {
+        self.store.read(|c| load_subscriber(c, id))
+    }
+}
+
+/// A subscriber row.
+pub(crate) fn load_subscriber(c: &mut DbConnection, id: i64) -> Result<SubscriberRow, CaError> {
+    subscribers::table
+        .find(id)
+        .select(SubscriberRow::as_select())
+        .first(c)
+        .optional()?
+        .ok_or(CaError::UnknownSubscriber { id })
+}
+
+/// A token row.
+pub(crate) fn load_token(c: &mut DbConnection, serial: &str) -> Result<TokenRow, CaError> {
+    tokens::table
+        .filter(tokens::serial.eq(serial.trim()))
+        .select(TokenRow::as_select())
+        .first(c)
+        .optional()?
+        .ok_or_else(|| CaError::UnknownToken {
+            serial: serial.to_owned(),
+        })
+}
+
+/// The certificate subject of a subscriber, from the registry.
+pub(crate) fn subject_of(c: &mut DbConnection, s: &SubscriberRow) -> Result<SubjectInfo, CaError> {
+    let unit: Option<UnitRow> = match s.unit_id {
+        Some(id) => Some(
+            units::table
+                .find(id)
+                .select(UnitRow::as_select())
+                .first(c)?,
+        ),
+        None => None,
+    };
+    let uid = s.uid.as_deref().map(NationalId::try_from).transpose()?;
+    Ok(SubjectInfo {
+        common_name: s.full_name.clone(),
+        uid,
+        title: s.title.clone(),
+        organizational_unit: unit.map(|u| u.name),
+        organization: s.organization.clone(),
+        locality: s.locality.clone(),
+        province: Some(s.province.clone()),
+        email: s.email.clone(),
+    })
+}
+
+/// Checks the identifier a subscriber of this kind must have.
+fn identity(input: &SubscriberInput) -> Result<Option<NationalId>, CaError> {
+    let national = input
+        .national_id
+        .as_deref()
+        .map(NationalId::try_from)
+        .transpose()?;
+    let tax = input.tax_code.as_deref().map(parse_tax_code).transpose()?;
+    match input.kind {
+        SubscriberKind::Individual => {
+            if tax.is_some() {
+                return Err(CaError::Refused(
+                    "--tax-code is for organizations; an individual has --national-id".into(),
+                ));
+            }
+            match national {
+                Some(id) if id.kind() == NationalIdKind::TaxCode => Err(CaError::Refused(
+                    "national-id: an individual is identified by CCCD:, CMND: or HC:, not MST:"
+                        .into(),
+                )),
+                Some(id) => Ok(Some(id)),
+                None => Err(CaError::Refused(
+                    "national-id is required for an individual (CCCD:, CMND: or HC:)".into(),
+                )),
+            }
+        }
+        SubscriberKind::Organization => match (tax, national) {
+            (Some(t), None) => Ok(Some(t)),
+            (None, Some(n)) if n.is_tax_code() => Ok(Some(n)),
+            (None, _) => Err(CaError::Refused(
+                "tax-code (MST:) is required for an organization".into(),
+            )),
+            (Some(_), Some(_)) => Err(CaError::Refused(
+                "give an organization --tax-code only".into(),
+            )),
+        },
+        SubscriberKind::Device => Ok(tax.or(national)),
+    }
+}
+
+/// A tax code, with or without its `MST:` prefix.
+fn parse_tax_code(s: &str) -> Result<NationalId, CaError> {
+    let trimmed = s.trim();
+    let with_prefix = if trimmed.to_ascii_uppercase().starts_with("MST") {
+        trimmed.to_owned()
+    } else {
+        format!("MST:{trimmed}")
+    };
+    let id = NationalId::try_from(with_prefix.as_str())?;
+    if !id.is_tax_code() {
+        return Err(CaError::Refused(format!("tax-code {s:?} is not an MST")));
+    }
+    Ok(id)
+}
+
+/// The current province name, and a note when a former one was given.
+fn current_province(input: &str) -> Result<(String, Option<String>), CaError> {
+    let m = resolve_province(input)?;
+    let note = m.former_name.map(|former| {
+        format!(
+            "province {former:?} was merged into {:?} on 1 July 2025; using {:?}",
+            m.province.name, m.province.name
+        )
+    });
+    Ok((m.province.name.to_owned(), note))
+}
+
+/// The id of a unit, created on first use.
+fn unit_id(
+    c: &mut DbConnection,
+    name: &str,
+    parent: Option<&str>,
+    province: &str,
+) -> Result<i64, CaError> {
+    let existing: Option<i64> = units::table
+        .filter(units::province.eq(province))
+        .filter(units::name.eq(name))
+        .select(units::id)
+        .first(c)
+        .optional()?;
+    if let Some(id) = existing {
+        return Ok(id);
+    }
+    Ok(diesel::insert_into(units::table)
+        .values(NewUnit {
+            name,
+            parent_agency: parent,
+            province,
+            tax_code: None,
+            created_at: now(),
+        })
+        .returning(units::id)
+        .get_result(c)?)
+}

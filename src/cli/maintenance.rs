@@ -1,0 +1,132 @@
+//! `init`, `audit verify`, `doctor`.
+
+use anyhow::bail;
+use ca_core::audit::Verification;
+use ca_core::hierarchy::InitOptions;
+use ca_core::signer::KeySpec;
+use ca_core::Ca;
+
+/// `govpki init`.
+#[derive(Debug, clap::Args)]
+pub(super) struct InitArgs {
+    /// Demo hierarchy (root → gov-ca) with a random key passphrase in the data dir.
+    #[arg(long)]
+    demo: bool,
+    /// The root's id.
+    #[arg(long, default_value = "root")]
+    root_id: String,
+    /// The root's common name.
+    #[arg(long)]
+    root_name: Option<String>,
+    /// The root's key type.
+    #[arg(long, default_value = "rsa4096")]
+    root_key: KeySpec,
+    /// The issuing CA's id.
+    #[arg(long, default_value = "gov-ca")]
+    issuing_id: String,
+    /// The issuing CA's common name.
+    #[arg(long)]
+    issuing_name: Option<String>,
+    /// The issuing CA's key type.
+    #[arg(long, default_value = "rsa2048")]
+    issuing_key: KeySpec,
+    /// O of the CA names.
+    #[arg(long)]
+    organization: Option<String>,
+}
+
+pub(super) fn init(ca: &Ca, args: &InitArgs, actor: &str) -> anyhow::Result<()> {
+    let demo = InitOptions::demo();
+    let strip_demo = |s: String| {
+        if args.demo {
+            s
+        } else {
+            s.replace(" (demo)", "")
+        }
+    };
+    let opts = InitOptions {
+        demo: args.demo,
+        root_id: args.root_id.clone(),
+        root_name: args
+            .root_name
+            .clone()
+            .unwrap_or_else(|| strip_demo(demo.root_name.clone())),
+        root_key: args.root_key,
+        issuing_id: args.issuing_id.clone(),
+        issuing_name: args
+            .issuing_name
+            .clone()
+            .unwrap_or_else(|| strip_demo(demo.issuing_name.clone())),
+        issuing_key: args.issuing_key,
+        organization: args.organization.clone().unwrap_or(demo.organization),
+    };
+    let report = ca.init(&opts, actor)?;
+    for issuer in &report.issuers {
+        println!(
+            "{}\t{}\tSHA256:{}",
+            issuer.id, issuer.subject, issuer.fingerprint
+        );
+    }
+    if let Some(path) = report.demo_passphrase_file {
+        eprintln!(
+            "demo mode: CA keys are encrypted with a random passphrase kept in {} — for demos only",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// `govpki audit …`.
+#[derive(Debug, clap::Subcommand)]
+pub(super) enum AuditCommand {
+    /// Check the hash chain of the whole audit log.
+    Verify,
+}
+
+pub(super) fn audit(ca: &Ca, cmd: AuditCommand) -> anyhow::Result<()> {
+    match cmd {
+        AuditCommand::Verify => {
+            let v = ca
+                .store()
+                .read(|c| ca_core::audit::verify(c).map_err(ca_core::CaError::from))?;
+            match v {
+                Verification::Ok { events } => {
+                    println!("ok: {events} events");
+                    Ok(())
+                }
+                Verification::Broken { seq, reason } => {
+                    bail!("audit log broken at event {seq}: {reason}")
+                }
+            }
+        }
+    }
+}
+
+/// `govpki doctor`.
+#[derive(Debug, clap::Args)]
+pub(super) struct DoctorArgs {
+    /// Resolve issuances pending for longer than this many seconds (an
+    /// issuance in progress in another process is younger).
+    #[arg(long, default_value_t = 60)]
+    older_than: u32,
+}
+
+pub(super) fn doctor(ca: &Ca, args: &DoctorArgs, actor: &str) -> anyhow::Result<()> {
+    let report = ca.doctor(chrono::Duration::seconds(i64::from(args.older_than)), actor)?;
+    for r in &report.resolved {
+        println!("resolved interrupted issuance {r}: finished from its recorded TBS and revoked (cessation-of-operation)");
+    }
+    println!("checked {} certificates", report.checked);
+    println!("{}", report.audit);
+    for p in &report.problems {
+        println!("problem: {p}");
+    }
+    if !report.healthy() {
+        bail!(
+            "{} problem(s) found",
+            report.problems.len() + usize::from(!report.audit.is_ok())
+        );
+    }
+    println!("ok");
+    Ok(())
+}

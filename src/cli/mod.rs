@@ -1,0 +1,157 @@
+//! Argument parsing and dispatch.
+
+mod ca;
+mod cert;
+mod maintenance;
+mod registry;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use ca_core::config::CaConfig;
+use ca_core::Ca;
+use clap::{Parser, Subcommand};
+
+/// govpki — certificate authority for government digital signatures.
+#[derive(Debug, Parser)]
+#[command(name = "govpki", version, about)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, clap::Args)]
+struct Global {
+    /// Data directory: keys, the SQLite database, demo files.
+    #[arg(
+        long,
+        global = true,
+        env = "GOVPKI_DATA_DIR",
+        default_value = "./govpki-data"
+    )]
+    data_dir: PathBuf,
+    /// Database URL: sqlite://PATH, a plain path, or postgres://… (default: SQLite in the data dir).
+    #[arg(long, global = true, env = "GOVPKI_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Public base URL written into AIA, OCSP and CRL URLs (recorded at init).
+    #[arg(long, global = true, env = "GOVPKI_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Configuration file (default: DATA_DIR/govpki.toml when present).
+    #[arg(long, global = true, env = "GOVPKI_CONFIG")]
+    config: Option<PathBuf>,
+    /// File holding the key passphrase (else GOVPKI_KEY_PASSPHRASE).
+    #[arg(long, global = true, env = "GOVPKI_KEY_PASSPHRASE_FILE")]
+    key_passphrase_file: Option<PathBuf>,
+    /// Who is acting, for the audit log (default: the OS user).
+    #[arg(long, global = true, env = "GOVPKI_ACTOR")]
+    actor: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create the CA hierarchy: a root and an issuing CA.
+    Init(maintenance::InitArgs),
+    /// CA hierarchy: list, export, create sub-CAs, import certificates.
+    #[command(subcommand)]
+    Ca(ca::CaCommand),
+    /// Subscribers (individuals, organizations, devices).
+    #[command(subcommand)]
+    Subscriber(registry::SubscriberCommand),
+    /// Signing devices (USB tokens).
+    #[command(subcommand)]
+    Token(registry::TokenCommand),
+    /// Certificates: issue, renew, change-info, reissue, suspend, restore, revoke, show.
+    #[command(subcommand)]
+    Cert(cert::CertCommand),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(maintenance::AuditCommand),
+    /// Find and resolve interrupted issuances; check stored certificates and the audit chain.
+    Doctor(maintenance::DoctorArgs),
+}
+
+/// Runs the CLI.
+pub(crate) fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion)
+                || matches!(
+                    e.kind(),
+                    ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+                )
+            {
+                let _ = e.print();
+                return if e.use_stderr() {
+                    ExitCode::from(2)
+                } else {
+                    ExitCode::SUCCESS
+                };
+            }
+            let text = e.to_string();
+            let line = text
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("invalid arguments");
+            eprintln!("{line} (see govpki --help)");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let chain: Vec<String> = e.chain().map(ToString::to_string).collect();
+            eprintln!("error: {}", chain.join(": ").replace('\n', " "));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let g = &cli.global;
+    let actor = g
+        .actor
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .map(|u| format!("cli:{u}"))
+        .unwrap_or_else(|| "cli".to_owned());
+    let passphrase = std::env::var("GOVPKI_KEY_PASSPHRASE").ok();
+    let config = CaConfig::load(
+        &g.data_dir,
+        g.database_url.as_deref(),
+        g.public_url.as_deref(),
+        g.config.as_deref(),
+        passphrase,
+        g.key_passphrase_file.as_deref(),
+    )?;
+    std::fs::create_dir_all(&g.data_dir)
+        .with_context(|| format!("cannot create data directory {}", g.data_dir.display()))?;
+    let ca = Ca::open(config)?;
+    match cli.command {
+        Command::Init(args) => maintenance::init(&ca, &args, &actor),
+        Command::Ca(cmd) => ca::run(&ca, cmd, &actor),
+        Command::Subscriber(cmd) => registry::subscriber(&ca, cmd, &actor),
+        Command::Token(cmd) => registry::token(&ca, cmd, &actor),
+        Command::Cert(cmd) => cert::run(&ca, cmd, &actor),
+        Command::Audit(cmd) => maintenance::audit(&ca, cmd),
+        Command::Doctor(args) => maintenance::doctor(&ca, &args, &actor),
+    }
+}
+
+/// Logs go to stderr, warnings only unless RUST_LOG says otherwise.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
+}

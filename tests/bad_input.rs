@@ -1,0 +1,344 @@
+//! Bad input: every refusal exits non-zero with exactly one line on stderr
+//! that names the problem, and changes nothing in the database.
+
+#[macro_use]
+mod common;
+
+use common::*;
+
+/// A subscriber-add command line with one field replaced.
+fn add_args<'a>(kind: &'a str, id_flag: &'a str, id: &'a str, province: &'a str) -> Vec<&'a str> {
+    vec![
+        "subscriber",
+        "add",
+        "--kind",
+        kind,
+        "--name",
+        "Nguyễn Văn An",
+        id_flag,
+        id,
+        "--province",
+        province,
+    ]
+}
+
+both_databases!(bad_csrs, |env| {
+    env.init_and_export();
+    let id = env.add_individual();
+    let issue = |csr: &str| {
+        env.fail_unchanged(&[
+            "cert",
+            "issue",
+            "--subscriber",
+            &id,
+            "--profile",
+            "individual",
+            "--csr",
+            csr,
+        ])
+    };
+
+    // A corrupted signature: flip one byte of the DER signature.
+    let good = env.csr_p256("good").display().to_string();
+    env.openssl_ok(&["req", "-in", &good, "-outform", "DER", "-out", "good.der"]);
+    let mut der = std::fs::read(env.path("good.der")).unwrap();
+    let last = der.len() - 1;
+    der[last] ^= 0x01;
+    let bad_der = env.write("bad-signature.der", &der).display().to_string();
+    env.openssl_ok(&[
+        "req",
+        "-inform",
+        "DER",
+        "-in",
+        &bad_der,
+        "-out",
+        "bad-signature.csr",
+    ]);
+    let check = env.openssl(&["req", "-in", "bad-signature.csr", "-noout", "-verify"]);
+    assert!(
+        !check.status.success() || String::from_utf8_lossy(&check.stderr).contains("fail"),
+        "openssl itself must reject the corrupted CSR"
+    );
+    let line = issue(&env.p("bad-signature.csr"));
+    assert_mentions(&line, &["signature"]);
+    let line = issue(&bad_der);
+    assert_mentions(&line, &["signature"]);
+
+    // A weak key.
+    let weak = env.csr_rsa("weak", 1024).display().to_string();
+    let line = issue(&weak);
+    assert_mentions(&line, &["1024", "too small", "weak"]);
+
+    // Not a CSR at all, and a missing file.
+    let not_csr = env.write("garbage.csr", "hello\n").display().to_string();
+    let line = issue(&not_csr);
+    assert_mentions(&line, &["request", "csr", "pem"]);
+    let missing = env.p("does-not-exist.csr");
+    let line = issue(&missing);
+    assert_mentions(&line, &["does-not-exist.csr", "no such file", "not found"]);
+
+    // Unknown profile, a profile not for subscribers, unknown subscriber.
+    let line = env.fail_unchanged(&[
+        "cert",
+        "issue",
+        "--subscriber",
+        &id,
+        "--profile",
+        "bogus",
+        "--csr",
+        &good,
+    ]);
+    assert_mentions(&line, &["bogus", "profile"]);
+    let line = env.fail_unchanged(&[
+        "cert",
+        "issue",
+        "--subscriber",
+        &id,
+        "--profile",
+        "sub-ca",
+        "--csr",
+        &good,
+    ]);
+    assert_mentions(&line, &["sub-ca", "profile"]);
+    let line = env.fail_unchanged(&[
+        "cert",
+        "issue",
+        "--subscriber",
+        "999999",
+        "--profile",
+        "individual",
+        "--csr",
+        &good,
+    ]);
+    assert_mentions(&line, &["999999", "subscriber"]);
+    let line = env.fail_unchanged(&[
+        "cert",
+        "issue",
+        "--subscriber",
+        "abc",
+        "--profile",
+        "individual",
+        "--csr",
+        &good,
+    ]);
+    assert_mentions(&line, &["abc", "subscriber"]);
+    let line = env.fail_unchanged(&[
+        "cert",
+        "issue",
+        "--subscriber",
+        &id,
+        "--profile",
+        "individual",
+        "--csr",
+        &good,
+        "--issuer",
+        "nope-ca",
+    ]);
+    assert_mentions(&line, &["nope-ca", "issuer"]);
+
+    // A re-used compromised key.
+    let (_, serial) = env.issue(&id, &env.path("good.csr"), "good", &[]);
+    env.ok(&[
+        "cert",
+        "revoke",
+        "--serial",
+        &serial,
+        "--reason",
+        "key-compromise",
+    ]);
+    let reused = env
+        .csr_for_key("good", "reused", "/CN=Another Name")
+        .display()
+        .to_string();
+    let line = issue(&reused);
+    assert_mentions(&line, &["blocked", "compromise"]);
+    let line = issue(&good);
+    assert_mentions(&line, &["blocked", "compromise"]);
+});
+
+both_databases!(bad_identities, |env| {
+    env.init_and_export();
+    let cases: [(Vec<&str>, &[&str]); 5] = [
+        (
+            add_args("individual", "--national-id", "CCCD:00108903173", "Cần Thơ"),
+            &["CCCD", "12 digits"],
+        ),
+        (
+            add_args("individual", "--national-id", "CMND:0123456789", "Cần Thơ"),
+            &["CMND", "9 or 12"],
+        ),
+        (
+            add_args("organization", "--tax-code", "MST:630012345", "Cần Thơ"),
+            &["MST", "tax"],
+        ),
+        (
+            add_args(
+                "individual",
+                "--national-id",
+                "CCCD:001089031733",
+                "Xứ Sở Thần Tiên",
+            ),
+            &["province", "Xứ Sở Thần Tiên"],
+        ),
+        (
+            add_args(
+                "individual",
+                "--national-id",
+                "BHXH:001089031733",
+                "Cần Thơ",
+            ),
+            &["BHXH", "prefix"],
+        ),
+    ];
+    for (args, words) in cases {
+        let line = env.fail_unchanged(&args);
+        assert_mentions(&line, words);
+    }
+    let line = env.fail_unchanged(&[
+        "subscriber",
+        "add",
+        "--kind",
+        "individual",
+        "--name",
+        "Nguyễn Văn An",
+        "--national-id",
+        "CCCD:001089031733",
+        "--province",
+        "Cần Thơ",
+        "--email",
+        "not an address",
+    ]);
+    assert_mentions(&line, &["email", "e-mail"]);
+
+    let id = env.add_individual();
+    env.ok(&["token", "add", "--serial", "TOKEN-A1", "--subscriber", &id]);
+    let line = env.fail_unchanged(&["token", "add", "--serial", "TOKEN-A1", "--subscriber", &id]);
+    assert_mentions(&line, &["TOKEN-A1"]);
+    let line = env.fail_unchanged(&[
+        "token",
+        "add",
+        "--serial",
+        "TOKEN-B1",
+        "--subscriber",
+        "999999",
+    ]);
+    assert_mentions(&line, &["999999", "subscriber"]);
+    let line = env.fail_unchanged(&["token", "lost", "--serial", "TOKEN-NONE"]);
+    assert_mentions(&line, &["TOKEN-NONE", "token"]);
+});
+
+both_databases!(bad_transitions, |env| {
+    env.init_and_export();
+    let id = env.add_individual();
+    let (_, serial) = env.issue(&id, &env.csr_p256("an"), "an", &[]);
+    let line = env.fail_unchanged(&["cert", "restore", "--serial", &serial]);
+    assert_mentions(&line, &["good", "suspended", "restore"]);
+    let line = env.fail_unchanged(&["cert", "revoke", "--serial", &serial, "--reason", "stolen"]);
+    assert_mentions(&line, &["stolen", "reason"]);
+    let line = env.fail_unchanged(&[
+        "cert",
+        "revoke",
+        "--serial",
+        &serial,
+        "--reason",
+        "key-compromise",
+        "--invalidity-date",
+        "2999-01-01T00:00:00Z",
+    ]);
+    assert_mentions(&line, &["invalidity", "future"]);
+    let line = env.fail_unchanged(&[
+        "cert",
+        "revoke",
+        "--serial",
+        &serial,
+        "--reason",
+        "key-compromise",
+        "--invalidity-date",
+        "yesterday",
+    ]);
+    assert_mentions(&line, &["yesterday", "date"]);
+
+    env.ok(&[
+        "cert",
+        "revoke",
+        "--serial",
+        &serial,
+        "--reason",
+        "cessation-of-operation",
+    ]);
+    for op in ["renew", "restore", "suspend"] {
+        let line = env.fail_unchanged(&["cert", op, "--serial", &serial]);
+        assert_mentions(&line, &["revoked"]);
+    }
+    let line = env.fail_unchanged(&[
+        "cert",
+        "change-info",
+        "--serial",
+        &serial,
+        "--title",
+        "Giám đốc",
+    ]);
+    assert_mentions(&line, &["revoked"]);
+
+    // Serials: unknown, garbage.
+    let unknown = "7fffffffffffffffffffffffffffffff";
+    for args in [
+        vec!["cert", "show", "--serial", unknown],
+        vec!["cert", "suspend", "--serial", unknown],
+        vec![
+            "cert",
+            "revoke",
+            "--serial",
+            unknown,
+            "--reason",
+            "superseded",
+        ],
+        vec!["cert", "renew", "--serial", unknown],
+    ] {
+        let line = env.fail_unchanged(&args);
+        assert_mentions(&line, &[unknown]);
+    }
+    for args in [
+        vec!["cert", "show", "--serial", "xyz"],
+        vec![
+            "cert",
+            "revoke",
+            "--serial",
+            "xyz",
+            "--reason",
+            "superseded",
+        ],
+    ] {
+        let line = env.fail_unchanged(&args);
+        assert_mentions(&line, &["xyz", "hex"]);
+    }
+    let line = env.fail_unchanged(&["cert", "show", "--serial", "00"]);
+    assert_mentions(&line, &["serial", "positive"]);
+});
+
+both_databases!(bad_database_url, |env| {
+    env.init_and_export();
+    let before = env.snapshot();
+    let out = env.run_without_database(&["--database-url", "mysql://x", "ca", "list"]);
+    let line = expect_one_line_failure("govpki --database-url mysql://x ca list", &out);
+    assert_mentions(&line, &["mysql", "database"]);
+    let out = env.run_without_database(&[
+        "--database-url",
+        "mysql://x",
+        "subscriber",
+        "add",
+        "--kind",
+        "individual",
+        "--name",
+        "Nguyễn Văn An",
+        "--national-id",
+        "CCCD:001089031733",
+        "--province",
+        "Cần Thơ",
+    ]);
+    expect_one_line_failure("govpki --database-url mysql://x subscriber add", &out);
+    assert_eq!(before, env.snapshot());
+    assert!(!env.work_dir().join("x").exists());
+    let line = env.fail_unchanged(&["ca", "export", "no-such-ca"]);
+    assert_mentions(&line, &["no-such-ca"]);
+});
