@@ -7,46 +7,50 @@ use ca_core::Ca;
 #[derive(Debug, clap::Subcommand)]
 pub(super) enum SubscriberCommand {
     /// Register a subscriber; prints the new id alone on stdout.
-    Add {
-        /// individual, organization or device.
-        #[arg(long)]
-        kind: SubscriberKind,
-        /// Full name, or the organization's name.
-        #[arg(long)]
-        name: String,
-        /// CCCD:…, CMND:… or HC:… (individuals).
-        #[arg(long)]
-        national_id: Option<String>,
-        /// MST:… (organizations).
-        #[arg(long)]
-        tax_code: Option<String>,
-        /// Province or centrally-run city (current or former name).
-        #[arg(long)]
-        province: String,
-        /// Unit (OU).
-        #[arg(long)]
-        unit: Option<String>,
-        /// Parent agency (O).
-        #[arg(long)]
-        organization: Option<String>,
-        /// Position.
-        #[arg(long)]
-        title: Option<String>,
-        /// Locality (L).
-        #[arg(long)]
-        locality: Option<String>,
-        /// Official e-mail.
-        #[arg(long)]
-        email: Option<String>,
-        /// Phone.
-        #[arg(long)]
-        phone: Option<String>,
-    },
+    Add(Box<AddSubscriber>),
     /// Show a subscriber and their certificates.
     Show {
         /// The subscriber id.
         id: i64,
     },
+}
+
+/// `subscriber add`.
+#[derive(Debug, clap::Args)]
+pub(super) struct AddSubscriber {
+    /// individual, organization or device.
+    #[arg(long)]
+    kind: SubscriberKind,
+    /// Full name, or the organization's name.
+    #[arg(long)]
+    name: String,
+    /// CCCD:…, CMND:… or HC:… (individuals).
+    #[arg(long)]
+    national_id: Option<String>,
+    /// MST:… (organizations).
+    #[arg(long)]
+    tax_code: Option<String>,
+    /// Province or centrally-run city (current or former name).
+    #[arg(long)]
+    province: String,
+    /// Unit (OU).
+    #[arg(long)]
+    unit: Option<String>,
+    /// Parent agency (O).
+    #[arg(long)]
+    organization: Option<String>,
+    /// Position.
+    #[arg(long)]
+    title: Option<String>,
+    /// Locality (L).
+    #[arg(long)]
+    locality: Option<String>,
+    /// Official e-mail.
+    #[arg(long)]
+    email: Option<String>,
+    /// Phone.
+    #[arg(long)]
+    phone: Option<String>,
 }
 
 /// Token commands.
@@ -74,19 +78,20 @@ pub(super) enum TokenCommand {
 
 pub(super) fn subscriber(ca: &Ca, cmd: SubscriberCommand, actor: &str) -> anyhow::Result<()> {
     match cmd {
-        SubscriberCommand::Add {
-            kind,
-            name,
-            national_id,
-            tax_code,
-            province,
-            unit,
-            organization,
-            title,
-            locality,
-            email,
-            phone,
-        } => {
+        SubscriberCommand::Add(add) => {
+            let AddSubscriber {
+                kind,
+                name,
+                national_id,
+                tax_code,
+                province,
+                unit,
+                organization,
+                title,
+                locality,
+                email,
+                phone,
+            } = *add;
             let registered = ca.add_subscriber(
                 &SubscriberInput {
                     kind,

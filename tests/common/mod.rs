@@ -170,6 +170,7 @@ impl TestEnv {
             "GOVPKI_DATABASE_URL",
             "GOVPKI_PUBLIC_URL",
             "GOVPKI_CONFIG",
+            "GOVPKI_ACTOR",
             "RUST_LOG",
         ] {
             cmd.env_remove(var);

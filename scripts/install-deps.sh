@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the system packages govpki's build and tests need, when missing:
+# libpq (diesel's PostgreSQL backend links it), the openssl CLI (the tests
+# verify every certificate with it), pkg-config, and a C compiler
+# for aws-lc-sys. Safe to run repeatedly; needs root (or sudo) only when
+# something is missing.
+set -euo pipefail
+
+need=()
+dpkg -s libpq-dev >/dev/null 2>&1 || need+=(libpq-dev)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+command -v cc >/dev/null 2>&1 || need+=(build-essential)
+command -v psql >/dev/null 2>&1 || need+=(postgresql-client)
+
+if [ ${#need[@]} -gt 0 ]; then
+    echo "installing: ${need[*]}"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}"
+fi
