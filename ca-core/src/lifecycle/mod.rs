@@ -14,3 +14,6 @@ pub use issue::{IssueRequest, ReplaceRequest};
 pub use lookup::{CertificateInfo, CertificateRef};
 
 pub(crate) use engine::{now, parse_cert, whole_seconds, Issuance};
+
+#[cfg(test)]
+mod tests;
