@@ -11,6 +11,7 @@ pub mod doctor;
 mod error;
 pub mod hierarchy;
 pub mod lifecycle;
+pub mod ocsp;
 pub mod profile;
 pub mod registry;
 pub mod serial;

@@ -79,7 +79,7 @@ fn issue_with(ca: &Ca, signer: Arc<dyn Signer>, subject_spki: &[u8]) -> Result<(
         issuer_spki: &issuer.spki_der,
         signer,
         subject: &issuer_cert.tbs_certificate.subject,
-        subject_spki: subject_spki,
+        subject_spki,
         subject_is_rsa: false,
         spki_sha256: "00",
         not_before: now,

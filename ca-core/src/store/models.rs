@@ -185,3 +185,18 @@ pub struct AuditEventRow {
     pub prev_hash: String,
     pub hash: String,
 }
+
+/// The delegated OCSP signer an issuer answers with now (see
+/// [`crate::ocsp`]): its key and its OCSP-signing certificate.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = super::schema::ocsp_signers)]
+pub struct OcspSignerRow {
+    pub issuer_id: String,
+    pub key_spec: String,
+    pub key_backend: String,
+    pub key_ref: String,
+    pub spki_der: Vec<u8>,
+    pub cert_der: Vec<u8>,
+    pub not_after: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+}

@@ -140,3 +140,19 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_head,
     audit_events,
 );
+
+diesel::table! {
+    ocsp_signers (issuer_id) {
+        issuer_id -> Text,
+        key_spec -> Text,
+        key_backend -> Text,
+        key_ref -> Text,
+        spki_der -> Binary,
+        cert_der -> Binary,
+        not_after -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(ocsp_signers -> issuers (issuer_id));
+diesel::allow_tables_to_appear_in_same_query!(ocsp_signers, issuers);
