@@ -4,87 +4,10 @@
 #[macro_use]
 mod common;
 
-use std::path::Path;
-
 use common::*;
 
 const DEFAULT_URL: &str = "http://127.0.0.1:8080";
 const EMAIL: &str = "an.nv@cantho.gov.vn";
-
-/// The profile extensions of a subscriber certificate.
-fn check_leaf_extensions(env: &TestEnv, cert: &Path, rsa: bool, base: &str, issuer: &str) {
-    let text = env.cert_text(cert);
-    let value = |h: &str| {
-        extension_value(&text, h).unwrap_or_else(|| panic!("no {h} in {}:\n{text}", cert.display()))
-    };
-    assert!(
-        value("X509v3 Certificate Policies")
-            .lines()
-            .any(|l| l == "Policy: 2.16.704.1.1.1.1.1"),
-        "policy 2.16.704.1.1.1.1.1 missing:\n{text}"
-    );
-    let expected_ku = if rsa {
-        "Digital Signature, Non Repudiation, Key Encipherment"
-    } else {
-        "Digital Signature, Non Repudiation"
-    };
-    assert_eq!(value("X509v3 Key Usage"), expected_ku, "keyUsage:\n{text}");
-    let eku = value("X509v3 Extended Key Usage");
-    let mut ekus: Vec<&str> = eku.split(", ").collect();
-    ekus.sort_unstable();
-    assert_eq!(
-        ekus,
-        [
-            "1.3.6.1.4.1.311.10.3.12",
-            "E-mail Protection",
-            "TLS Web Client Authentication"
-        ],
-        "extendedKeyUsage:\n{text}"
-    );
-    let aia = value("Authority Information Access");
-    assert!(
-        aia.contains(&format!("CA Issuers - URI:{base}/ca/{issuer}.crt")),
-        "AIA caIssuers:\n{aia}"
-    );
-    assert!(
-        aia.contains(&format!("OCSP - URI:{base}/ocsp")),
-        "AIA OCSP:\n{aia}"
-    );
-    let cdp = value("X509v3 CRL Distribution Points");
-    assert!(
-        cdp.contains(&format!("URI:{base}/crl/{issuer}.crl")),
-        "CRL DP:\n{cdp}"
-    );
-    if let Some(bc) = extension_value(&text, "X509v3 Basic Constraints") {
-        assert_eq!(bc, "CA:FALSE", "a subscriber certificate is no CA");
-    }
-    let issuer_text = env.cert_text(&env.path(&format!("{issuer}.pem")));
-    assert_eq!(
-        aki(&text),
-        ski(&issuer_text),
-        "AKI must be the issuer's SKI"
-    );
-    assert!(!ski(&text).is_empty(), "SKI missing");
-}
-
-fn check_serial(env: &TestEnv, cert: &Path) -> String {
-    let printed = env.openssl_serial(cert);
-    assert!(
-        !printed.starts_with('-'),
-        "serial must be positive: {printed}"
-    );
-    assert!(printed.chars().all(|c| c.is_ascii_hexdigit()), "{printed}");
-    let bytes = hex::decode(&printed).expect("even-length serial");
-    let magnitude: Vec<u8> = bytes.iter().copied().skip_while(|b| *b == 0).collect();
-    assert!(!magnitude.is_empty(), "serial must not be zero");
-    assert!(bytes.len() <= 20, "serial longer than 20 octets: {printed}");
-    assert!(
-        magnitude.len() >= 8,
-        "serial must carry at least 64 bits: {printed}"
-    );
-    assert!(bytes[0] < 0x80, "serial must be positive in DER: {printed}");
-    printed
-}
 
 both_databases!(individual_p256, |env| {
     env.init_and_export();

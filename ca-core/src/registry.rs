@@ -123,6 +123,29 @@ impl SubscriberChanges {
             && self.province.is_none()
             && self.email.is_none()
     }
+
+    /// The subject with these changes applied, normalised and checked,
+    /// and a note when a former province name was mapped.
+    pub fn apply(&self, mut info: SubjectInfo) -> Result<(SubjectInfo, Option<String>), CaError> {
+        let (province, note) = match &self.province {
+            Some(p) => {
+                let (p, n) = current_province(p)?;
+                (Some(p), n)
+            }
+            None => (None, None),
+        };
+        let pick = |new: &Option<String>, old: Option<String>| new.clone().or(old);
+        info.common_name = self.name.clone().unwrap_or(info.common_name);
+        info.title = pick(&self.title, info.title);
+        info.organizational_unit = pick(&self.unit, info.organizational_unit);
+        info.organization = pick(&self.organization, info.organization);
+        info.locality = pick(&self.locality, info.locality);
+        info.province = province.or(info.province);
+        info.email = pick(&self.email, info.email);
+        let info = info.normalized();
+        info.to_name()?;
+        Ok((info, note))
+    }
 }
 
 /// A registered subscriber, with what the caller should tell the user.
@@ -211,26 +234,11 @@ impl Ca {
         if changes.is_empty() {
             return Ok(None);
         }
-        let (province, note) = match &changes.province {
-            Some(p) => {
-                let (p, n) = current_province(p)?;
-                (Some(p), n)
-            }
-            None => (None, None),
-        };
+        let mut note = None;
         self.store.write(|c| -> Result<(), CaError> {
             let row = load_subscriber(c, id)?;
-            let mut info = subject_of(c, &row)?;
-            let pick = |new: &Option<String>, old: Option<String>| new.clone().or(old);
-            info.common_name = changes.name.clone().unwrap_or(info.common_name);
-            info.title = pick(&changes.title, info.title);
-            info.organizational_unit = pick(&changes.unit, info.organizational_unit);
-            info.organization = pick(&changes.organization, info.organization);
-            info.locality = pick(&changes.locality, info.locality);
-            info.province = province.clone().or(info.province);
-            info.email = pick(&changes.email, info.email);
-            let info = info.normalized();
-            info.to_name()?;
+            let (info, province_note) = changes.apply(subject_of(c, &row)?)?;
+            note = province_note;
             let province = info.province.clone().unwrap_or(row.province.clone());
             let unit_id = match &info.organizational_unit {
                 Some(unit) => Some(unit_id(c, unit, info.organization.as_deref(), &province)?),

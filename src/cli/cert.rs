@@ -167,12 +167,8 @@ pub(super) fn run(ca: &Ca, cmd: CertCommand, actor: &str) -> anyhow::Result<()> 
         }
         CertCommand::ChangeInfo { replace, changes } => {
             let csr = replace.csr.as_deref().map(read).transpose()?;
-            let reference = replace.target.reference();
-            let row = ca.certificate(&reference)?;
-            let subscriber = row
-                .subscriber_id
-                .with_context(|| format!("certificate {} has no subscriber", row.serial))?;
-            let changes = SubscriberChanges {
+            let mut request = replace_request(&replace, csr.as_deref(), actor);
+            request.changes = SubscriberChanges {
                 name: changes.name,
                 title: changes.title,
                 unit: changes.unit,
@@ -181,14 +177,17 @@ pub(super) fn run(ca: &Ca, cmd: CertCommand, actor: &str) -> anyhow::Result<()> 
                 province: changes.province,
                 email: changes.email,
             };
-            if let Some(note) = ca.update_subscriber(subscriber, &changes, actor)? {
-                eprintln!("note: {note}");
+            if let Some(p) = &request.changes.province {
+                if let Ok(m) = ca_core::subject::resolve_province(p) {
+                    if let Some(former) = m.former_name {
+                        eprintln!(
+                            "note: province {former:?} was merged into {:?}; using it",
+                            m.province.name
+                        );
+                    }
+                }
             }
-            print!(
-                "{}",
-                ca.change_info(&replace_request(&replace, csr.as_deref(), actor))?
-                    .pem()
-            );
+            print!("{}", ca.change_info(&request)?.pem());
         }
         CertCommand::Reissue(args) => {
             let csr = args.csr.as_deref().map(read).transpose()?;
@@ -254,6 +253,7 @@ fn replace_request<'a>(
         days: args.days,
         reason: args.reason,
         token: args.token.as_deref(),
+        changes: SubscriberChanges::default(),
         actor,
     }
 }

@@ -13,6 +13,7 @@ use super::{parse_cert, whole_seconds, CertificateRef};
 use crate::certificate::RevocationUrls;
 use crate::csr::{parse_csr, PublicKeyKind, SubscriberKey};
 use crate::profile::{Profile, ProfileKind};
+use crate::registry::SubscriberChanges;
 use crate::status::{CertStatus, RevocationReason};
 use crate::store::models::{IssuerRow, SubscriberRow, TokenRow};
 use crate::store::schema::blocked_keys;
@@ -51,6 +52,9 @@ pub struct ReplaceRequest<'a> {
     pub reason: Option<RevocationReason>,
     /// A new token (re-issue onto a new device).
     pub token: Option<&'a str>,
+    /// Registry changes that come with a change of information (applied
+    /// only once every check has passed).
+    pub changes: SubscriberChanges,
     /// Who asks.
     pub actor: &'a str,
 }
@@ -114,9 +118,10 @@ impl Ca {
         self.replace(req, Operation::Renew)
     }
 
-    /// Thay đổi nội dung: a certificate with the subscriber's current
-    /// registry data (update it first), the old key unless a CSR is given;
-    /// the old one is revoked superseded (or affiliationChanged).
+    /// Thay đổi nội dung: a certificate with the subscriber's registry data
+    /// after `changes`, the old key unless a CSR is given; the old one is
+    /// revoked superseded (or affiliationChanged). The registry changes are
+    /// written only once every check has passed.
     pub fn change_info(&self, req: &ReplaceRequest<'_>) -> Result<Issued, CaError> {
         self.replace(req, Operation::ChangeInfo)
     }
@@ -128,6 +133,12 @@ impl Ca {
     }
 
     fn replace(&self, req: &ReplaceRequest<'_>, op: Operation) -> Result<Issued, CaError> {
+        if op != Operation::ChangeInfo && !req.changes.is_empty() {
+            return Err(CaError::Refused(format!(
+                "{} does not change subscriber information; use change-info",
+                op.as_str()
+            )));
+        }
         let new_key = match (req.csr, op) {
             (Some(csr), _) => Some(parse_csr(csr)?),
             (None, Operation::Reissue) => {
@@ -181,7 +192,10 @@ impl Ca {
             let subscriber = crate::registry::load_subscriber(c, subscriber_id)?;
             let subject = match op {
                 Operation::Renew => old_cert.tbs_certificate.subject.clone(),
-                _ => crate::registry::subject_of(c, &subscriber)?.to_name()?,
+                _ => {
+                    let current = crate::registry::subject_of(c, &subscriber)?;
+                    req.changes.apply(current)?.0.to_name()?
+                }
             };
             let key = match &new_key {
                 Some(k) => k.clone(),
@@ -231,6 +245,9 @@ impl Ca {
             "reason": reason.map(RevocationReason::as_str),
         });
         let replaces = reason.map(|r| (old.id, r));
+        if !req.changes.is_empty() {
+            self.update_subscriber(plan.subscriber.id, &req.changes, req.actor)?;
+        }
         self.issue_plan(&plan, op.as_str(), request, replaces, req.actor)
     }
 

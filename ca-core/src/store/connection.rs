@@ -54,7 +54,10 @@ impl Store {
         };
         let pool = r2d2::Pool::builder()
             .max_size(max_size)
-            .min_idle(Some(1))
+            // No idle connections kept warm: r2d2 would open them on a background
+            // thread, and a CLI process exiting while libpq (OpenSSL) is mid-connect
+            // on that thread crashes in the atexit handlers.
+            .min_idle(Some(0))
             .connection_timeout(Duration::from_secs(10))
             .build(Manager { url: url.clone() })
             .map_err(|e| StoreError::Connect(e.to_string()))?;
