@@ -20,6 +20,7 @@ use crate::signer::Signer;
 use crate::status::{CertStatus, RevocationReason};
 use crate::store::models::{IssuerRow, NewCertificate};
 use crate::store::schema::{certificates, issuers};
+use crate::store::DbConnection;
 use crate::{Ca, CaError};
 
 /// Attempts at finding a fresh serial before giving up (a collision of two
@@ -73,159 +74,132 @@ impl Issued {
 }
 
 impl Ca {
-    /// Runs the issuance cycle.
+    /// Runs the issuance cycle for one certificate.
     pub(crate) fn run_issuance(&self, i: Issuance<'_>) -> Result<Issued, CaError> {
-        let (id, serial, tbs_der) = self.record(&i)?;
-        let cert_der = match certificate::finish(&tbs_der, i.signer.as_ref()) {
-            Ok(der) => der,
-            Err(e) => {
-                self.abandon(id, &serial, i.issuer_id, i.actor, &e.to_string());
-                return Err(e.into());
-            }
-        };
-        self.store_issued(&i, id, &serial, &cert_der)?;
-        Ok(Issued {
-            issuer_id: i.issuer_id.to_owned(),
-            serial,
-            der: cert_der,
-        })
+        self.run_issuances(std::slice::from_ref(&i))
+            .pop()
+            .unwrap_or_else(|| Err(CaError::Refused("empty issuance batch".into())))
     }
 
-    /// Picks a serial, builds the TBS and records both durably.
-    fn record(&self, i: &Issuance<'_>) -> Result<(i64, Serial, Vec<u8>), CaError> {
-        let subject_dn = i.subject.to_string();
-        let request_json = i.request.to_string();
+    /// Runs the issuance cycle for several certificates at once: one
+    /// transaction records them all, each is signed and checked, one
+    /// transaction stores them all. Each certificate keeps every guarantee
+    /// of the single cycle (record before sign, its own audit events); the
+    /// batch only shares the commits. Results come in the order given.
+    pub(crate) fn run_issuances(&self, batch: &[Issuance<'_>]) -> Vec<Result<Issued, CaError>> {
+        let recorded = match self.record(batch) {
+            Ok(r) => r,
+            Err(e) => return batch_failure(batch.len(), e),
+        };
+        let mut results = Vec::with_capacity(batch.len());
+        let mut signed = Vec::with_capacity(batch.len());
+        for (i, (id, serial, tbs_der)) in batch.iter().zip(recorded) {
+            match certificate::finish(&tbs_der, i.signer.as_ref()) {
+                Ok(der) => {
+                    signed.push((i, id, serial, der));
+                    results.push(None);
+                }
+                Err(e) => {
+                    self.abandon(id, &serial, i.issuer_id, i.actor, &e.to_string());
+                    results.push(Some(Err(e.into())));
+                }
+            }
+        }
+        let stored = self.store_issued(&signed);
+        let mut signed = signed.into_iter();
+        let mut stored_error = stored.err().map(|e| e.to_string());
+        results
+            .into_iter()
+            .map(|r| match r {
+                Some(err) => err,
+                None => {
+                    let Some((i, _, serial, der)) = signed.next() else {
+                        return Err(CaError::Refused("issuance batch out of step".into()));
+                    };
+                    match &mut stored_error {
+                        Some(e) => Err(CaError::Refused(format!(
+                            "certificate {serial} was signed but not stored ({e}); run govpki doctor"
+                        ))),
+                        None => Ok(Issued {
+                            issuer_id: i.issuer_id.to_owned(),
+                            serial,
+                            der,
+                        }),
+                    }
+                }
+            })
+            .collect()
+    }
+
+    /// Picks serials, builds the TBS certificates and records them all
+    /// durably in one transaction.
+    fn record(&self, batch: &[Issuance<'_>]) -> Result<Vec<(i64, Serial, Vec<u8>)>, CaError> {
         let mut last_error = None;
         for _ in 0..SERIAL_ATTEMPTS {
-            let serial = Serial::random()?;
-            let tbs = build_tbs(&TbsTemplate {
-                serial: &serial,
-                issuer: IssuerView {
-                    name: i.issuer_name,
-                    spki_der: i.issuer_spki,
-                    algorithm: i.signer.algorithm(),
-                },
-                subject: i.subject,
-                subject_spki_der: i.subject_spki,
-                subject_is_rsa: i.subject_is_rsa,
-                not_before: i.not_before,
-                not_after: i.not_after,
-                profile: i.profile,
-                email: i.email,
-                urls: i.urls.as_ref(),
-                path_len: i.path_len,
-            })?;
-            let tbs_der = tbs.to_der().map_err(certificate::CertificateError::from)?;
-            let serial_hex = serial.to_hex();
-            let now = now();
-            let result = self.store.write(|c| -> Result<i64, CaError> {
-                if let Some(row) = &i.new_issuer {
-                    diesel::insert_into(issuers::table).values(row).execute(c)?;
-                }
-                let id = diesel::insert_into(certificates::table)
-                    .values(NewCertificate {
-                        issuer_id: i.issuer_id,
-                        serial: &serial_hex,
-                        subscriber_id: i.subscriber_id,
-                        token_id: i.token_id,
-                        profile: i.profile.name.as_str(),
-                        operation: i.operation,
-                        request_json: &request_json,
-                        replaces_id: i.replaces.map(|r| r.0),
-                        status: CertStatus::Pending.as_str(),
-                        subject_dn: &subject_dn,
-                        spki_sha256: i.spki_sha256,
-                        tbs_der: &tbs_der,
-                        not_before: i.not_before.naive_utc(),
-                        not_after: i.not_after.naive_utc(),
-                        created_at: now,
-                    })
-                    .returning(certificates::id)
-                    .get_result(c)?;
-                audit::append(
-                    c,
-                    AuditEvent {
-                        actor: i.actor,
-                        action: "certificate.record",
-                        object: &format!("certificate:{}/{serial_hex}", i.issuer_id),
-                        details: json!({
-                            "operation": i.operation,
-                            "profile": i.profile.name.as_str(),
-                            "subscriber": i.subscriber_id,
-                            "subject": subject_dn,
-                            "not_after": i.not_after.to_rfc3339(),
-                        }),
+            let mut built = Vec::with_capacity(batch.len());
+            for i in batch {
+                let serial = Serial::random()?;
+                let tbs = build_tbs(&TbsTemplate {
+                    serial: &serial,
+                    issuer: IssuerView {
+                        name: i.issuer_name,
+                        spki_der: i.issuer_spki,
+                        algorithm: i.signer.algorithm(),
                     },
-                )?;
-                Ok(id)
+                    subject: i.subject,
+                    subject_spki_der: i.subject_spki,
+                    subject_is_rsa: i.subject_is_rsa,
+                    not_before: i.not_before,
+                    not_after: i.not_after,
+                    profile: i.profile,
+                    email: i.email,
+                    urls: i.urls.as_ref(),
+                    path_len: i.path_len,
+                })?;
+                let tbs_der = tbs.to_der().map_err(certificate::CertificateError::from)?;
+                built.push((serial, tbs_der));
+            }
+            let now = now();
+            let result = self.store.write(|c| -> Result<Vec<i64>, CaError> {
+                let mut ids = Vec::with_capacity(batch.len());
+                for (i, (serial, tbs_der)) in batch.iter().zip(&built) {
+                    ids.push(record_one(c, i, serial, tbs_der, now)?);
+                }
+                Ok(ids)
             });
             match result {
-                Ok(id) => return Ok((id, serial, tbs_der)),
-                Err(e) if is_unique_violation(&e) && i.new_issuer.is_none() => last_error = Some(e),
+                Ok(ids) => {
+                    return Ok(ids
+                        .into_iter()
+                        .zip(built)
+                        .map(|(id, (serial, tbs))| (id, serial, tbs))
+                        .collect())
+                }
+                Err(e)
+                    if is_unique_violation(&e) && batch.iter().all(|i| i.new_issuer.is_none()) =>
+                {
+                    last_error = Some(e);
+                }
                 Err(e) => return Err(e),
             }
         }
         Err(last_error.unwrap_or_else(|| CaError::Refused("no free serial".into())))
     }
 
-    /// Stores the signed certificate, ends the one it replaces, and
-    /// activates a new issuer, in one transaction.
+    /// Stores signed certificates, ends the ones they replace, and
+    /// activates new issuers, in one transaction.
     fn store_issued(
         &self,
-        i: &Issuance<'_>,
-        id: i64,
-        serial: &Serial,
-        cert_der: &[u8],
+        signed: &[(&Issuance<'_>, i64, Serial, Vec<u8>)],
     ) -> Result<(), CaError> {
+        if signed.is_empty() {
+            return Ok(());
+        }
         let now = now();
         self.store.write(|c| -> Result<(), CaError> {
-            let updated = diesel::update(
-                certificates::table
-                    .filter(certificates::id.eq(id))
-                    .filter(certificates::status.eq(CertStatus::Pending.as_str())),
-            )
-            .set((
-                certificates::status.eq(CertStatus::Good.as_str()),
-                certificates::cert_der.eq(cert_der),
-                certificates::issued_at.eq(now),
-            ))
-            .execute(c)?;
-            if updated != 1 {
-                return Err(CaError::Refused(format!(
-                    "certificate {serial} was resolved by someone else (govpki doctor?) while it was being signed"
-                )));
+            for (i, id, serial, cert_der) in signed {
+                store_one(c, i, *id, serial, cert_der, now)?;
             }
-            if let Some(row) = &i.new_issuer {
-                diesel::update(issuers::table.filter(issuers::id.eq(&row.id)))
-                    .set((
-                        issuers::status.eq(crate::hierarchy::ISSUER_ACTIVE),
-                        issuers::cert_der.eq(cert_der),
-                        issuers::not_before.eq(i.not_before.naive_utc()),
-                        issuers::not_after.eq(i.not_after.naive_utc()),
-                    ))
-                    .execute(c)?;
-            }
-            let mut replaced = None;
-            if let Some((old_id, reason)) = i.replaces {
-                replaced = Some(super::revoke::revoke_row(c, old_id, reason, None, "replace")?);
-            }
-            audit::append(
-                c,
-                AuditEvent {
-                    actor: i.actor,
-                    action: "certificate.issue",
-                    object: &format!("certificate:{}/{serial}", i.issuer_id),
-                    details: json!({
-                        "operation": i.operation,
-                        "profile": i.profile.name.as_str(),
-                        "subscriber": i.subscriber_id,
-                        "token": i.token_id,
-                        "replaces": replaced,
-                        "replaced_reason": i.replaces.map(|r| r.1.as_str()),
-                        "sha256": hex::encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, cert_der)),
-                    }),
-                },
-            )?;
             Ok(())
         })
     }
@@ -246,6 +220,7 @@ impl Ca {
                 certificates::status.eq(CertStatus::Revoked.as_str()),
                 certificates::revoked_at.eq(now),
                 certificates::revocation_reason.eq(RevocationReason::CessationOfOperation.as_str()),
+                certificates::status_changed_at.eq(now),
             ))
             .execute(c)?;
             audit::append(
@@ -263,6 +238,128 @@ impl Ca {
             tracing::error!(%serial, error = %e, "could not mark a failed issuance; run govpki doctor");
         }
     }
+}
+
+/// The same error for every member of a batch that failed as a whole.
+fn batch_failure(n: usize, e: CaError) -> Vec<Result<Issued, CaError>> {
+    let text = e.to_string();
+    let mut out = vec![Err(e)];
+    out.extend((1..n).map(|_| Err(CaError::Refused(format!("issuance batch failed: {text}")))));
+    out
+}
+
+/// Inserts the pending row (and a new issuer) with its audit event.
+fn record_one(
+    c: &mut DbConnection,
+    i: &Issuance<'_>,
+    serial: &Serial,
+    tbs_der: &[u8],
+    now: chrono::NaiveDateTime,
+) -> Result<i64, CaError> {
+    let subject_dn = i.subject.to_string();
+    let serial_hex = serial.to_hex();
+    if let Some(row) = &i.new_issuer {
+        diesel::insert_into(issuers::table).values(row).execute(c)?;
+    }
+    let request_json = i.request.to_string();
+    let id = diesel::insert_into(certificates::table)
+        .values(NewCertificate {
+            issuer_id: i.issuer_id,
+            serial: &serial_hex,
+            subscriber_id: i.subscriber_id,
+            token_id: i.token_id,
+            profile: i.profile.name.as_str(),
+            operation: i.operation,
+            request_json: &request_json,
+            replaces_id: i.replaces.map(|r| r.0),
+            status: CertStatus::Pending.as_str(),
+            subject_dn: &subject_dn,
+            spki_sha256: i.spki_sha256,
+            tbs_der,
+            not_before: i.not_before.naive_utc(),
+            not_after: i.not_after.naive_utc(),
+            created_at: now,
+        })
+        .returning(certificates::id)
+        .get_result(c)?;
+    audit::append(
+        c,
+        AuditEvent {
+            actor: i.actor,
+            action: "certificate.record",
+            object: &format!("certificate:{}/{serial_hex}", i.issuer_id),
+            details: json!({
+                "operation": i.operation,
+                "profile": i.profile.name.as_str(),
+                "subscriber": i.subscriber_id,
+                "subject": subject_dn,
+                "not_after": i.not_after.to_rfc3339(),
+            }),
+        },
+    )?;
+    Ok(id)
+}
+
+/// Sets a pending row to good with its certificate, activates a new
+/// issuer, revokes what it replaces, and audits.
+fn store_one(
+    c: &mut DbConnection,
+    i: &Issuance<'_>,
+    id: i64,
+    serial: &Serial,
+    cert_der: &[u8],
+    now: chrono::NaiveDateTime,
+) -> Result<(), CaError> {
+    let updated = diesel::update(
+        certificates::table
+            .filter(certificates::id.eq(id))
+            .filter(certificates::status.eq(CertStatus::Pending.as_str())),
+    )
+    .set((
+        certificates::status.eq(CertStatus::Good.as_str()),
+        certificates::cert_der.eq(cert_der),
+        certificates::issued_at.eq(now),
+    ))
+    .execute(c)?;
+    if updated != 1 {
+        return Err(CaError::Refused(format!(
+            "certificate {serial} was resolved by someone else (govpki doctor?) while it was being signed"
+        )));
+    }
+    if let Some(row) = &i.new_issuer {
+        diesel::update(issuers::table.filter(issuers::id.eq(&row.id)))
+            .set((
+                issuers::status.eq(crate::hierarchy::ISSUER_ACTIVE),
+                issuers::cert_der.eq(cert_der),
+                issuers::not_before.eq(i.not_before.naive_utc()),
+                issuers::not_after.eq(i.not_after.naive_utc()),
+            ))
+            .execute(c)?;
+    }
+    let mut replaced = None;
+    if let Some((old_id, reason)) = i.replaces {
+        replaced = Some(super::revoke::revoke_row(
+            c, old_id, reason, None, "replace",
+        )?);
+    }
+    audit::append(
+        c,
+        AuditEvent {
+            actor: i.actor,
+            action: "certificate.issue",
+            object: &format!("certificate:{}/{serial}", i.issuer_id),
+            details: json!({
+                "operation": i.operation,
+                "profile": i.profile.name.as_str(),
+                "subscriber": i.subscriber_id,
+                "token": i.token_id,
+                "replaces": replaced,
+                "replaced_reason": i.replaces.map(|r| r.1.as_str()),
+                "sha256": hex::encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, cert_der)),
+            }),
+        },
+    )?;
+    Ok(())
 }
 
 /// Now, in the precision both databases keep (microseconds).

@@ -2,7 +2,9 @@
 //! and re-issue. Each checks everything first (nothing is recorded for a
 //! refused request), then runs the issuance cycle.
 
-use chrono::{Duration, Utc};
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use serde_json::json;
 use x509_cert::name::Name;
@@ -14,6 +16,7 @@ use crate::certificate::RevocationUrls;
 use crate::csr::{parse_csr, PublicKeyKind, SubscriberKey};
 use crate::profile::{Profile, ProfileKind};
 use crate::registry::SubscriberChanges;
+use crate::signer::Signer;
 use crate::status::{CertStatus, RevocationReason};
 use crate::store::models::{IssuerRow, SubscriberRow, TokenRow};
 use crate::store::schema::blocked_keys;
@@ -70,9 +73,57 @@ struct Plan<'a> {
     token_id: Option<i64>,
 }
 
+/// A plan with its issuer's name and signer, validity and URLs resolved.
+struct Prepared<'a> {
+    plan: Plan<'a>,
+    issuer_name: Name,
+    signer: Arc<dyn Signer>,
+    spki_sha256: String,
+    not_before: DateTime<Utc>,
+    not_after: DateTime<Utc>,
+    urls: RevocationUrls,
+    operation: &'static str,
+    request: serde_json::Value,
+    replaces: Option<(i64, RevocationReason)>,
+}
+
+impl Prepared<'_> {
+    fn issuance<'s>(&'s self, actor: &'s str) -> Issuance<'s> {
+        let plan = &self.plan;
+        Issuance {
+            issuer_id: &plan.issuer.id,
+            issuer_name: &self.issuer_name,
+            issuer_spki: &plan.issuer.spki_der,
+            signer: Arc::clone(&self.signer),
+            subject: &plan.subject,
+            subject_spki: plan.key.spki_der(),
+            subject_is_rsa: matches!(plan.key.kind(), PublicKeyKind::Rsa { .. }),
+            spki_sha256: &self.spki_sha256,
+            not_before: self.not_before,
+            not_after: self.not_after,
+            profile: plan.profile,
+            path_len: None,
+            email: plan.subscriber.email.as_deref(),
+            urls: Some(self.urls.clone()),
+            subscriber_id: Some(plan.subscriber.id),
+            token_id: plan.token_id,
+            operation: self.operation,
+            request: self.request.clone(),
+            replaces: self.replaces,
+            new_issuer: None,
+            actor,
+        }
+    }
+}
+
 impl Ca {
     /// Cấp mới: issues a certificate for a registered subscriber.
     pub fn issue(&self, req: &IssueRequest<'_>) -> Result<Issued, CaError> {
+        let (plan, request) = self.plan_issue(req)?;
+        self.issue_plan(plan, "issue", request, None, req.actor)
+    }
+
+    fn plan_issue(&self, req: &IssueRequest<'_>) -> Result<(Plan<'_>, serde_json::Value), CaError> {
         let profile = self.subscriber_profile(req.profile)?;
         let key = parse_csr(req.csr)?;
         let plan = self.store.read(|c| -> Result<Plan<'_>, CaError> {
@@ -109,7 +160,36 @@ impl Ca {
             "key": plan.key.kind().to_string(),
             "spki_sha256": plan.key.spki_sha256_hex(),
         });
-        self.issue_plan(&plan, "issue", request, None, req.actor)
+        Ok((plan, request))
+    }
+
+    /// Cấp mới for many requests at once (bulk registration, unit
+    /// mergers): every request is checked on its own and refused ones do
+    /// not stop the others; the accepted ones share one record and one
+    /// store transaction (see `engine`). Results come in request order.
+    pub fn issue_batch(&self, reqs: &[IssueRequest<'_>]) -> Vec<Result<Issued, CaError>> {
+        let prepared: Vec<Result<Prepared<'_>, CaError>> = reqs
+            .iter()
+            .map(|req| {
+                let (plan, request) = self.plan_issue(req)?;
+                self.prepare(plan, "issue", request, None)
+            })
+            .collect();
+        let issuances: Vec<Issuance<'_>> = prepared
+            .iter()
+            .zip(reqs)
+            .filter_map(|(p, req)| p.as_ref().ok().map(|p| p.issuance(req.actor)))
+            .collect();
+        let mut issued = self.run_issuances(&issuances).into_iter();
+        prepared
+            .into_iter()
+            .map(|p| match p {
+                Err(e) => Err(e),
+                Ok(_) => issued
+                    .next()
+                    .unwrap_or_else(|| Err(CaError::Refused("issuance batch out of step".into()))),
+            })
+            .collect()
     }
 
     /// Gia hạn: same subject, new validity; the old key unless a CSR is
@@ -248,17 +328,30 @@ impl Ca {
         if !req.changes.is_empty() {
             self.update_subscriber(plan.subscriber.id, &req.changes, req.actor)?;
         }
-        self.issue_plan(&plan, op.as_str(), request, replaces, req.actor)
+        self.issue_plan(plan, op.as_str(), request, replaces, req.actor)
     }
 
     fn issue_plan(
         &self,
-        plan: &Plan<'_>,
-        operation: &str,
+        plan: Plan<'_>,
+        operation: &'static str,
         request: serde_json::Value,
         replaces: Option<(i64, RevocationReason)>,
         actor: &str,
     ) -> Result<Issued, CaError> {
+        let prepared = self.prepare(plan, operation, request, replaces)?;
+        self.run_issuance(prepared.issuance(actor))
+    }
+
+    /// Everything an issuance needs beyond the plan: the issuer's name and
+    /// signer, the validity, the URLs.
+    fn prepare<'p>(
+        &self,
+        plan: Plan<'p>,
+        operation: &'static str,
+        request: serde_json::Value,
+        replaces: Option<(i64, RevocationReason)>,
+    ) -> Result<Prepared<'p>, CaError> {
         let issuer_cert = parse_cert(plan.issuer.cert_der.as_deref().unwrap_or_default())?;
         let signer = self.signer_for(&plan.issuer)?;
         let not_before = whole_seconds(Utc::now());
@@ -272,30 +365,18 @@ impl Ca {
                 reason: "its certificate has expired".into(),
             });
         }
-        let public_url = self.public_url()?;
-        let spki_sha256 = plan.key.spki_sha256_hex();
-        self.run_issuance(Issuance {
-            issuer_id: &plan.issuer.id,
-            issuer_name: &issuer_cert.tbs_certificate.subject,
-            issuer_spki: &plan.issuer.spki_der,
+        let urls = RevocationUrls::for_issuer(&self.public_url()?, &plan.issuer.id);
+        Ok(Prepared {
+            spki_sha256: plan.key.spki_sha256_hex(),
+            issuer_name: issuer_cert.tbs_certificate.subject,
+            plan,
             signer,
-            subject: &plan.subject,
-            subject_spki: plan.key.spki_der(),
-            subject_is_rsa: matches!(plan.key.kind(), PublicKeyKind::Rsa { .. }),
-            spki_sha256: &spki_sha256,
             not_before,
             not_after,
-            profile: plan.profile,
-            path_len: None,
-            email: plan.subscriber.email.as_deref(),
-            urls: Some(RevocationUrls::for_issuer(&public_url, &plan.issuer.id)),
-            subscriber_id: Some(plan.subscriber.id),
-            token_id: plan.token_id,
+            urls,
             operation,
             request,
             replaces,
-            new_issuer: None,
-            actor,
         })
     }
 

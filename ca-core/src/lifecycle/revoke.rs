@@ -75,6 +75,7 @@ impl Ca {
                 .set((
                     certificates::status.eq(CertStatus::Suspended.as_str()),
                     certificates::revoked_at.eq(now()),
+                    certificates::status_changed_at.eq(now()),
                     certificates::revocation_reason.eq(RevocationReason::CertificateHold.as_str()),
                 ))
                 .execute(c)?;
@@ -101,6 +102,7 @@ impl Ca {
                 .set((
                     certificates::status.eq(CertStatus::Good.as_str()),
                     certificates::revoked_at.eq(None::<chrono::NaiveDateTime>),
+                    certificates::status_changed_at.eq(now()),
                     certificates::revocation_reason.eq(None::<String>),
                 ))
                 .execute(c)?;
@@ -190,6 +192,7 @@ pub(crate) fn revoke_row(
             certificates::status.eq(CertStatus::Revoked.as_str()),
             certificates::revoked_at.eq(now),
             certificates::revocation_reason.eq(reason.as_str()),
+            certificates::status_changed_at.eq(now),
             certificates::invalidity_date.eq(invalidity_date.map(|d| d.naive_utc())),
         ))
         .execute(c)?;

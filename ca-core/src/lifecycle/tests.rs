@@ -187,3 +187,61 @@ fn doctor_reports_a_stored_certificate_that_is_not_its_recorded_tbs() {
         report.problems
     );
 }
+
+fn csr_der() -> Vec<u8> {
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let csr = rcgen::CertificateParams::default()
+        .serialize_request(&key)
+        .unwrap();
+    csr.der().to_vec()
+}
+
+#[test]
+fn a_batch_issues_the_good_requests_and_refuses_the_bad_one() {
+    use crate::lifecycle::IssueRequest;
+    use crate::registry::{SubscriberInput, SubscriberKind};
+    let dir = tempfile::tempdir().unwrap();
+    let ca = test_ca(dir.path());
+    let id = ca
+        .add_subscriber(
+            &SubscriberInput {
+                kind: SubscriberKind::Individual,
+                name: "Trần Thị Hoàng Dung".into(),
+                national_id: Some("CCCD:079190000123".into()),
+                tax_code: None,
+                title: None,
+                unit: Some("Cục Thuế".into()),
+                organization: None,
+                locality: None,
+                province: "Thành phố Hồ Chí Minh".into(),
+                email: None,
+                phone: None,
+            },
+            "test",
+        )
+        .unwrap()
+        .id;
+    fn req(subscriber_id: i64, csr: &[u8]) -> IssueRequest<'_> {
+        IssueRequest {
+            subscriber_id,
+            profile: "individual",
+            csr,
+            issuer: None,
+            token: None,
+            days: None,
+            actor: "test",
+        }
+    }
+    let (a, b) = (csr_der(), csr_der());
+    let before = rows(&ca).len();
+    let results = ca.issue_batch(&[req(id, &a), req(id, b"not a CSR"), req(id, &b)]);
+    assert!(results[0].is_ok() && results[2].is_ok(), "{results:?}");
+    assert!(matches!(results[1], Err(CaError::Csr(_))), "{results:?}");
+    let all = rows(&ca);
+    assert_eq!(all.len(), before + 2);
+    assert!(all[before..]
+        .iter()
+        .all(|r| r.status == "good" && r.cert_der.is_some()));
+    let report = ca.doctor(Duration::zero(), "test").unwrap();
+    assert!(report.healthy() && report.resolved.is_empty(), "{report:?}");
+}
