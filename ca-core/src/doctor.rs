@@ -103,6 +103,7 @@ impl Ca {
                 certificates::status.eq(CertStatus::Revoked.as_str()),
                 certificates::cert_der.eq(&cert_der),
                 certificates::revoked_at.eq(now()),
+                certificates::status_changed_at.eq(now()),
                 certificates::revocation_reason.eq(RevocationReason::CessationOfOperation.as_str()),
             ))
             .execute(c)?;

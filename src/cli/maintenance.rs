@@ -35,6 +35,22 @@ pub(super) struct InitArgs {
     organization: Option<String>,
 }
 
+impl InitArgs {
+    /// What `init --demo` runs with.
+    pub(super) fn demo() -> Self {
+        Self {
+            demo: true,
+            root_id: "root".to_owned(),
+            root_name: None,
+            root_key: KeySpec::Rsa4096,
+            issuing_id: "gov-ca".to_owned(),
+            issuing_name: None,
+            issuing_key: KeySpec::Rsa2048,
+            organization: None,
+        }
+    }
+}
+
 pub(super) fn init(ca: &Ca, args: &InitArgs, actor: &str) -> anyhow::Result<()> {
     let demo = InitOptions::demo();
     let strip_demo = |s: String| {

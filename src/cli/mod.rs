@@ -4,6 +4,7 @@ mod ca;
 mod cert;
 mod maintenance;
 mod registry;
+mod serve;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -73,6 +74,8 @@ enum Command {
     Audit(maintenance::AuditCommand),
     /// Find and resolve interrupted issuances; check stored certificates and the audit chain.
     Doctor(maintenance::DoctorArgs),
+    /// Serve every HTTP service (OCSP) on one port; creates the demo CA on first start.
+    Serve(serve::ServeArgs),
 }
 
 /// Runs the CLI.
@@ -122,6 +125,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         .or_else(|| std::env::var("USER").ok())
         .map(|u| format!("cli:{u}"))
         .unwrap_or_else(|| "cli".to_owned());
+    std::fs::create_dir_all(&g.data_dir)
+        .with_context(|| format!("cannot create data directory {}", g.data_dir.display()))?;
+    let ca = open_ca(g)?;
+    match cli.command {
+        Command::Init(args) => maintenance::init(&ca, &args, &actor),
+        Command::Ca(cmd) => ca::run(&ca, cmd, &actor),
+        Command::Subscriber(cmd) => registry::subscriber(&ca, cmd, &actor),
+        Command::Token(cmd) => registry::token(&ca, cmd, &actor),
+        Command::Cert(cmd) => cert::run(&ca, cmd, &actor),
+        Command::Audit(cmd) => maintenance::audit(&ca, cmd),
+        Command::Doctor(args) => maintenance::doctor(&ca, &args, &actor),
+        Command::Serve(args) => serve::serve(ca, || open_ca(g), &args, &actor),
+    }
+}
+
+/// Loads the configuration (files, environment) and opens the CA.
+fn open_ca(g: &Global) -> anyhow::Result<Ca> {
     let passphrase = std::env::var("GOVPKI_KEY_PASSPHRASE").ok();
     let config = CaConfig::load(
         &g.data_dir,
@@ -131,24 +151,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         passphrase,
         g.key_passphrase_file.as_deref(),
     )?;
-    std::fs::create_dir_all(&g.data_dir)
-        .with_context(|| format!("cannot create data directory {}", g.data_dir.display()))?;
-    let ca = Ca::open(config)?;
-    match cli.command {
-        Command::Init(args) => maintenance::init(&ca, &args, &actor),
-        Command::Ca(cmd) => ca::run(&ca, cmd, &actor),
-        Command::Subscriber(cmd) => registry::subscriber(&ca, cmd, &actor),
-        Command::Token(cmd) => registry::token(&ca, cmd, &actor),
-        Command::Cert(cmd) => cert::run(&ca, cmd, &actor),
-        Command::Audit(cmd) => maintenance::audit(&ca, cmd),
-        Command::Doctor(args) => maintenance::doctor(&ca, &args, &actor),
-    }
+    Ok(Ca::open(config)?)
 }
 
 /// Logs go to stderr, warnings only unless RUST_LOG says otherwise.
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        // Rocket announces its launch as a warning; `serve` prints its own
+        // `listening on` line.
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,rocket::launch=error"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

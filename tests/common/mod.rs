@@ -11,11 +11,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 mod db;
+mod server;
 mod x509;
 
 use db::Db;
 #[allow(unused_imports)]
 pub(crate) use db::{random_hex, Snapshot};
+#[allow(unused_imports)]
+pub(crate) use server::Server;
 #[allow(unused_imports)]
 pub(crate) use x509::*;
 

@@ -319,6 +319,7 @@ fn store_one(
         certificates::status.eq(CertStatus::Good.as_str()),
         certificates::cert_der.eq(cert_der),
         certificates::issued_at.eq(now),
+        certificates::status_changed_at.eq(now),
     ))
     .execute(c)?;
     if updated != 1 {

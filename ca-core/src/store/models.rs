@@ -200,3 +200,18 @@ pub struct OcspSignerRow {
     pub not_after: NaiveDateTime,
     pub created_at: NaiveDateTime,
 }
+
+/// A pre-signed OCSP response (the `ocsp-responder` service): one per
+/// issuer, serial and CertID hash algorithm (`sha1`, `sha256`), with the
+/// status it states so that a changed status is noticed.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = super::schema::ocsp_responses)]
+pub struct OcspResponseRow {
+    pub issuer_id: String,
+    pub serial: String,
+    pub hash_alg: String,
+    pub status: String,
+    pub der: Vec<u8>,
+    pub this_update: NaiveDateTime,
+    pub next_update: NaiveDateTime,
+}

@@ -91,6 +91,7 @@ diesel::table! {
         invalidity_date -> Nullable<Timestamp>,
         created_at -> Timestamp,
         issued_at -> Nullable<Timestamp>,
+        status_changed_at -> Timestamp,
     }
 }
 
@@ -156,3 +157,19 @@ diesel::table! {
 
 diesel::joinable!(ocsp_signers -> issuers (issuer_id));
 diesel::allow_tables_to_appear_in_same_query!(ocsp_signers, issuers);
+
+diesel::table! {
+    ocsp_responses (issuer_id, serial, hash_alg) {
+        issuer_id -> Text,
+        serial -> Text,
+        hash_alg -> Text,
+        status -> Text,
+        der -> Binary,
+        this_update -> Timestamp,
+        next_update -> Timestamp,
+    }
+}
+
+diesel::joinable!(ocsp_responses -> issuers (issuer_id));
+diesel::allow_tables_to_appear_in_same_query!(ocsp_responses, issuers);
+diesel::allow_tables_to_appear_in_same_query!(ocsp_responses, certificates);

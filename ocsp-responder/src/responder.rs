@@ -1,0 +1,324 @@
+//! [`Responder`]: the state every request and the refresher share — the
+//! issuers served, their delegated signers, the response cache.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use ca_core::certificate::from_x509_time;
+use ca_core::ocsp::{
+    build_response, find_issuer, CertIdHash, CertIdOwned, IssuerKeyHashes, OcspError,
+    OcspResponseStatus, OcspStatus,
+};
+use ca_core::signer::Signer;
+use ca_core::store::models::OcspResponseRow;
+use ca_core::Ca;
+use chrono::{DateTime, Utc};
+use der::Decode;
+use rocket::tokio::sync::Semaphore;
+use x509_cert::Certificate;
+
+use crate::cache::{CacheKey, CachedResponse, ResponseCache};
+use crate::status_key::{hash_text, status_text};
+use crate::{store, ResponderConfig, ResponderError};
+
+/// The delegated signer of one issuer, loaded once and replaced when
+/// rotated.
+pub(crate) struct Delegate {
+    signer: Arc<dyn Signer>,
+    cert_der: Vec<u8>,
+    not_before: DateTime<Utc>,
+    not_after: DateTime<Utc>,
+}
+
+impl Delegate {
+    fn new(signer: Arc<dyn Signer>, cert_der: Vec<u8>) -> Result<Self, ResponderError> {
+        let cert = Certificate::from_der(&cert_der).map_err(OcspError::from)?;
+        let validity = &cert.tbs_certificate.validity;
+        Ok(Self {
+            signer,
+            not_before: from_x509_time(&validity.not_before),
+            not_after: from_x509_time(&validity.not_after),
+            cert_der,
+        })
+    }
+
+    /// Whether less than a third of its validity is left (the point where
+    /// `Ca::ensure_ocsp_signer` issues a new one).
+    fn due(&self, now: DateTime<Utc>) -> bool {
+        (self.not_after - now) * 3 <= self.not_after - self.not_before
+    }
+}
+
+/// The OCSP responder's state: built once at start-up (it loads the
+/// delegated signers, issuing them when missing, and the stored responses),
+/// then shared by the HTTP handlers and the refresher.
+pub struct Responder {
+    pub(crate) ca: Arc<Ca>,
+    pub(crate) config: ResponderConfig,
+    issuers: Vec<IssuerKeyHashes>,
+    delegates: RwLock<HashMap<String, Arc<Delegate>>>,
+    pub(crate) cache: ResponseCache,
+    pub(crate) live: Arc<Semaphore>,
+    db_ok: AtomicBool,
+}
+
+/// What the fast path found for a request.
+pub(crate) enum Lookup {
+    /// A fresh pre-signed response.
+    Ready(Arc<CachedResponse>),
+    /// An OCSP error status to answer with.
+    Refuse(OcspResponseStatus),
+    /// Needs the database or a signature: (issuer id, CertID) in request
+    /// order.
+    Slow(Vec<(String, CertIdOwned)>),
+}
+
+/// What the slow path produced.
+pub(crate) enum Answer {
+    /// A stored or newly stored response (cacheable).
+    Stored(Arc<CachedResponse>),
+    /// Signed for this request only.
+    Live(Vec<u8>),
+}
+
+impl Responder {
+    /// Builds the state: every issuer with a certificate is served, each
+    /// through a delegated signer of `config.key` (issued now when missing
+    /// or due for rotation). An issuer whose delegate cannot be had is
+    /// logged and not served (its CertIDs get `unauthorized`). Blocking:
+    /// call it before the server starts or inside `spawn_blocking`.
+    pub fn new(ca: Arc<Ca>, config: ResponderConfig) -> Result<Self, ResponderError> {
+        let mut issuers = Vec::new();
+        let mut delegates = HashMap::new();
+        for issuer in ca.ocsp_issuers()? {
+            match ca.ensure_ocsp_signer(&issuer.issuer_id, config.key, &config.actor) {
+                Ok((signer, cert_der)) => {
+                    let delegate = Arc::new(Delegate::new(signer, cert_der)?);
+                    delegates.insert(issuer.issuer_id.clone(), delegate);
+                    issuers.push(issuer);
+                }
+                Err(e) => tracing::warn!(
+                    issuer = %issuer.issuer_id,
+                    "not answering OCSP for this issuer: no delegated signer: {e}"
+                ),
+            }
+        }
+        let cache = ResponseCache::default();
+        for row in store::load_all(&ca)? {
+            if let Some((key, entry)) = CachedResponse::from_row(row) {
+                cache.insert(key, entry);
+            }
+        }
+        let live = Arc::new(Semaphore::new(config.live_signing_limit.max(1)));
+        Ok(Self {
+            ca,
+            config,
+            issuers,
+            delegates: RwLock::new(delegates),
+            cache,
+            live,
+            db_ok: AtomicBool::new(true),
+        })
+    }
+
+    /// The ids of the issuers answered for.
+    pub fn issuer_ids(&self) -> Vec<String> {
+        self.issuers.iter().map(|i| i.issuer_id.clone()).collect()
+    }
+
+    /// The DER certificate of an issuer's delegated signer.
+    pub fn delegate_cert(&self, issuer_id: &str) -> Option<Vec<u8>> {
+        self.delegate(issuer_id).map(|d| d.cert_der.clone())
+    }
+
+    /// Replaces the delegates that are due for rotation (blocking: issues
+    /// a certificate and writes a key). A failure is logged and the old
+    /// delegate kept; responses never outlive it (see `sign`).
+    pub(crate) fn rotate_due_delegates(&self) {
+        let now = Utc::now();
+        let due: Vec<String> = self
+            .read_delegates()
+            .iter()
+            .filter(|(_, d)| d.due(now))
+            .map(|(id, _)| id.clone())
+            .collect();
+        for issuer_id in due {
+            let rotated = self
+                .ca
+                .ensure_ocsp_signer(&issuer_id, self.config.key, &self.config.actor)
+                .map_err(ResponderError::from)
+                .and_then(|(signer, der)| Delegate::new(signer, der));
+            match rotated {
+                Ok(d) => {
+                    tracing::info!(issuer = %issuer_id, "OCSP delegate rotated");
+                    self.write_delegates().insert(issuer_id, Arc::new(d));
+                }
+                Err(e) => tracing::warn!(issuer = %issuer_id, "OCSP delegate rotation failed: {e}"),
+            }
+        }
+    }
+
+    fn delegate(&self, issuer_id: &str) -> Option<Arc<Delegate>> {
+        self.read_delegates().get(issuer_id).cloned()
+    }
+
+    fn read_delegates(&self) -> RwLockReadGuard<'_, HashMap<String, Arc<Delegate>>> {
+        // Writers only insert whole entries: a poisoned lock is consistent.
+        self.delegates
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn write_delegates(&self) -> RwLockWriteGuard<'_, HashMap<String, Arc<Delegate>>> {
+        // See `read_delegates`.
+        self.delegates
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Whether the last contact with the database succeeded.
+    pub fn database_ok(&self) -> bool {
+        self.db_ok.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_database_ok(&self, ok: bool) {
+        self.db_ok.store(ok, Ordering::Relaxed);
+    }
+
+    /// The fast path, with no database and no signature: a single CertID
+    /// with a fresh pre-signed response is answered from the cache (a nonce
+    /// is ignored, as RFC 5019 allows).
+    pub(crate) fn lookup(&self, cert_ids: Vec<CertIdOwned>) -> Lookup {
+        if cert_ids.len() > self.config.max_cert_ids {
+            return Lookup::Refuse(OcspResponseStatus::MalformedRequest);
+        }
+        let mut targets = Vec::with_capacity(cert_ids.len());
+        for id in cert_ids {
+            match find_issuer(&self.issuers, &id) {
+                Ok(issuer) => targets.push((issuer.issuer_id.clone(), id)),
+                Err(e) => return Lookup::Refuse(e.response_status()),
+            }
+        }
+        if let [(issuer_id, id)] = targets.as_slice() {
+            if let Some(entry) = self.cache.get(&cache_key(issuer_id, id)) {
+                if entry.next_update > Utc::now() {
+                    return Lookup::Ready(entry);
+                }
+            }
+        }
+        Lookup::Slow(targets)
+    }
+
+    /// The slow path (blocking): one CertID is answered from the table, else
+    /// signed and stored (an `unknown` answer is signed but not stored);
+    /// several are signed together for this request.
+    pub(crate) fn answer(
+        &self,
+        targets: &[(String, CertIdOwned)],
+    ) -> Result<Answer, ResponderError> {
+        if let [(issuer_id, id)] = targets {
+            let key = cache_key(issuer_id, id);
+            let found = store::find(&self.ca, issuer_id, &key.1, hash_text(id.hash))?;
+            self.set_database_ok(true);
+            if let Some(row) = found.filter(|r| r.next_update.and_utc() > Utc::now()) {
+                if let Some((key, entry)) = CachedResponse::from_row(row) {
+                    return Ok(Answer::Stored(self.cache.insert(key, entry)));
+                }
+            }
+            let status = self.ca.ocsp_status(issuer_id, &id.serial)?;
+            if status == OcspStatus::Unknown {
+                return Ok(Answer::Live(
+                    self.sign(issuer_id, &[(id.clone(), status)])?.0,
+                ));
+            }
+            return Ok(Answer::Stored(self.sign_and_store(issuer_id, id, status)?));
+        }
+        let Some((issuer_id, _)) = targets.first() else {
+            return Err(ResponderError::Task("no CertID to answer".into()));
+        };
+        let mut entries = Vec::with_capacity(targets.len());
+        for (issuer, id) in targets {
+            entries.push((id.clone(), self.ca.ocsp_status(issuer, &id.serial)?));
+        }
+        // One response has one signer, the delegate of one issuer: a
+        // request mixing issuers is refused.
+        if targets.iter().all(|(i, _)| i == issuer_id) {
+            return Ok(Answer::Live(self.sign(issuer_id, &entries)?.0));
+        }
+        Err(ResponderError::MixedIssuers)
+    }
+
+    /// Signs `status` for `id` of `issuer_id`, stores it and caches it.
+    pub(crate) fn sign_and_store(
+        &self,
+        issuer_id: &str,
+        id: &CertIdOwned,
+        status: OcspStatus,
+    ) -> Result<Arc<CachedResponse>, ResponderError> {
+        let (der, this_update, next_update) = self.sign(issuer_id, &[(id.clone(), status)])?;
+        let key = cache_key(issuer_id, id);
+        let row = OcspResponseRow {
+            issuer_id: key.0.clone(),
+            serial: key.1.clone(),
+            hash_alg: hash_text(id.hash).to_owned(),
+            status: status_text(status),
+            der,
+            this_update: this_update.naive_utc(),
+            next_update: next_update.naive_utc(),
+        };
+        store::save(&self.ca, &row)?;
+        let entry = CachedResponse::new(row.der, row.status, this_update, next_update);
+        Ok(self.cache.insert(key, entry))
+    }
+
+    /// The CertID of `serial` under `issuer_id` in `hash`, when we serve
+    /// that issuer.
+    pub(crate) fn cert_id(
+        &self,
+        issuer_id: &str,
+        hash: CertIdHash,
+        serial: ca_core::serial::Serial,
+    ) -> Option<CertIdOwned> {
+        self.issuers
+            .iter()
+            .find(|i| i.issuer_id == issuer_id)
+            .map(|i| i.cert_id(hash, serial))
+    }
+
+    fn sign(
+        &self,
+        issuer_id: &str,
+        entries: &[(CertIdOwned, OcspStatus)],
+    ) -> Result<Signed, ResponderError> {
+        let delegate = self
+            .delegate(issuer_id)
+            .ok_or_else(|| ResponderError::NoSigner(issuer_id.to_owned()))?;
+        let this_update = whole_seconds(Utc::now());
+        let validity = chrono::Duration::from_std(self.config.validity)
+            .unwrap_or_else(|_| chrono::Duration::days(4));
+        // A response is worth nothing once its signer's certificate expired.
+        let next_update = (this_update + validity).min(delegate.not_after);
+        let der = build_response(
+            delegate.signer.as_ref(),
+            &delegate.cert_der,
+            entries,
+            this_update,
+            next_update,
+            None,
+        )?;
+        Ok((der, this_update, next_update))
+    }
+}
+
+/// A signed response: DER, thisUpdate, nextUpdate.
+type Signed = (Vec<u8>, DateTime<Utc>, DateTime<Utc>);
+
+/// The cache key of a CertID of `issuer_id`.
+pub(crate) fn cache_key(issuer_id: &str, id: &CertIdOwned) -> CacheKey {
+    (issuer_id.to_owned(), id.serial.to_hex(), id.hash)
+}
+
+fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
+}

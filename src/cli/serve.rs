@@ -1,0 +1,63 @@
+//! `govpki serve`: every HTTP service built so far (the OCSP responder) in
+//! one process on one port. On a data dir and database with no CA yet it
+//! first creates the demo hierarchy, as `init --demo` does.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use ca_core::signer::KeySpec;
+use ca_core::Ca;
+use ocsp_responder::{Responder, ResponderConfig};
+
+use super::maintenance::{self, InitArgs};
+
+/// `govpki serve`.
+#[derive(Debug, clap::Args)]
+pub(super) struct ServeArgs {
+    /// Address to listen on (port 0: any free port, printed once bound).
+    #[arg(long, env = "GOVPKI_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Seconds between two passes of the OCSP refresher (new and changed
+    /// statuses are answered within this bound).
+    #[arg(long, env = "GOVPKI_OCSP_REFRESH_SECS", default_value_t = 60)]
+    ocsp_refresh_secs: u64,
+    /// Key type of the delegated OCSP signers: rsa2048 or p256.
+    #[arg(long, env = "GOVPKI_OCSP_KEY", default_value = "rsa2048")]
+    ocsp_key: KeySpec,
+}
+
+/// Serves until interrupted. `reopen` opens the CA again after a demo
+/// `init` (which may have written the demo passphrase file).
+pub(super) fn serve(
+    ca: Ca,
+    reopen: impl FnOnce() -> anyhow::Result<Ca>,
+    args: &ServeArgs,
+    actor: &str,
+) -> anyhow::Result<()> {
+    if !matches!(args.ocsp_key, KeySpec::Rsa2048 | KeySpec::P256) {
+        anyhow::bail!("--ocsp-key must be rsa2048 or p256");
+    }
+    let ca = if ca.issuers()?.is_empty() {
+        eprintln!("no CA in this data directory and database yet: creating the demo hierarchy (init --demo)");
+        maintenance::init(&ca, &InitArgs::demo(), actor)?;
+        drop(ca);
+        reopen()?
+    } else {
+        ca
+    };
+    let config = ResponderConfig {
+        refresh_interval: Duration::from_secs(args.ocsp_refresh_secs.max(1)),
+        key: args.ocsp_key,
+        actor: actor.to_owned(),
+        ..ResponderConfig::default()
+    };
+    let responder =
+        Arc::new(Responder::new(Arc::new(ca), config).context("cannot start the OCSP responder")?);
+    let rocket = rocket::custom(ocsp_responder::rocket_config(args.listen));
+    let rocket =
+        ocsp_responder::mount(rocket, responder).attach(ocsp_responder::announce_listening());
+    rocket::execute(async move { rocket.launch().await.map(drop) })
+        .map_err(|e| anyhow::anyhow!("HTTP server: {e}"))
+}
