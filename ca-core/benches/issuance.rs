@@ -171,6 +171,7 @@ struct Figures {
     tbs_len: usize,
     issue_1: Rate,
     issue_t: Rate,
+    issue_batch: Rate,
     sign_1: Rate,
     sign_t: Rate,
 }
@@ -298,14 +299,15 @@ fn bench_one(
 
     // Every CSR is made before any timing: one per certificate, fresh P-256 keys.
     let started = Instant::now();
-    let csrs = make_csrs(WARM_UP + 2 * n)?;
+    let csrs = make_csrs(WARM_UP + 3 * n)?;
     println!(
         "{} CSRs (P-256) generated in {:.2} s",
         csrs.len(),
         started.elapsed().as_secs_f64()
     );
     let (warm, rest) = csrs.split_at(WARM_UP);
-    let (single, parallel) = rest.split_at(n);
+    let (single, rest) = rest.split_at(n);
+    let (parallel, batched) = rest.split_at(n);
 
     // Warm-up (untimed): decrypts the issuing key, opens pool connections.
     let warm_certs = issue_all(&ca, subscriber, warm, t.min(warm.len()))?.1;
@@ -332,10 +334,12 @@ fn bench_one(
     report("raw sign", t, sign_t);
     let issue_t = issue_all(&ca, subscriber, parallel, t)?.0;
     report("issuance", t, issue_t);
+    let issue_batch = issue_batched(&ca, subscriber, batched, BATCH)?;
+    report(&format!("batch/{BATCH}"), 1, issue_batch);
 
     // Untimed checks: every issuance stored a good certificate, the audit
     // chain is intact.
-    let expected = i64::try_from(WARM_UP + 2 * n)?;
+    let expected = i64::try_from(WARM_UP + 3 * n)?;
     let stored: i64 = ca.store().read(|c| {
         certificates::table
             .filter(certificates::issuer_id.eq("gov-ca"))
@@ -362,8 +366,46 @@ fn bench_one(
         tbs_len: tbs.len(),
         issue_1,
         issue_t,
+        issue_batch,
         sign_1,
         sign_t,
+    })
+}
+
+/// Certificates per `Ca::issue_batch` call in the batched run.
+const BATCH: usize = 100;
+
+/// Issues one certificate per CSR with `Ca::issue_batch`, `batch` at a
+/// time, on one thread: the path of bulk registrations and unit mergers.
+fn issue_batched(
+    ca: &Ca,
+    subscriber: i64,
+    csrs: &[Vec<u8>],
+    batch: usize,
+) -> Result<Rate, BoxError> {
+    let started = Instant::now();
+    let mut count = 0;
+    for chunk in csrs.chunks(batch) {
+        let reqs: Vec<IssueRequest<'_>> = chunk
+            .iter()
+            .map(|csr| IssueRequest {
+                subscriber_id: subscriber,
+                profile: "individual",
+                csr,
+                issuer: Some("gov-ca"),
+                token: None,
+                days: None,
+                actor: "bench",
+            })
+            .collect();
+        for result in ca.issue_batch(&reqs) {
+            result.map_err(|e| format!("batch issuance: {e}"))?;
+            count += 1;
+        }
+    }
+    Ok(Rate {
+        count,
+        elapsed: started.elapsed(),
     })
 }
 
@@ -516,30 +558,34 @@ fn print_table(all: &[Figures], t: usize) {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<9} {:<8} {:>5} {:>12} {:>12} {:>12} {:>12} {:>9} {:>9}",
+        "{:<9} {:<8} {:>5} {:>12} {:>12} {:>12} {:>12} {:>12} {:>9} {:>9} {:>11}",
         "database",
         "key",
         "N",
         "issue/s 1t",
         format!("issue/s {t}t"),
+        format!("batch{BATCH}/s 1t"),
         "sign/s 1t",
         format!("sign/s {t}t"),
         "ratio 1t",
         format!("ratio {t}t"),
+        "ratio batch",
     );
     for f in all {
         let _ = writeln!(
             out,
-            "{:<9} {:<8} {:>5} {:>12.1} {:>12.1} {:>12.1} {:>12.1} {:>8.3}x {:>8.3}x",
+            "{:<9} {:<8} {:>5} {:>12.1} {:>12.1} {:>12.1} {:>12.1} {:>12.1} {:>8.3}x {:>8.3}x {:>10.3}x",
             f.database,
             f.key.as_str(),
             f.n,
             f.issue_1.per_second(),
             f.issue_t.per_second(),
+            f.issue_batch.per_second(),
             f.sign_1.per_second(),
             f.sign_t.per_second(),
             f.issue_1.per_second() / f.sign_1.per_second(),
             f.issue_t.per_second() / f.sign_t.per_second(),
+            f.issue_batch.per_second() / f.sign_1.per_second(),
         );
     }
     print!("{out}");
@@ -551,23 +597,26 @@ fn print_table(all: &[Figures], t: usize) {
     for f in all.iter().filter(|f| f.key == KeySpec::Rsa2048) {
         let r1 = f.issue_1.per_second() / f.sign_1.per_second();
         let rt = f.issue_t.per_second() / f.sign_t.per_second();
+        let rb = f.issue_batch.per_second() / f.sign_1.per_second();
         let verdict = |r: f64| if r >= 0.7 { "met" } else { "NOT met" };
         println!(
-            "goal issuance >= 0.70x raw RSA-2048 signing on {}: 1 thread {r1:.2}x ({}), {t} threads {rt:.2}x ({})",
+            "goal issuance >= 0.70x raw RSA-2048 signing on {}: 1 thread {r1:.2}x ({}), {t} threads {rt:.2}x ({}), batches of {BATCH} on 1 thread {rb:.2}x ({})",
             f.database,
             verdict(r1),
-            verdict(rt)
+            verdict(rt),
+            verdict(rb)
         );
     }
     // One line per run for scripts (bench/issuance.sh reads these).
     for f in all {
         println!(
-            "RESULT db={} key={} n={} threads={t} issue_1t={:.1} issue_nt={:.1} sign_1t={:.1} sign_nt={:.1}",
+            "RESULT db={} key={} n={} threads={t} issue_1t={:.1} issue_nt={:.1} issue_batch={:.1} sign_1t={:.1} sign_nt={:.1}",
             f.database,
             f.key.as_str(),
             f.n,
             f.issue_1.per_second(),
             f.issue_t.per_second(),
+            f.issue_batch.per_second(),
             f.sign_1.per_second(),
             f.sign_t.per_second(),
         );
