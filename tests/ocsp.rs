@@ -21,42 +21,17 @@ const MALFORMED: [u8; 5] = [0x30, 0x03, 0x0a, 0x01, 0x01];
 /// Starts the server (which creates the demo CA), exports the chain and
 /// registers a subscriber; returns the server and the subscriber id.
 fn start(env: &TestEnv) -> (Server, String) {
-    let server = env.serve(&["--ocsp-refresh-secs", "1"]);
-    let root = std::fs::read_to_string(env.export(ROOT)).expect("read root.pem");
-    let gov = std::fs::read_to_string(env.export(GOV_CA)).expect("read gov-ca.pem");
-    env.write("chain.pem", format!("{gov}{root}"));
-    let id = env.add_individual();
-    (server, id)
+    env.serve_ocsp(&[])
 }
 
 /// `openssl ocsp -url … -CAfile chain.pem ARGS`: stdout and stderr.
 fn ocsp(env: &TestEnv, server: &Server, args: &[&str]) -> String {
-    let url = server.url("/ocsp");
-    let mut all = vec!["ocsp", "-url", &url, "-CAfile", "chain.pem"];
-    all.extend_from_slice(args);
-    let out = env.openssl(&all);
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    server.ocsp(env, args)
 }
 
 /// Asks until the answer contains every one of `needles`.
 fn wait_for(env: &TestEnv, server: &Server, args: &[&str], needles: &[&str]) -> String {
-    let start = Instant::now();
-    loop {
-        let out = ocsp(env, server, args);
-        if needles.iter().all(|n| out.contains(n)) {
-            assert!(out.contains("Response verify OK"), "unverified: {out}");
-            return out;
-        }
-        assert!(
-            start.elapsed() < PROPAGATION,
-            "openssl ocsp {args:?} never said {needles:?}; last answer:\n{out}"
-        );
-        std::thread::sleep(Duration::from_millis(300));
-    }
+    server.wait_for(env, args, needles)
 }
 
 /// `curl -s -o OUT -D HEADERS -w %{http_code} ARGS` in the work directory:

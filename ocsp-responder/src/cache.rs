@@ -96,6 +96,11 @@ impl ResponseCache {
             .collect()
     }
 
+    /// The earliest thisUpdate held, if any.
+    pub(crate) fn oldest_this_update(&self) -> Option<DateTime<Utc>> {
+        self.read().values().map(|e| e.this_update).min()
+    }
+
     /// The keys of the responses whose thisUpdate is before `cutoff`.
     pub(crate) fn older_than(&self, cutoff: DateTime<Utc>) -> Vec<CacheKey> {
         self.read()

@@ -22,6 +22,32 @@ pub struct ResponderConfig {
     pub live_signing_limit: usize,
     /// The actor recorded in the audit log when a delegate is issued.
     pub actor: String,
+    /// What a request carrying a nonce gets.
+    pub nonce: NonceMode,
+    /// What a serial the issuer never issued gets.
+    pub non_issued: NonIssued,
+}
+
+/// The nonce policy (`--ocsp-nonce`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum NonceMode {
+    /// RFC 5019: the pre-signed response is served, the nonce ignored.
+    #[default]
+    Ignore,
+    /// A request with a nonce is signed live with the nonce echoed, within
+    /// `live_signing_limit` signatures at once (more: `tryLater`).
+    Live,
+}
+
+/// The answer for a serial the issuer never issued (`--ocsp-non-issued`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum NonIssued {
+    /// `unknown`.
+    #[default]
+    Unknown,
+    /// RFC 6960 §2.2: `revoked` at 1970-01-01T00:00:00Z with reason
+    /// `certificateHold` and the extended revoke extension.
+    Revoked,
 }
 
 impl Default for ResponderConfig {
@@ -34,6 +60,8 @@ impl Default for ResponderConfig {
             key: KeySpec::Rsa2048,
             live_signing_limit: 4,
             actor: "ocsp-responder".to_owned(),
+            nonce: NonceMode::Ignore,
+            non_issued: NonIssued::Unknown,
         }
     }
 }

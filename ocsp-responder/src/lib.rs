@@ -1,5 +1,6 @@
 //! The OCSP responder of govpki (RFC 6960, profiled by RFC 5019) as a
-//! Rocket service: `POST /ocsp`, `GET /ocsp/{base64}` and `GET /healthz`.
+//! Rocket service: `POST /ocsp`, `GET /ocsp/{base64}`, `GET /healthz` and
+//! `GET /metrics`.
 //!
 //! It depends on `ca-core` only. Requests are parsed and answered by
 //! `ca_core::ocsp`; this crate owns what is service: the delegated signers
@@ -19,6 +20,7 @@ mod cache;
 mod config;
 mod error;
 mod handlers;
+mod metrics;
 pub mod refresher;
 mod reply;
 mod responder;
@@ -26,7 +28,7 @@ mod run;
 mod status_key;
 mod store;
 
-pub use config::ResponderConfig;
+pub use config::{NonIssued, NonceMode, ResponderConfig};
 pub use error::ResponderError;
 pub use handlers::routes;
 pub use responder::Responder;

@@ -9,7 +9,7 @@ use std::time::Duration;
 use ca_core::config::CaConfig;
 use ca_core::signer::KeySpec;
 use clap::Parser;
-use ocsp_responder::{ResponderConfig, RunConfig};
+use ocsp_responder::{NonIssued, NonceMode, ResponderConfig, RunConfig};
 
 /// The govpki OCSP responder (RFC 6960 / RFC 5019).
 #[derive(Debug, Parser)]
@@ -36,6 +36,20 @@ struct Args {
     /// Key type of the delegated OCSP signers: rsa2048 or p256.
     #[arg(long, env = "GOVPKI_OCSP_KEY", default_value = "rsa2048")]
     ocsp_key: KeySpec,
+    /// A request's nonce: `ignore` serves the pre-signed response (RFC
+    /// 5019); `live` signs a response echoing it (bounded concurrency:
+    /// excess requests get tryLater).
+    #[arg(long, env = "GOVPKI_OCSP_NONCE", value_enum, default_value_t = NonceMode::Ignore)]
+    ocsp_nonce: NonceMode,
+    /// Most OCSP responses signed at once for requests (live nonces,
+    /// several CertIDs, cache misses); more get tryLater at once.
+    #[arg(long, env = "GOVPKI_OCSP_LIVE_LIMIT", default_value_t = 4)]
+    ocsp_live_limit: usize,
+    /// A serial the issuer never issued: `unknown`, or `revoked` (RFC 6960
+    /// §2.2: revoked at 1970-01-01 with certificateHold and the extended
+    /// revoke extension).
+    #[arg(long, env = "GOVPKI_OCSP_NON_ISSUED", value_enum, default_value_t = NonIssued::Unknown)]
+    ocsp_non_issued: NonIssued,
 }
 
 fn main() -> ExitCode {
@@ -70,6 +84,9 @@ fn run(args: Args) -> anyhow::Result<()> {
     let responder = ResponderConfig {
         refresh_interval: Duration::from_secs(args.ocsp_refresh_secs.max(1)),
         key: args.ocsp_key,
+        nonce: args.ocsp_nonce,
+        live_signing_limit: args.ocsp_live_limit.max(1),
+        non_issued: args.ocsp_non_issued,
         ..ResponderConfig::default()
     };
     ocsp_responder::run(RunConfig {

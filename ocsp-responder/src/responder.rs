@@ -7,10 +7,12 @@ use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use ca_core::certificate::from_x509_time;
 use ca_core::ocsp::{
-    build_response, find_issuer, CertIdHash, CertIdOwned, IssuerKeyHashes, OcspError,
+    build_response_with, find_issuer, CertIdHash, CertIdOwned, IssuerKeyHashes, OcspError,
     OcspResponseStatus, OcspStatus,
 };
+use ca_core::serial::Serial;
 use ca_core::signer::Signer;
+use ca_core::status::RevocationReason;
 use ca_core::store::models::OcspResponseRow;
 use ca_core::Ca;
 use chrono::{DateTime, Utc};
@@ -19,6 +21,8 @@ use rocket::tokio::sync::Semaphore;
 use x509_cert::Certificate;
 
 use crate::cache::{CacheKey, CachedResponse, ResponseCache};
+use crate::config::{NonIssued, NonceMode};
+use crate::metrics::{Gauges, Metrics, Outcome};
 use crate::status_key::{hash_text, status_text};
 use crate::{store, ResponderConfig, ResponderError};
 
@@ -60,6 +64,7 @@ pub struct Responder {
     delegates: RwLock<HashMap<String, Arc<Delegate>>>,
     pub(crate) cache: ResponseCache,
     pub(crate) live: Arc<Semaphore>,
+    pub(crate) metrics: Metrics,
     db_ok: AtomicBool,
 }
 
@@ -78,9 +83,13 @@ pub(crate) enum Lookup {
 pub(crate) enum Answer {
     /// A stored or newly stored response (cacheable).
     Stored(Arc<CachedResponse>),
-    /// Signed for this request only.
-    Live(Vec<u8>),
+    /// Signed for this request only, and what it says.
+    Live(Vec<u8>, Outcome),
 }
+
+/// A status to sign and whether it is the RFC 6960 §2.2 "revoked for
+/// non-issued" answer (which carries the extended revoke extension).
+type Resolved = (OcspStatus, bool);
 
 impl Responder {
     /// Builds the state: every issuer with a certificate is served, each
@@ -118,6 +127,7 @@ impl Responder {
             delegates: RwLock::new(delegates),
             cache,
             live,
+            metrics: Metrics::default(),
             db_ok: AtomicBool::new(true),
         })
     }
@@ -186,10 +196,40 @@ impl Responder {
         self.db_ok.store(ok, Ordering::Relaxed);
     }
 
+    /// The gauges of `/metrics`.
+    pub(crate) fn gauges(&self) -> Gauges {
+        let oldest = self
+            .cache
+            .oldest_this_update()
+            .map_or(0, |t| (Utc::now() - t).num_seconds().max(0));
+        Gauges {
+            oldest_response_age_secs: oldest,
+            cached_responses: i64::try_from(self.cache.len()).unwrap_or(i64::MAX),
+            degraded: !self.database_ok(),
+        }
+    }
+
+    /// Whether a request with this nonce is signed live (`--ocsp-nonce
+    /// live` and a nonce present).
+    pub(crate) fn signs_live(&self, nonce: Option<&[u8]>) -> bool {
+        self.config.nonce == NonceMode::Live && nonce.is_some()
+    }
+
+    /// A fresh cached response for a single CertID, if any.
+    pub(crate) fn cached(&self, targets: &[(String, CertIdOwned)]) -> Option<Arc<CachedResponse>> {
+        let [(issuer_id, id)] = targets else {
+            return None;
+        };
+        self.cache
+            .get(&cache_key(issuer_id, id))
+            .filter(|e| e.next_update > Utc::now())
+    }
+
     /// The fast path, with no database and no signature: a single CertID
     /// with a fresh pre-signed response is answered from the cache (a nonce
-    /// is ignored, as RFC 5019 allows).
-    pub(crate) fn lookup(&self, cert_ids: Vec<CertIdOwned>) -> Lookup {
+    /// is ignored, as RFC 5019 allows, unless `live` asks for a live
+    /// signature).
+    pub(crate) fn lookup(&self, cert_ids: Vec<CertIdOwned>, live: bool) -> Lookup {
         if cert_ids.len() > self.config.max_cert_ids {
             return Lookup::Refuse(OcspResponseStatus::MalformedRequest);
         }
@@ -200,24 +240,24 @@ impl Responder {
                 Err(e) => return Lookup::Refuse(e.response_status()),
             }
         }
-        if let [(issuer_id, id)] = targets.as_slice() {
-            if let Some(entry) = self.cache.get(&cache_key(issuer_id, id)) {
-                if entry.next_update > Utc::now() {
-                    return Lookup::Ready(entry);
-                }
+        if !live {
+            if let Some(entry) = self.cached(&targets) {
+                return Lookup::Ready(entry);
             }
         }
         Lookup::Slow(targets)
     }
 
-    /// The slow path (blocking): one CertID is answered from the table, else
-    /// signed and stored (an `unknown` answer is signed but not stored);
-    /// several are signed together for this request.
+    /// The slow path (blocking): one CertID without a nonce to echo is
+    /// answered from the table, else signed and stored (an answer for a
+    /// serial never issued is signed but not stored); several CertIDs, or a
+    /// nonce to echo, are signed together for this request.
     pub(crate) fn answer(
         &self,
         targets: &[(String, CertIdOwned)],
+        nonce: Option<&[u8]>,
     ) -> Result<Answer, ResponderError> {
-        if let [(issuer_id, id)] = targets {
+        if let ([(issuer_id, id)], None) = (targets, nonce) {
             let key = cache_key(issuer_id, id);
             let found = store::find(&self.ca, issuer_id, &key.1, hash_text(id.hash))?;
             self.set_database_ok(true);
@@ -226,27 +266,48 @@ impl Responder {
                     return Ok(Answer::Stored(self.cache.insert(key, entry)));
                 }
             }
-            let status = self.ca.ocsp_status(issuer_id, &id.serial)?;
-            if status == OcspStatus::Unknown {
-                return Ok(Answer::Live(
-                    self.sign(issuer_id, &[(id.clone(), status)])?.0,
-                ));
+            let (status, non_issued) = self.resolve(issuer_id, &id.serial)?;
+            if status == OcspStatus::Unknown || non_issued {
+                let der = self
+                    .sign(issuer_id, &[(id.clone(), status)], None, non_issued)?
+                    .0;
+                return Ok(Answer::Live(der, outcome_of(&[status])));
             }
             return Ok(Answer::Stored(self.sign_and_store(issuer_id, id, status)?));
         }
         let Some((issuer_id, _)) = targets.first() else {
             return Err(ResponderError::Task("no CertID to answer".into()));
         };
-        let mut entries = Vec::with_capacity(targets.len());
-        for (issuer, id) in targets {
-            entries.push((id.clone(), self.ca.ocsp_status(issuer, &id.serial)?));
-        }
         // One response has one signer, the delegate of one issuer: a
         // request mixing issuers is refused.
-        if targets.iter().all(|(i, _)| i == issuer_id) {
-            return Ok(Answer::Live(self.sign(issuer_id, &entries)?.0));
+        if !targets.iter().all(|(i, _)| i == issuer_id) {
+            return Err(ResponderError::MixedIssuers);
         }
-        Err(ResponderError::MixedIssuers)
+        let mut entries = Vec::with_capacity(targets.len());
+        let mut extended = false;
+        for (issuer, id) in targets {
+            let (status, non_issued) = self.resolve(issuer, &id.serial)?;
+            extended |= non_issued;
+            entries.push((id.clone(), status));
+        }
+        let statuses: Vec<OcspStatus> = entries.iter().map(|(_, s)| *s).collect();
+        let der = self.sign(issuer_id, &entries, nonce, extended)?.0;
+        Ok(Answer::Live(der, outcome_of(&statuses)))
+    }
+
+    /// The status to state for `serial` of `issuer_id`: the stored one, and
+    /// for a serial never issued `unknown` or (`--ocsp-non-issued revoked`)
+    /// revoked at the epoch with `certificateHold` (RFC 6960 §2.2).
+    fn resolve(&self, issuer_id: &str, serial: &Serial) -> Result<Resolved, ResponderError> {
+        let status = self.ca.ocsp_status(issuer_id, serial)?;
+        if status == OcspStatus::Unknown && self.config.non_issued == NonIssued::Revoked {
+            let revoked = OcspStatus::Revoked {
+                at: DateTime::<Utc>::UNIX_EPOCH,
+                reason: Some(RevocationReason::CertificateHold),
+            };
+            return Ok((revoked, true));
+        }
+        Ok((status, false))
     }
 
     /// Signs `status` for `id` of `issuer_id`, stores it and caches it.
@@ -256,7 +317,8 @@ impl Responder {
         id: &CertIdOwned,
         status: OcspStatus,
     ) -> Result<Arc<CachedResponse>, ResponderError> {
-        let (der, this_update, next_update) = self.sign(issuer_id, &[(id.clone(), status)])?;
+        let (der, this_update, next_update) =
+            self.sign(issuer_id, &[(id.clone(), status)], None, false)?;
         let key = cache_key(issuer_id, id);
         let row = OcspResponseRow {
             issuer_id: key.0.clone(),
@@ -278,7 +340,7 @@ impl Responder {
         &self,
         issuer_id: &str,
         hash: CertIdHash,
-        serial: ca_core::serial::Serial,
+        serial: Serial,
     ) -> Option<CertIdOwned> {
         self.issuers
             .iter()
@@ -290,6 +352,8 @@ impl Responder {
         &self,
         issuer_id: &str,
         entries: &[(CertIdOwned, OcspStatus)],
+        nonce: Option<&[u8]>,
+        extended_revoke: bool,
     ) -> Result<Signed, ResponderError> {
         let delegate = self
             .delegate(issuer_id)
@@ -299,20 +363,37 @@ impl Responder {
             .unwrap_or_else(|_| chrono::Duration::days(4));
         // A response is worth nothing once its signer's certificate expired.
         let next_update = (this_update + validity).min(delegate.not_after);
-        let der = build_response(
+        let der = build_response_with(
             delegate.signer.as_ref(),
             &delegate.cert_der,
             entries,
             this_update,
             next_update,
-            None,
+            nonce,
+            extended_revoke,
         )?;
+        self.metrics.signed();
         Ok((der, this_update, next_update))
     }
 }
 
 /// A signed response: DER, thisUpdate, nextUpdate.
 type Signed = (Vec<u8>, DateTime<Utc>, DateTime<Utc>);
+
+/// What a live response says, for the metrics: revoked when any entry is,
+/// else unknown when any is, else good.
+fn outcome_of(statuses: &[OcspStatus]) -> Outcome {
+    if statuses
+        .iter()
+        .any(|s| matches!(s, OcspStatus::Revoked { .. }))
+    {
+        Outcome::Revoked
+    } else if statuses.contains(&OcspStatus::Unknown) {
+        Outcome::Unknown
+    } else {
+        Outcome::Good
+    }
+}
 
 /// The cache key of a CertID of `issuer_id`.
 pub(crate) fn cache_key(issuer_id: &str, id: &CertIdOwned) -> CacheKey {

@@ -3,7 +3,6 @@
 
 use ca_core::store::models::{CertificateRow, OcspResponseRow};
 use ca_core::store::schema::{certificates, ocsp_responses};
-use ca_core::store::DbConnection;
 use ca_core::{Ca, CaError};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -36,24 +35,38 @@ pub(crate) fn find(
     })
 }
 
-/// Replaces the stored response for the row's (issuer, serial, hash).
+/// Replaces the stored response for the row's (issuer, serial, hash):
+/// an update, else an insert, and an update again when another responder
+/// inserted the row meanwhile (scale-out: several responders store the
+/// same responses).
 pub(crate) fn save(ca: &Ca, row: &OcspResponseRow) -> Result<(), CaError> {
     ca.store().read(|c| -> Result<_, CaError> {
-        c.transaction(
-            |c: &mut DbConnection| -> Result<(), diesel::result::Error> {
-                diesel::delete(ocsp_responses::table.find((
-                    &row.issuer_id,
-                    &row.serial,
-                    &row.hash_alg,
-                )))
-                .execute(c)?;
-                diesel::insert_into(ocsp_responses::table)
-                    .values(row)
+        let key = (&row.issuer_id, &row.serial, &row.hash_alg);
+        if diesel::update(ocsp_responses::table.find(key))
+            .set(row)
+            .execute(c)?
+            > 0
+        {
+            return Ok(());
+        }
+        match diesel::insert_into(ocsp_responses::table)
+            .values(row)
+            .execute(c)
+        {
+            Err(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            )) => {
+                diesel::update(ocsp_responses::table.find(key))
+                    .set(row)
                     .execute(c)?;
                 Ok(())
-            },
-        )?;
-        Ok(())
+            }
+            other => {
+                other?;
+                Ok(())
+            }
+        }
     })
 }
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::Context;
 use ca_core::signer::KeySpec;
 use ca_core::Ca;
-use ocsp_responder::{Responder, ResponderConfig};
+use ocsp_responder::{NonIssued, NonceMode, Responder, ResponderConfig};
 
 use super::maintenance::{self, InitArgs};
 
@@ -26,6 +26,20 @@ pub(super) struct ServeArgs {
     /// Key type of the delegated OCSP signers: rsa2048 or p256.
     #[arg(long, env = "GOVPKI_OCSP_KEY", default_value = "rsa2048")]
     ocsp_key: KeySpec,
+    /// A request's nonce: `ignore` serves the pre-signed response (RFC
+    /// 5019); `live` signs a response echoing it (bounded concurrency:
+    /// excess requests get tryLater).
+    #[arg(long, env = "GOVPKI_OCSP_NONCE", value_enum, default_value_t = NonceMode::Ignore)]
+    ocsp_nonce: NonceMode,
+    /// Most OCSP responses signed at once for requests (live nonces,
+    /// several CertIDs, cache misses); more get tryLater at once.
+    #[arg(long, env = "GOVPKI_OCSP_LIVE_LIMIT", default_value_t = 4)]
+    ocsp_live_limit: usize,
+    /// A serial the issuer never issued: `unknown`, or `revoked` (RFC 6960
+    /// §2.2: revoked at 1970-01-01 with certificateHold and the extended
+    /// revoke extension).
+    #[arg(long, env = "GOVPKI_OCSP_NON_ISSUED", value_enum, default_value_t = NonIssued::Unknown)]
+    ocsp_non_issued: NonIssued,
 }
 
 /// Serves until interrupted. `reopen` opens the CA again after a demo
@@ -50,6 +64,9 @@ pub(super) fn serve(
     let config = ResponderConfig {
         refresh_interval: Duration::from_secs(args.ocsp_refresh_secs.max(1)),
         key: args.ocsp_key,
+        nonce: args.ocsp_nonce,
+        live_signing_limit: args.ocsp_live_limit.max(1),
+        non_issued: args.ocsp_non_issued,
         actor: actor.to_owned(),
         ..ResponderConfig::default()
     };

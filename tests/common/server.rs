@@ -1,11 +1,16 @@
 //! `govpki serve` as a child process on a random loopback port, killed
-//! when dropped.
+//! when dropped; OCSP and HTTP clients against it; cutting it off its
+//! database.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use diesel::prelude::*;
+use diesel::PgConnection;
+
+use super::db::Db;
 use super::TestEnv;
 
 /// How long the server gets to print its listening line (a first start
@@ -69,5 +74,116 @@ impl TestEnv {
             }
         };
         Server { child, port }
+    }
+}
+
+/// How long a status change may take to reach a responder run with a
+/// refresh interval of one second.
+pub(crate) const PROPAGATION: Duration = Duration::from_secs(20);
+
+impl Server {
+    /// `openssl ocsp -url … -CAfile chain.pem ARGS`: stdout and stderr.
+    pub(crate) fn ocsp(&self, env: &TestEnv, args: &[&str]) -> String {
+        let url = self.url("/ocsp");
+        let mut all = vec!["ocsp", "-url", &url, "-CAfile", "chain.pem"];
+        all.extend_from_slice(args);
+        let out = env.openssl(&all);
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    }
+
+    /// Asks `openssl ocsp` until the answer contains every one of
+    /// `needles` (within [`PROPAGATION`]) and checks it verified.
+    pub(crate) fn wait_for(&self, env: &TestEnv, args: &[&str], needles: &[&str]) -> String {
+        let start = Instant::now();
+        loop {
+            let out = self.ocsp(env, args);
+            if needles.iter().all(|n| out.contains(n)) {
+                assert!(out.contains("Response verify OK"), "unverified: {out}");
+                return out;
+            }
+            assert!(
+                start.elapsed() < PROPAGATION,
+                "openssl ocsp {args:?} never said {needles:?}; last answer:\n{out}"
+            );
+            std::thread::sleep(Duration::from_millis(300));
+        }
+    }
+
+    /// `GET path` with curl: (HTTP status, body as text).
+    pub(crate) fn get_text(&self, path: &str) -> (u16, String) {
+        let out = Command::new("curl")
+            .args(["-s", "-m", "20", "-w", "\n%{http_code}", &self.url(path)])
+            .output()
+            .expect("run curl");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let (body, code) = text.rsplit_once('\n').unwrap_or(("", &text));
+        (code.trim().parse().unwrap_or(0), body.to_owned())
+    }
+
+    /// The `/healthz` JSON.
+    pub(crate) fn healthz(&self) -> serde_json::Value {
+        let (code, body) = self.get_text("/healthz");
+        assert_eq!(code, 200, "healthz: {body}");
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("healthz JSON {body:?}: {e}"))
+    }
+
+    /// Waits until `/healthz` says `status` (within [`PROPAGATION`]).
+    pub(crate) fn wait_health(&self, status: &str) {
+        let start = Instant::now();
+        loop {
+            let json = self.healthz();
+            if json["status"] == status {
+                return;
+            }
+            assert!(
+                start.elapsed() < PROPAGATION,
+                "healthz never said {status}: {json}"
+            );
+            std::thread::sleep(Duration::from_millis(300));
+        }
+    }
+}
+
+impl TestEnv {
+    /// Starts `govpki serve --ocsp-refresh-secs 1 EXTRA…` (creating the
+    /// demo CA on first start), exports the chain to `chain.pem` and
+    /// `gov-ca.pem` and registers a subscriber; returns the subscriber id.
+    pub(crate) fn serve_ocsp(&self, extra: &[&str]) -> (Server, String) {
+        let mut args = vec!["--ocsp-refresh-secs", "1"];
+        args.extend_from_slice(extra);
+        let server = self.serve(&args);
+        let root = std::fs::read_to_string(self.export(super::ROOT)).expect("read root.pem");
+        let gov = std::fs::read_to_string(self.export(super::GOV_CA)).expect("read gov-ca.pem");
+        self.write("chain.pem", format!("{gov}{root}"));
+        let id = self.add_individual();
+        (server, id)
+    }
+
+    /// PostgreSQL only: cuts every connection to the test database and
+    /// refuses new ones (`cut`), or allows them again.
+    pub(crate) fn cut_postgres(&self, cut: bool) {
+        let Db::Postgres {
+            admin_url, name, ..
+        } = &self.db
+        else {
+            panic!("cut_postgres on SQLite");
+        };
+        let mut admin = PgConnection::establish(admin_url).expect("admin connection");
+        let allow = if cut { "false" } else { "true" };
+        diesel::sql_query(format!("ALTER DATABASE {name} ALLOW_CONNECTIONS {allow}"))
+            .execute(&mut admin)
+            .expect("ALTER DATABASE ALLOW_CONNECTIONS");
+        if cut {
+            diesel::sql_query(format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+            ))
+            .execute(&mut admin)
+            .expect("pg_terminate_backend");
+        }
     }
 }

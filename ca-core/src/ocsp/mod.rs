@@ -28,13 +28,17 @@ pub use delegate::OCSP_SIGNER_PROFILE;
 pub use error::OcspError;
 pub use issuer::{find_issuer, IssuerKeyHashes};
 pub use request::{decode_get_path, parse_request, CertIdHash, CertIdOwned, ParsedRequest};
-pub use response::{build_response, error_response};
+pub use response::{build_response, build_response_with, error_response};
 pub use status::{status_from_row, OcspStatus};
 pub use x509_ocsp::OcspResponseStatus;
 
 /// id-pkix-ocsp-nonce (RFC 6960 §4.4.1).
 pub const ID_PKIX_OCSP_NONCE: der::asn1::ObjectIdentifier =
     der::asn1::ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1.2");
+
+/// id-pkix-ocsp-extended-revoke (RFC 6960 §4.4.8).
+pub const ID_PKIX_OCSP_EXTENDED_REVOKE: der::asn1::ObjectIdentifier =
+    der::asn1::ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1.9");
 
 #[cfg(test)]
 mod tests;

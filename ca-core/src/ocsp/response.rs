@@ -14,7 +14,7 @@ use x509_ocsp::{
     ResponderId, ResponseData, RevokedInfo, SingleResponse, Version,
 };
 
-use super::{CertIdOwned, OcspError, OcspStatus, ID_PKIX_OCSP_NONCE};
+use super::{CertIdOwned, OcspError, OcspStatus, ID_PKIX_OCSP_EXTENDED_REVOKE, ID_PKIX_OCSP_NONCE};
 use crate::certificate::{key_identifier, verify_signature};
 use crate::signer::Signer;
 use crate::status::RevocationReason;
@@ -39,6 +39,30 @@ pub fn build_response(
     this_update: DateTime<Utc>,
     next_update: DateTime<Utc>,
     nonce: Option<&[u8]>,
+) -> Result<Vec<u8>, OcspError> {
+    build_response_with(
+        signer,
+        responder_cert_der,
+        entries,
+        this_update,
+        next_update,
+        nonce,
+        false,
+    )
+}
+
+/// [`build_response`], and with `extended_revoke` the RFC 6960 §2.2
+/// extended revoke extension (id-pkix-ocsp-extended-revoke, NULL) in
+/// responseExtensions: the answer of a responder that says "revoked" for
+/// serials its issuer never issued.
+pub fn build_response_with(
+    signer: &dyn Signer,
+    responder_cert_der: &[u8],
+    entries: &[(CertIdOwned, OcspStatus)],
+    this_update: DateTime<Utc>,
+    next_update: DateTime<Utc>,
+    nonce: Option<&[u8]>,
+    extended_revoke: bool,
 ) -> Result<Vec<u8>, OcspError> {
     if entries.is_empty() {
         return Err(OcspError::Malformed(
@@ -65,15 +89,22 @@ pub fn build_response(
             })
         })
         .collect::<Result<Vec<_>, OcspError>>()?;
-    let response_extensions = nonce
-        .map(|n| -> Result<_, OcspError> {
-            Ok(vec![Extension {
-                extn_id: ID_PKIX_OCSP_NONCE,
-                critical: false,
-                extn_value: OctetString::new(n)?,
-            }])
-        })
-        .transpose()?;
+    let mut extensions = Vec::new();
+    if let Some(n) = nonce {
+        extensions.push(Extension {
+            extn_id: ID_PKIX_OCSP_NONCE,
+            critical: false,
+            extn_value: OctetString::new(n)?,
+        });
+    }
+    if extended_revoke {
+        extensions.push(Extension {
+            extn_id: ID_PKIX_OCSP_EXTENDED_REVOKE,
+            critical: false,
+            extn_value: OctetString::new(Null.to_der()?)?,
+        });
+    }
+    let response_extensions = (!extensions.is_empty()).then_some(extensions);
     let tbs = ResponseData {
         version: Version::V1,
         responder_id: ResponderId::ByKey(OctetString::new(key_identifier(signer.spki_der())?)?),

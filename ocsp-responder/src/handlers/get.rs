@@ -8,6 +8,7 @@ use rocket::http::uri::fmt::Path;
 use rocket::http::uri::{Origin, Segments};
 use rocket::State;
 
+use crate::metrics::Method;
 use crate::reply::Reply;
 use crate::Responder;
 
@@ -24,7 +25,14 @@ pub(crate) async fn get(
         .find("/ocsp/")
         .map_or("", |at| &raw[at + "/ocsp/".len()..]);
     match decode_get_path(encoded) {
-        Ok(der) => super::respond(responder.inner(), &der, true).await,
-        Err(e) => Reply::error(e.response_status()),
+        Ok(der) => super::respond(responder.inner(), &der, Method::Get).await,
+        Err(e) => {
+            let started = std::time::Instant::now();
+            let (reply, outcome) = super::error(e.response_status());
+            responder
+                .metrics
+                .request(Method::Get, outcome, started.elapsed());
+            reply
+        }
     }
 }
