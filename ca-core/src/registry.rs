@@ -440,7 +440,7 @@ fn parse_tax_code(s: &str) -> Result<NationalId, CaError> {
 }
 
 /// The current province name, and a note when a former one was given.
-fn current_province(input: &str) -> Result<(String, Option<String>), CaError> {
+pub fn current_province(input: &str) -> Result<(String, Option<String>), CaError> {
     let m = resolve_province(input)?;
     let note = m.former_name.map(|former| {
         format!(

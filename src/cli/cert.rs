@@ -178,13 +178,8 @@ pub(super) fn run(ca: &Ca, cmd: CertCommand, actor: &str) -> anyhow::Result<()> 
                 email: changes.email,
             };
             if let Some(p) = &request.changes.province {
-                if let Ok(m) = ca_core::subject::resolve_province(p) {
-                    if let Some(former) = m.former_name {
-                        eprintln!(
-                            "note: province {former:?} was merged into {:?}; using it",
-                            m.province.name
-                        );
-                    }
+                if let (_, Some(note)) = ca_core::registry::current_province(p)? {
+                    eprintln!("note: {note}");
                 }
             }
             print!("{}", ca.change_info(&request)?.pem());
