@@ -37,6 +37,8 @@ fn wait_for(env: &TestEnv, server: &Server, args: &[&str], needles: &[&str]) -> 
 /// `curl -s -o OUT -D HEADERS -w %{http_code} ARGS` in the work directory:
 /// (HTTP status, headers, body).
 fn curl(env: &TestEnv, args: &[&str]) -> (u16, String, Vec<u8>) {
+    // curl writes no file for an empty body: never read an older one.
+    let _ = std::fs::remove_file(env.path("curl.body"));
     let out = Command::new("curl")
         .current_dir(env.work_dir())
         .args([
@@ -174,6 +176,69 @@ both_databases!(statuses_through_openssl, |env| {
     ]);
     let out = ocsp(env, &server, &["-issuer", "other.pem", "-serial", "0x1234"]);
     assert!(out.contains("unauthorized"), "unknown issuer: {out}");
+
+    // -VAfile: a verifier that trusts the delegated responder certificate
+    // itself (taken from a response), without the chain; a VAfile naming
+    // another certificate fails verification.
+    let text = wait_for(
+        env,
+        &server,
+        &[&binh_args[..], &["-resp_text"]].concat(),
+        &["binh.pem: good"],
+    );
+    let begin = text
+        .find("-----BEGIN CERTIFICATE-----")
+        .expect("responder certificate in -resp_text");
+    let end = text[begin..]
+        .find("-----END CERTIFICATE-----")
+        .expect("end of certificate")
+        + begin;
+    env.write(
+        "delegate.pem",
+        format!("{}-----END CERTIFICATE-----\n", &text[begin..end]),
+    );
+    let subject = env.openssl_ok(&[
+        "x509",
+        "-in",
+        "delegate.pem",
+        "-noout",
+        "-subject",
+        "-ext",
+        "extendedKeyUsage",
+    ]);
+    assert!(
+        subject.contains("OCSP Signing"),
+        "the responder certificate is not the delegate: {subject}"
+    );
+    let url = server.url("/ocsp");
+    let va = |file: &str| {
+        let out = env.openssl(&[
+            "ocsp",
+            "-url",
+            &url,
+            "-issuer",
+            "gov-ca.pem",
+            "-cert",
+            "binh.pem",
+            "-VAfile",
+            file,
+        ]);
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    let out = va("delegate.pem");
+    assert!(
+        out.contains("Response verify OK") && out.contains("binh.pem: good"),
+        "-VAfile delegate: {out}"
+    );
+    let out = va("other.pem");
+    assert!(
+        !out.contains("Response verify OK") && out.contains("Response Verify Failure"),
+        "-VAfile other: {out}"
+    );
     assert_healthy(env, &server);
 });
 
@@ -233,6 +298,23 @@ both_databases!(get_with_caching_headers, |env| {
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.contains("an.pem: good"), "GET answer: {text}");
     }
+    // A cache revalidating with the ETag gets 304 and no body; another
+    // ETag gets the response.
+    let url = server.url(&format!("/ocsp/{url_safe}"));
+    let (_, headers, _) = curl(env, &[&url]);
+    let etag = headers
+        .lines()
+        .find_map(|l| l.strip_prefix("etag:"))
+        .map(str::trim)
+        .expect("etag header")
+        .to_owned();
+    let if_none_match = format!("If-None-Match: {etag}");
+    let (code, headers, body) = curl(env, &["-H", &if_none_match, &url]);
+    assert_eq!(code, 304, "revalidation: {headers}");
+    assert!(body.is_empty() && headers.contains("etag:"), "{headers}");
+    let (code, _, body) = curl(env, &["-H", "If-None-Match: \"other\"", &url]);
+    assert_eq!(code, 200);
+    assert!(!body.is_empty());
     let (code, _, body) = curl(env, &[&server.url("/ocsp/%%%zz!!")]);
     assert_eq!(
         (code, body.as_slice()),

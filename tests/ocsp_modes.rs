@@ -1,7 +1,7 @@
 //! The OCSP responder's switches and counters, through `govpki serve` and
 //! the real `openssl ocsp` client: the nonce policy (`--ocsp-nonce`), the
-//! RFC 6960 §2.2 "revoked for non-issued" answer (`--ocsp-non-issued`) and
-//! `/metrics`.
+//! RFC 6960 §2.2 "revoked for non-issued" answer (`--ocsp-non-issued`),
+//! `/metrics`, and an issuer created while the responder runs.
 
 #[macro_use]
 mod common;
@@ -242,3 +242,57 @@ both_databases!(live_signing_is_bounded, |env| {
 
 /// The unsigned `tryLater` response.
 const TRY_LATER: [u8; 5] = [0x30, 0x03, 0x0a, 0x01, 0x03];
+
+both_databases!(new_sub_ca_answered_without_restart, |env| {
+    let (server, id) = env.serve_ocsp(&[]);
+    // A sub-CA created while the responder runs, and a certificate from it.
+    env.ok(&[
+        "ca",
+        "create-sub",
+        "--parent",
+        common::ROOT,
+        "--id",
+        "party-ca",
+        "--name",
+        "CA phục vụ các cơ quan Đảng",
+        "--key",
+        "p256",
+    ]);
+    let party = std::fs::read_to_string(env.export("party-ca")).expect("read party-ca.pem");
+    let chain = std::fs::read_to_string(env.path("chain.pem")).expect("read chain.pem");
+    env.write("chain.pem", format!("{chain}{party}"));
+    let pem = env.ok(&[
+        "cert",
+        "issue",
+        "--issuer",
+        "party-ca",
+        "--subscriber",
+        &id,
+        "--profile",
+        "individual",
+        "--csr",
+        &env.csr_p256("chi").display().to_string(),
+    ]);
+    env.write("chi.pem", pem);
+    let args = ["-issuer", "party-ca.pem", "-cert", "chi.pem"];
+    let out = server.wait_for(env, &args, &["chi.pem: good"]);
+    assert!(!out.contains("unauthorized"), "{out}");
+    let serial = env.serial_of(&env.path("chi.pem"));
+    env.ok(&[
+        "cert",
+        "revoke",
+        "--serial",
+        &serial,
+        "--reason",
+        "key-compromise",
+    ]);
+    server.wait_for(env, &args, &["chi.pem: revoked", "Reason: keyCompromise"]);
+    // The issuers served before are still answered.
+    let (_, an) = env.issue(&id, &env.csr_p256("an"), "an", &[]);
+    assert!(!an.is_empty());
+    server.wait_for(
+        env,
+        &["-issuer", "gov-ca.pem", "-cert", "an.pem"],
+        &["an.pem: good"],
+    );
+});

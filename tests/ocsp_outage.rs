@@ -4,8 +4,7 @@
 //! several responders on one PostgreSQL database see a revocation within
 //! the refresh bound.
 
-// PostgreSQL only: `both_databases!` is not used here.
-#[allow(unused_macros)]
+#[macro_use]
 mod common;
 
 use std::time::{Duration, Instant};
@@ -17,22 +16,18 @@ use common::*;
 /// loaded machine).
 const SCALE_OUT_BOUND: Duration = Duration::from_secs(10);
 
-/// PostgreSQL only: on SQLite the responder keeps its pooled connections
-/// open, and an open WAL-mode connection prevents another from taking the
-/// exclusive lock that would shut it out (see docs/architecture.md).
-#[test]
-fn postgres_outage_served_from_cache() {
-    let env = TestEnv::postgres();
+both_databases!(outage_served_from_cache, |env| {
     let (server, id) = env.serve_ocsp(&[]);
     let (_, an) = env.issue(&id, &env.csr_p256("an"), "an", &[]);
     let an_args = ["-issuer", "gov-ca.pem", "-cert", "an.pem"];
-    server.wait_for(&env, &an_args, &["an.pem: good"]);
+    server.wait_for(env, &an_args, &["an.pem: good"]);
     server.wait_health("ok");
 
-    // Every connection cut and new ones refused.
-    env.cut_postgres(true);
+    // PostgreSQL: every connection cut and new ones refused; SQLite: the
+    // database file renamed away.
+    env.cut_database(true);
     server.wait_health("degraded");
-    let out = server.ocsp(&env, &an_args);
+    let out = server.ocsp(env, &an_args);
     assert!(
         out.contains("an.pem: good") && out.contains("Response verify OK"),
         "not served from the cache during the outage: {out}"
@@ -40,7 +35,8 @@ fn postgres_outage_served_from_cache() {
     let (_, metrics) = server.get_text("/metrics");
     assert!(metrics.contains("govpki_ocsp_degraded 1"), "{metrics}");
 
-    env.cut_postgres(false);
+    env.cut_database(false);
+    server.wait_health("ok");
     env.ok(&[
         "cert",
         "revoke",
@@ -49,13 +45,9 @@ fn postgres_outage_served_from_cache() {
         "--reason",
         "key-compromise",
     ]);
-    server.wait_for(
-        &env,
-        &an_args,
-        &["an.pem: revoked", "Reason: keyCompromise"],
-    );
+    server.wait_for(env, &an_args, &["an.pem: revoked", "Reason: keyCompromise"]);
     server.wait_health("ok");
-}
+});
 
 #[test]
 fn postgres_scale_out_two_responders() {

@@ -66,6 +66,7 @@ impl Responder {
         &self,
         since: Option<NaiveDateTime>,
     ) -> Result<RefreshReport, ResponderError> {
+        self.add_new_issuers()?;
         self.rotate_due_delegates();
         let mut report = RefreshReport::default();
         let overlap = chrono::Duration::from_std(OVERLAP).unwrap_or_default();

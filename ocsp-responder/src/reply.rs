@@ -38,7 +38,7 @@ impl Reply {
 }
 
 impl<'r> response::Responder<'r, 'static> for Reply {
-    fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
+    fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
         let ocsp = ContentType::new("application", "ocsp-response");
         match self {
             Self::Stored { entry, cacheable } => {
@@ -53,6 +53,14 @@ impl<'r> response::Responder<'r, 'static> for Reply {
                     b.raw_header("Last-Modified", http_date(entry.this_update));
                     b.raw_header("Expires", http_date(entry.next_update));
                     b.header(Header::new("ETag", entry.etag.clone()));
+                    let if_none_match = request.headers().get("If-None-Match");
+                    if if_none_match
+                        .into_iter()
+                        .any(|v| matches_etag(v, &entry.etag))
+                    {
+                        // RFC 9110 §15.4.5: the same validators, no body.
+                        return b.status(Status::NotModified).ok();
+                    }
                 }
                 let len = entry.der.len();
                 b.sized_body(len, Cursor::new(Der(entry))).ok()
@@ -86,7 +94,33 @@ impl AsRef<[u8]> for Der {
     }
 }
 
+/// Whether an `If-None-Match` value names `etag` (weak comparison, RFC
+/// 9110 §13.1.2: a `W/` prefix is ignored), or is `*`.
+fn matches_etag(if_none_match: &str, etag: &str) -> bool {
+    let ours = etag.trim_start_matches("W/");
+    if_none_match
+        .split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == ours)
+}
+
 /// IMF-fixdate (RFC 9110 §5.6.7).
 fn http_date(t: DateTime<Utc>) -> String {
     t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matches_etag;
+
+    #[test]
+    fn if_none_match_weak_comparison() {
+        assert!(matches_etag("\"abc\"", "\"abc\""));
+        assert!(matches_etag("W/\"abc\"", "\"abc\""));
+        assert!(matches_etag("\"x\", \"abc\"", "\"abc\""));
+        assert!(matches_etag("*", "\"abc\""));
+        assert!(!matches_etag("\"abd\"", "\"abc\""));
+        assert!(!matches_etag("abc", "\"abc\""));
+        assert!(!matches_etag("", "\"abc\""));
+    }
 }

@@ -60,7 +60,8 @@ impl Delegate {
 pub struct Responder {
     pub(crate) ca: Arc<Ca>,
     pub(crate) config: ResponderConfig,
-    issuers: Vec<IssuerKeyHashes>,
+    /// Replaced whole when the refresher finds a new issuer.
+    issuers: RwLock<Arc<Vec<IssuerKeyHashes>>>,
     delegates: RwLock<HashMap<String, Arc<Delegate>>>,
     pub(crate) cache: ResponseCache,
     pub(crate) live: Arc<Semaphore>,
@@ -123,7 +124,7 @@ impl Responder {
         Ok(Self {
             ca,
             config,
-            issuers,
+            issuers: RwLock::new(Arc::new(issuers)),
             delegates: RwLock::new(delegates),
             cache,
             live,
@@ -134,7 +135,60 @@ impl Responder {
 
     /// The ids of the issuers answered for.
     pub fn issuer_ids(&self) -> Vec<String> {
-        self.issuers.iter().map(|i| i.issuer_id.clone()).collect()
+        self.issuers().iter().map(|i| i.issuer_id.clone()).collect()
+    }
+
+    fn issuers(&self) -> Arc<Vec<IssuerKeyHashes>> {
+        // Writers replace the whole list: a poisoned lock is consistent.
+        Arc::clone(
+            &self
+                .issuers
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
+    }
+
+    /// Starts answering for issuers that gained a certificate since start-up
+    /// (a sub-CA created, an external sub-CA's certificate imported),
+    /// issuing their delegated signers (blocking). Returns how many were
+    /// added; one whose delegate cannot be had is logged and tried again at
+    /// the next call.
+    pub(crate) fn add_new_issuers(&self) -> Result<usize, ResponderError> {
+        let known = self.issuers();
+        let mut added = Vec::new();
+        for issuer in self.ca.ocsp_issuers()? {
+            if known.iter().any(|k| k.issuer_id == issuer.issuer_id) {
+                continue;
+            }
+            let delegate = self
+                .ca
+                .ensure_ocsp_signer(&issuer.issuer_id, self.config.key, &self.config.actor)
+                .map_err(ResponderError::from)
+                .and_then(|(signer, der)| Delegate::new(signer, der));
+            match delegate {
+                Ok(d) => {
+                    tracing::info!(issuer = %issuer.issuer_id, "answering OCSP for a new issuer");
+                    self.write_delegates()
+                        .insert(issuer.issuer_id.clone(), Arc::new(d));
+                    added.push(issuer);
+                }
+                Err(e) => tracing::warn!(
+                    issuer = %issuer.issuer_id,
+                    "not answering OCSP for this new issuer yet: no delegated signer: {e}"
+                ),
+            }
+        }
+        if added.is_empty() {
+            return Ok(0);
+        }
+        let count = added.len();
+        let mut all = known.as_ref().clone();
+        all.extend(added);
+        *self
+            .issuers
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(all);
+        Ok(count)
     }
 
     /// The DER certificate of an issuer's delegated signer.
@@ -196,6 +250,11 @@ impl Responder {
         self.db_ok.store(ok, Ordering::Relaxed);
     }
 
+    /// The OCSP part of `/metrics` (Prometheus text).
+    pub fn metrics_text(&self) -> String {
+        self.metrics.render(&self.gauges())
+    }
+
     /// The gauges of `/metrics`.
     pub(crate) fn gauges(&self) -> Gauges {
         let oldest = self
@@ -233,9 +292,10 @@ impl Responder {
         if cert_ids.len() > self.config.max_cert_ids {
             return Lookup::Refuse(OcspResponseStatus::MalformedRequest);
         }
+        let issuers = self.issuers();
         let mut targets = Vec::with_capacity(cert_ids.len());
         for id in cert_ids {
-            match find_issuer(&self.issuers, &id) {
+            match find_issuer(&issuers, &id) {
                 Ok(issuer) => targets.push((issuer.issuer_id.clone(), id)),
                 Err(e) => return Lookup::Refuse(e.response_status()),
             }
@@ -342,7 +402,7 @@ impl Responder {
         hash: CertIdHash,
         serial: Serial,
     ) -> Option<CertIdOwned> {
-        self.issuers
+        self.issuers()
             .iter()
             .find(|i| i.issuer_id == issuer_id)
             .map(|i| i.cert_id(hash, serial))

@@ -11,7 +11,7 @@ use rocket::fairing::AdHoc;
 use rocket::figment::Figment;
 use rocket::{Build, Rocket};
 
-use crate::{refresher, routes, Responder, ResponderConfig, ResponderError};
+use crate::{refresher, routes, service_routes, Responder, ResponderConfig, ResponderError};
 
 /// What the standalone binary runs with.
 #[derive(Debug)]
@@ -24,12 +24,26 @@ pub struct RunConfig {
     pub responder: ResponderConfig,
 }
 
-/// Mounts the OCSP routes and `/healthz`, manages `responder` as state and
-/// starts the refresher once the server is up.
+/// Mounts the OCSP routes, `/healthz` and `/metrics`, manages `responder`
+/// as state and starts the refresher once the server is up.
 pub fn mount(rocket: Rocket<Build>, responder: Arc<Responder>) -> Rocket<Build> {
+    mount_with(rocket, responder, routes())
+}
+
+/// As [`mount`], without `/healthz` and `/metrics` (the caller serves
+/// those for all its services).
+pub fn mount_service(rocket: Rocket<Build>, responder: Arc<Responder>) -> Rocket<Build> {
+    mount_with(rocket, responder, service_routes())
+}
+
+fn mount_with(
+    rocket: Rocket<Build>,
+    responder: Arc<Responder>,
+    routes: Vec<rocket::Route>,
+) -> Rocket<Build> {
     let for_refresher = Arc::clone(&responder);
     rocket
-        .mount("/", routes())
+        .mount("/", routes)
         .manage(responder)
         .attach(AdHoc::on_liftoff("OCSP refresher", move |_| {
             Box::pin(async move {

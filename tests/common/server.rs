@@ -24,7 +24,57 @@ pub(crate) struct Server {
     pub(crate) port: u16,
 }
 
+/// A loopback port free a moment ago (for a server whose public URL must
+/// be known before it starts).
+pub(crate) fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("bind a free port")
+}
+
 impl Server {
+    /// Kills the server at once (SIGKILL), as a crash would.
+    pub(crate) fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// `GET path` with curl into `file` in the work directory: (HTTP status,
+    /// lowercased headers).
+    pub(crate) fn download(
+        &self,
+        env: &TestEnv,
+        path: &str,
+        file: &str,
+        headers: &[&str],
+    ) -> (u16, String) {
+        // curl writes no file for an empty body: never read an older one.
+        let _ = std::fs::remove_file(env.path(file));
+        let mut cmd = Command::new("curl");
+        cmd.current_dir(env.work_dir()).args([
+            "-s",
+            "-m",
+            "20",
+            "-o",
+            file,
+            "-D",
+            "download.headers",
+            "-w",
+            "%{http_code}",
+        ]);
+        for h in headers {
+            cmd.args(["-H", h]);
+        }
+        let out = cmd.arg(self.url(path)).output().expect("run curl");
+        let code = String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .unwrap_or(0);
+        let headers = std::fs::read_to_string(env.path("download.headers")).unwrap_or_default();
+        (code, headers.to_lowercase())
+    }
+
     /// `http://127.0.0.1:PORT{path}`.
     pub(crate) fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
@@ -43,12 +93,18 @@ impl TestEnv {
     /// `listening on http://127.0.0.1:PORT` line on stderr. Stderr is then
     /// drained (echoed to the test's stderr) so the server never blocks.
     pub(crate) fn serve(&self, extra: &[&str]) -> Server {
+        self.serve_on(0, extra)
+    }
+
+    /// As [`serve`](Self::serve) on a given port (0: any free one).
+    pub(crate) fn serve_on(&self, port: u16, extra: &[&str]) -> Server {
         let data_dir = self.data_dir().display().to_string();
         let url = self.database_url();
+        let listen = format!("127.0.0.1:{port}");
         let mut child = self
             .command()
             .args(["--data-dir", &data_dir, "--database-url", &url])
-            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(["serve", "--listen", &listen])
             .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -163,27 +219,37 @@ impl TestEnv {
         (server, id)
     }
 
-    /// PostgreSQL only: cuts every connection to the test database and
-    /// refuses new ones (`cut`), or allows them again.
-    pub(crate) fn cut_postgres(&self, cut: bool) {
-        let Db::Postgres {
-            admin_url, name, ..
-        } = &self.db
-        else {
-            panic!("cut_postgres on SQLite");
-        };
-        let mut admin = PgConnection::establish(admin_url).expect("admin connection");
-        let allow = if cut { "false" } else { "true" };
-        diesel::sql_query(format!("ALTER DATABASE {name} ALLOW_CONNECTIONS {allow}"))
-            .execute(&mut admin)
-            .expect("ALTER DATABASE ALLOW_CONNECTIONS");
-        if cut {
-            diesel::sql_query(format!(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-                 WHERE datname = '{name}' AND pid <> pg_backend_pid()"
-            ))
-            .execute(&mut admin)
-            .expect("pg_terminate_backend");
+    /// Takes the database away from every process (`cut`), or gives it
+    /// back. PostgreSQL: every connection to the test database is
+    /// terminated and new ones refused. SQLite: the database file is renamed
+    /// (its `-wal` and `-shm` stay), so pooled connections no longer pass
+    /// their validity check and new ones find no file.
+    pub(crate) fn cut_database(&self, cut: bool) {
+        match &self.db {
+            Db::Sqlite(path) => {
+                let away = path.with_extension("db.away");
+                let (from, to) = if cut { (path, &away) } else { (&away, path) };
+                std::fs::rename(from, to).unwrap_or_else(|e| {
+                    panic!("rename {} to {}: {e}", from.display(), to.display())
+                });
+            }
+            Db::Postgres {
+                admin_url, name, ..
+            } => {
+                let mut admin = PgConnection::establish(admin_url).expect("admin connection");
+                let allow = if cut { "false" } else { "true" };
+                diesel::sql_query(format!("ALTER DATABASE {name} ALLOW_CONNECTIONS {allow}"))
+                    .execute(&mut admin)
+                    .expect("ALTER DATABASE ALLOW_CONNECTIONS");
+                if cut {
+                    diesel::sql_query(format!(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                         WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+                    ))
+                    .execute(&mut admin)
+                    .expect("pg_terminate_backend");
+                }
+            }
         }
     }
 }

@@ -1,5 +1,7 @@
 //! The connection enum over both backends and the pool that hands them out.
 
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -39,13 +41,18 @@ pub struct Store {
 
 impl Store {
     /// Connects, runs the embedded migrations of the backend and returns the
-    /// pool. An SQLite file and its directory are created when missing.
+    /// pool. An SQLite file and its directory are created when missing, here
+    /// and only here: the pool never creates one (see [`Manager`]).
     pub fn open(url: &DatabaseUrl) -> Result<Self, StoreError> {
         if let DatabaseUrl::Sqlite(path) = url {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(|e| {
                     StoreError::Connect(format!("cannot create {}: {e}", dir.display()))
                 })?;
+            }
+            if !path.exists() {
+                SqliteConnection::establish(&path.to_string_lossy())
+                    .map_err(|e| StoreError::Connect(e.to_string()))?;
             }
         }
         let max_size = match url {
@@ -59,7 +66,10 @@ impl Store {
             // on that thread crashes in the atexit handlers.
             .min_idle(Some(0))
             .connection_timeout(Duration::from_secs(10))
-            .build(Manager { url: url.clone() })
+            .build(Manager {
+                url: url.clone(),
+                sqlite_file: OnceLock::new(),
+            })
             .map_err(|e| StoreError::Connect(e.to_string()))?;
         let store = Self {
             pool,
@@ -118,9 +128,73 @@ impl Store {
 }
 
 /// Opens connections to the backend the URL named, and only to it.
+///
+/// SQLite: a connection holds its file open, so one that outlives a rename
+/// or deletion of the database would go on reading and writing an orphaned
+/// file nobody else sees. The manager remembers which file it first
+/// connected to; a pooled connection is valid only while that same file is
+/// still at the path, and a new one is refused when no file is there (the
+/// pool never creates an empty database in place of a missing one).
 #[derive(Debug)]
 pub struct Manager {
     url: DatabaseUrl,
+    /// The identity of the SQLite file first connected to.
+    sqlite_file: OnceLock<FileId>,
+}
+
+/// What tells one file from another at the same path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileId {
+    device: u64,
+    inode: u64,
+}
+
+impl FileId {
+    fn of(path: &Path) -> Option<Self> {
+        let meta = std::fs::metadata(path).ok()?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Some(Self {
+                device: meta.dev(),
+                inode: meta.ino(),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = meta;
+            Some(Self {
+                device: 0,
+                inode: 0,
+            })
+        }
+    }
+}
+
+impl Manager {
+    /// The file at `path` if it is the one this manager's connections use.
+    fn check_sqlite_file(&self, path: &Path) -> Result<(), r2d2::Error> {
+        let missing = || {
+            r2d2::Error::ConnectionError(ConnectionError::BadConnection(format!(
+                "the SQLite database {} is missing or was replaced",
+                path.display()
+            )))
+        };
+        let now = FileId::of(path).ok_or_else(missing)?;
+        let first = *self.sqlite_file.get_or_init(|| now);
+        if first == now {
+            Ok(())
+        } else {
+            Err(missing())
+        }
+    }
+}
+
+fn sqlite_path(url: &DatabaseUrl) -> Option<&PathBuf> {
+    match url {
+        DatabaseUrl::Sqlite(path) => Some(path),
+        DatabaseUrl::Postgres(_) => None,
+    }
 }
 
 impl ManageConnection for Manager {
@@ -130,6 +204,7 @@ impl ManageConnection for Manager {
     fn connect(&self) -> Result<DbConnection, r2d2::Error> {
         match &self.url {
             DatabaseUrl::Sqlite(path) => {
+                self.check_sqlite_file(path)?;
                 let path = path.to_string_lossy();
                 let mut conn =
                     SqliteConnection::establish(&path).map_err(r2d2::Error::ConnectionError)?;
@@ -144,6 +219,9 @@ impl ManageConnection for Manager {
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        if let Some(path) = sqlite_path(&self.url) {
+            self.check_sqlite_file(path)?;
+        }
         conn.ping().map_err(r2d2::Error::QueryError)
     }
 

@@ -10,7 +10,7 @@ use crate::Responder;
 
 #[rocket::get("/metrics")]
 pub(crate) fn metrics(responder: &State<Arc<Responder>>) -> (ContentType, String) {
-    let text = responder.metrics.render(&responder.gauges());
+    let text = responder.metrics_text();
     let content_type =
         ContentType::new("text", "plain").with_params([("version", "0.0.4"), ("charset", "utf-8")]);
     (content_type, text)

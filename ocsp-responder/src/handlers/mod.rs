@@ -20,8 +20,19 @@ use crate::{Responder, ResponderError};
 /// `POST /ocsp`, `GET /ocsp/<base64>`, `GET /healthz`, `GET /metrics`.
 /// They need a `State<Arc<Responder>>` (see [`mount`](crate::mount)).
 pub fn routes() -> Vec<Route> {
-    rocket::routes![post::post, get::get, healthz::healthz, metrics::metrics]
+    let mut all = service_routes();
+    all.extend(rocket::routes![healthz::healthz, metrics::metrics]);
+    all
 }
+
+/// `POST /ocsp` and `GET /ocsp/<base64>` only: for a process that serves
+/// `/healthz` and `/metrics` itself over several services (`govpki serve`,
+/// with [`health`] and [`Responder::metrics_text`]).
+pub fn service_routes() -> Vec<Route> {
+    rocket::routes![post::post, get::get]
+}
+
+pub use healthz::health;
 
 /// Answers a DER request and counts it in the metrics.
 async fn respond(responder: &Arc<Responder>, der: &[u8], method: Method) -> Reply {
