@@ -2,6 +2,7 @@
 //! back from anything in [`crate::Ca`]. Each variant says what to fix.
 
 use crate::certificate::CertificateError;
+use crate::crl::CrlError;
 use crate::csr::CsrError;
 use crate::profile::ProfileError;
 use crate::serial::SerialError;
@@ -34,6 +35,9 @@ pub enum CaError {
     /// A serial number.
     #[error(transparent)]
     Serial(#[from] SerialError),
+    /// A CRL.
+    #[error(transparent)]
+    Crl(#[from] CrlError),
     /// The configuration.
     #[error("configuration: {0}")]
     Config(String),

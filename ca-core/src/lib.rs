@@ -6,6 +6,7 @@ pub mod audit;
 mod ca;
 pub mod certificate;
 pub mod config;
+pub mod crl;
 pub mod csr;
 pub mod doctor;
 mod error;

@@ -51,6 +51,10 @@ pub(super) enum CaCommand {
         /// Refuse suspension of its certificates.
         #[arg(long)]
         no_suspend: bool,
+        /// Spread its certificates over N CRLs (shards), each certificate's
+        /// shard fixed by its serial and named in its CRL distribution point.
+        #[arg(long, default_value_t = 1, conflicts_with = "external")]
+        crl_shards: u32,
         /// Print a CSR for an external root instead of issuing under --parent.
         #[arg(long)]
         external: bool,
@@ -88,6 +92,7 @@ pub(super) fn run(ca: &Ca, cmd: CaCommand, actor: &str) -> anyhow::Result<()> {
             days,
             path_len,
             no_suspend,
+            crl_shards,
             external,
         } => {
             if external {
@@ -107,6 +112,7 @@ pub(super) fn run(ca: &Ca, cmd: CaCommand, actor: &str) -> anyhow::Result<()> {
                         days,
                         path_len,
                         allow_suspend: !no_suspend,
+                        crl_shards,
                     },
                     actor,
                 )?;

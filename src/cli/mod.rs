@@ -2,6 +2,7 @@
 
 mod ca;
 mod cert;
+mod crl;
 mod maintenance;
 mod registry;
 mod serve;
@@ -69,6 +70,9 @@ enum Command {
     /// Certificates: issue, renew, change-info, reissue, suspend, restore, revoke, show.
     #[command(subcommand)]
     Cert(cert::CertCommand),
+    /// Certificate revocation lists: generate now, show, list.
+    #[command(subcommand)]
+    Crl(crl::CrlCommand),
     /// The audit log.
     #[command(subcommand)]
     Audit(maintenance::AuditCommand),
@@ -134,6 +138,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Subscriber(cmd) => registry::subscriber(&ca, cmd, &actor),
         Command::Token(cmd) => registry::token(&ca, cmd, &actor),
         Command::Cert(cmd) => cert::run(&ca, cmd, &actor),
+        Command::Crl(cmd) => crl::run(&ca, cmd, &actor),
         Command::Audit(cmd) => maintenance::audit(&ca, cmd),
         Command::Doctor(args) => maintenance::doctor(&ca, &args, &actor),
         Command::Serve(args) => serve::serve(ca, || open_ca(g), &args, &actor),

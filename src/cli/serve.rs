@@ -1,6 +1,8 @@
-//! `govpki serve`: every HTTP service built so far (the OCSP responder) in
-//! one process on one port. On a data dir and database with no CA yet it
-//! first creates the demo hierarchy, as `init --demo` does.
+//! `govpki serve`: every HTTP service built so far (the OCSP responder,
+//! the CRL publisher and the trust chain) in one process on one port, with
+//! one `/healthz` and one `/metrics` over all of them. On a data dir and
+//! database with no CA yet it first creates the demo hierarchy, as `init
+//! --demo` does.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -9,7 +11,10 @@ use std::time::Duration;
 use anyhow::Context;
 use ca_core::signer::KeySpec;
 use ca_core::Ca;
+use crl_publisher::{Publisher, ScheduleArgs};
 use ocsp_responder::{NonIssued, NonceMode, Responder, ResponderConfig};
+use rocket::http::ContentType;
+use rocket::State;
 
 use super::maintenance::{self, InitArgs};
 
@@ -40,6 +45,8 @@ pub(super) struct ServeArgs {
     /// revoke extension).
     #[arg(long, env = "GOVPKI_OCSP_NON_ISSUED", value_enum, default_value_t = NonIssued::Unknown)]
     ocsp_non_issued: NonIssued,
+    #[command(flatten)]
+    crl: ScheduleArgs,
 }
 
 /// Serves until interrupted. `reopen` opens the CA again after a demo
@@ -53,6 +60,7 @@ pub(super) fn serve(
     if !matches!(args.ocsp_key, KeySpec::Rsa2048 | KeySpec::P256) {
         anyhow::bail!("--ocsp-key must be rsa2048 or p256");
     }
+    let crl_config = args.crl.to_config(&ca.config().data_dir)?;
     let ca = if ca.issuers()?.is_empty() {
         eprintln!("no CA in this data directory and database yet: creating the demo hierarchy (init --demo)");
         maintenance::init(&ca, &InitArgs::demo(), actor)?;
@@ -70,11 +78,44 @@ pub(super) fn serve(
         actor: actor.to_owned(),
         ..ResponderConfig::default()
     };
-    let responder =
-        Arc::new(Responder::new(Arc::new(ca), config).context("cannot start the OCSP responder")?);
+    let ca = Arc::new(ca);
+    let responder = Arc::new(
+        Responder::new(Arc::clone(&ca), config).context("cannot start the OCSP responder")?,
+    );
+    let publisher = Arc::new(Publisher::new(ca, crl_config));
     let rocket = rocket::custom(ocsp_responder::rocket_config(args.listen));
-    let rocket =
-        ocsp_responder::mount(rocket, responder).attach(ocsp_responder::announce_listening());
+    let rocket = ocsp_responder::mount_service(rocket, responder);
+    let rocket = crl_publisher::mount(rocket, publisher)
+        .mount("/", rocket::routes![healthz, metrics])
+        .attach(ocsp_responder::announce_listening());
     rocket::execute(async move { rocket.launch().await.map(drop) })
         .map_err(|e| anyhow::anyhow!("HTTP server: {e}"))
+}
+
+/// `GET /healthz`: the OCSP responder's view of the database (`ok` or
+/// `degraded`) and whether this process is the active CRL publisher.
+#[rocket::get("/healthz")]
+async fn healthz(
+    responder: &State<Arc<Responder>>,
+    publisher: &State<Arc<Publisher>>,
+) -> (ContentType, String) {
+    let mut body = ocsp_responder::health(Arc::clone(responder.inner())).await;
+    body["crl_publisher"] = if publisher.is_active() {
+        "active".into()
+    } else {
+        "standby".into()
+    };
+    (ContentType::JSON, body.to_string())
+}
+
+/// `GET /metrics`: every service's metrics (Prometheus text).
+#[rocket::get("/metrics")]
+fn metrics(
+    responder: &State<Arc<Responder>>,
+    publisher: &State<Arc<Publisher>>,
+) -> (ContentType, String) {
+    let text = format!("{}{}", responder.metrics_text(), publisher.metrics_text());
+    let content_type =
+        ContentType::new("text", "plain").with_params([("version", "0.0.4"), ("charset", "utf-8")]);
+    (content_type, text)
 }

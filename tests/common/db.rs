@@ -135,6 +135,7 @@ impl TestEnv {
             "issuers",
             "units",
             "blocked_keys",
+            "crls",
         ] {
             rows.push((table.to_owned(), self.count(table)));
         }

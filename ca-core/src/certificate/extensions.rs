@@ -13,7 +13,9 @@ use x509_cert::ext::pkix::{
 use x509_cert::ext::Extension;
 
 use super::CertificateError;
+use crate::crl::CrlName;
 use crate::profile::{KeyUsageBit, Profile, ProfileKind};
+use crate::serial::Serial;
 
 /// id-ad-caIssuers.
 const ID_AD_CA_ISSUERS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.2");
@@ -29,19 +31,36 @@ pub struct RevocationUrls {
     pub ca_issuers: String,
     /// AIA OCSP: `{public-url}/ocsp`.
     pub ocsp: String,
-    /// CRL distribution point: `{public-url}/crl/{issuer}.crl`.
-    pub crl: String,
+    public_url: String,
+    issuer_id: String,
+    crl_shards: u32,
 }
 
 impl RevocationUrls {
-    /// The URLs of `issuer_id` under the public base URL.
+    /// The URLs of `issuer_id` under the public base URL, for an issuer with
+    /// one CRL (see [`with_crl_shards`](Self::with_crl_shards)).
     pub fn for_issuer(public_url: &str, issuer_id: &str) -> Self {
         let base = public_url.trim_end_matches('/');
         Self {
             ca_issuers: format!("{base}/ca/{issuer_id}.crt"),
             ocsp: format!("{base}/ocsp"),
-            crl: format!("{base}/crl/{issuer_id}.crl"),
+            public_url: base.to_owned(),
+            issuer_id: issuer_id.to_owned(),
+            crl_shards: 1,
         }
+    }
+
+    /// The same URLs for an issuer whose CRL is split into `shards` shards
+    /// (the issuer row's `crl_shards`; 0 or less counts as 1).
+    pub fn with_crl_shards(mut self, shards: i32) -> Self {
+        self.crl_shards = u32::try_from(shards).unwrap_or(1).max(1);
+        self
+    }
+
+    /// The CRL distribution point of the certificate with this serial: its
+    /// shard's full CRL (see [`crate::crl::CrlName`]).
+    pub fn crl_for(&self, serial: &Serial) -> String {
+        CrlName::for_serial(&self.issuer_id, serial, self.crl_shards).url(&self.public_url)
     }
 }
 
@@ -64,6 +83,8 @@ pub(super) struct ExtensionInput<'a> {
     pub(super) subject_is_rsa: bool,
     pub(super) email: Option<&'a str>,
     pub(super) urls: Option<&'a RevocationUrls>,
+    /// The certificate's serial: it picks the CRL shard.
+    pub(super) serial: &'a Serial,
     /// Overrides the profile's pathLenConstraint (root certificates: none).
     pub(super) path_len: Option<Option<u8>>,
 }
@@ -126,7 +147,9 @@ pub(super) fn build(input: &ExtensionInput<'_>) -> Result<Vec<Extension>, Certif
         )?);
         out.push(ext(
             &CrlDistributionPoints(vec![DistributionPoint {
-                distribution_point: Some(DistributionPointName::FullName(vec![uri(&urls.crl)?])),
+                distribution_point: Some(DistributionPointName::FullName(vec![uri(
+                    &urls.crl_for(input.serial)
+                )?])),
                 reasons: None,
                 crl_issuer: None,
             }]),

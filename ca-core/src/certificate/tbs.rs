@@ -67,6 +67,7 @@ pub fn build_tbs(t: &TbsTemplate<'_>) -> Result<TbsCertificate, CertificateError
         subject_is_rsa: t.subject_is_rsa,
         email: t.email,
         urls: t.urls,
+        serial: t.serial,
         path_len: t.path_len,
     })?;
     Ok(TbsCertificate {

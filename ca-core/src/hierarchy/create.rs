@@ -91,6 +91,10 @@ pub struct SubCaOptions {
     pub path_len: Option<u8>,
     /// Whether suspension is allowed for its certificates.
     pub allow_suspend: bool,
+    /// How many CRL shards its certificates are spread over (1 to
+    /// [`MAX_CRL_SHARDS`](crate::crl::MAX_CRL_SHARDS); fixed for its life,
+    /// since each certificate names its shard's CRL).
+    pub crl_shards: u32,
 }
 
 impl Ca {
@@ -161,6 +165,7 @@ impl Ca {
                 days: None,
                 path_len: None,
                 allow_suspend: true,
+                crl_shards: 1,
             },
             actor,
         )?;
@@ -173,6 +178,7 @@ impl Ca {
     /// Creates a subordinate CA under one of ours.
     pub fn create_sub(&self, opts: &SubCaOptions, actor: &str) -> Result<IssuerInfo, CaError> {
         check_issuer_id(&opts.id)?;
+        crate::crl::check_shard_count(opts.crl_shards)?;
         let profile = self.config.profiles.get("sub-ca")?;
         let (parent, taken) = self.store.read(|c| -> Result<_, CaError> {
             let parent = query::usable_issuer(c, &opts.parent)?;
@@ -211,6 +217,19 @@ impl Ca {
         if let Some(p) = opts.path_len {
             profile.path_len = Some(p);
         }
+        let mut issuer_row = new_issuer_row(
+            &opts.id,
+            Some(&parent.id),
+            &subject,
+            opts.key,
+            &key_ref,
+            spki.clone(),
+            opts.allow_suspend,
+        );
+        // check_shard_count bounded it to MAX_CRL_SHARDS, far below i32::MAX.
+        issuer_row.crl_shards = i32::try_from(opts.crl_shards).unwrap_or(1);
+        let parent_urls =
+            RevocationUrls::for_issuer(&public_url, &parent.id).with_crl_shards(parent.crl_shards);
         self.run_issuance(Issuance {
             issuer_id: &parent.id,
             issuer_name: &parent_cert.tbs_certificate.subject,
@@ -225,21 +244,13 @@ impl Ca {
             profile: &profile,
             path_len: None,
             email: None,
-            urls: Some(RevocationUrls::for_issuer(&public_url, &parent.id)),
+            urls: Some(parent_urls),
             subscriber_id: None,
             token_id: None,
             operation: "sub-ca",
             request: json!({ "id": opts.id, "parent": opts.parent, "key": opts.key.as_str(), "days": days }),
             replaces: None,
-            new_issuer: Some(new_issuer_row(
-                &opts.id,
-                Some(&parent.id),
-                &subject,
-                opts.key,
-                &key_ref,
-                spki.clone(),
-                opts.allow_suspend,
-            )),
+            new_issuer: Some(issuer_row),
             actor,
         })?;
         self.remember_signer(&opts.id, signer);
@@ -353,6 +364,7 @@ pub(crate) fn new_issuer_row(
         not_before: None,
         not_after: None,
         created_at: now(),
+        crl_shards: 1,
     }
 }
 

@@ -31,13 +31,15 @@ pub(crate) fn check_issuer_id(id: &str) -> Result<(), crate::CaError> {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !id.starts_with('-')
+        // `{id}-delta.crl` names the delta CRL of `{id}`.
+        && !id.ends_with("-delta")
         && id != "trust";
     if ok {
         Ok(())
     } else {
         Err(crate::CaError::BadIssuerId {
             id: id.to_owned(),
-            reason: "use 1-32 lowercase letters, digits and '-' (not \"trust\")",
+            reason: "use 1-32 lowercase letters, digits and '-' (not \"trust\", not ending in \"-delta\")",
         })
     }
 }

@@ -26,6 +26,9 @@ pub struct IssuerInfo {
     pub key: String,
     /// End of validity.
     pub not_after: Option<String>,
+    /// How many CRL shards its certificates are spread over (see
+    /// [`crate::crl::CrlName`]).
+    pub crl_shards: u32,
 }
 
 impl Ca {
@@ -42,6 +45,7 @@ impl Ca {
                 status: r.status.clone(),
                 key: r.key_spec.clone(),
                 not_after: r.not_after.map(|t| t.and_utc().to_rfc3339()),
+                crl_shards: u32::try_from(r.crl_shards).unwrap_or(1).max(1),
             })
             .collect())
     }

@@ -365,7 +365,8 @@ impl Ca {
                 reason: "its certificate has expired".into(),
             });
         }
-        let urls = RevocationUrls::for_issuer(&self.public_url()?, &plan.issuer.id);
+        let urls = RevocationUrls::for_issuer(&self.public_url()?, &plan.issuer.id)
+            .with_crl_shards(plan.issuer.crl_shards);
         Ok(Prepared {
             spki_sha256: plan.key.spki_sha256_hex(),
             issuer_name: issuer_cert.tbs_certificate.subject,

@@ -27,6 +27,8 @@ pub struct IssuerRow {
     pub not_before: Option<NaiveDateTime>,
     pub not_after: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    /// How many CRL shards its certificates are spread over (1: one CRL).
+    pub crl_shards: i32,
 }
 
 /// An agency or department (OU in certificates).
@@ -214,4 +216,20 @@ pub struct OcspResponseRow {
     pub der: Vec<u8>,
     pub this_update: NaiveDateTime,
     pub next_update: NaiveDateTime,
+}
+
+/// A generated CRL (see [`crate::crl`]), full or delta, kept by number.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = super::schema::crls)]
+pub struct CrlRow {
+    pub issuer_id: String,
+    pub number: i64,
+    pub shard: i32,
+    pub delta: bool,
+    pub base_number: Option<i64>,
+    pub this_update: NaiveDateTime,
+    pub next_update: NaiveDateTime,
+    pub der: Vec<u8>,
+    pub entries: i64,
+    pub created_at: NaiveDateTime,
 }

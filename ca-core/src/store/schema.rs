@@ -24,6 +24,8 @@ diesel::table! {
         not_before -> Nullable<Timestamp>,
         not_after -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        crl_shards -> Integer,
+        crl_number -> BigInt,
     }
 }
 
@@ -173,3 +175,22 @@ diesel::table! {
 diesel::joinable!(ocsp_responses -> issuers (issuer_id));
 diesel::allow_tables_to_appear_in_same_query!(ocsp_responses, issuers);
 diesel::allow_tables_to_appear_in_same_query!(ocsp_responses, certificates);
+
+diesel::table! {
+    crls (issuer_id, number) {
+        issuer_id -> Text,
+        number -> BigInt,
+        shard -> Integer,
+        delta -> Bool,
+        base_number -> Nullable<BigInt>,
+        this_update -> Timestamp,
+        next_update -> Timestamp,
+        der -> Binary,
+        entries -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(crls -> issuers (issuer_id));
+diesel::allow_tables_to_appear_in_same_query!(crls, issuers);
+diesel::allow_tables_to_appear_in_same_query!(crls, certificates);
