@@ -1,6 +1,7 @@
-//! `govpki serve`: every HTTP service built so far (the OCSP responder) in
-//! one process on one port. On a data dir and database with no CA yet it
-//! first creates the demo hierarchy, as `init --demo` does.
+//! `govpki serve`: every HTTP service built so far (the RA portal and the
+//! OCSP responder) in one process on one port. On a data dir and database
+//! with no CA yet it first creates the demo hierarchy, as `init --demo`
+//! does.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -70,11 +71,17 @@ pub(super) fn serve(
         actor: actor.to_owned(),
         ..ResponderConfig::default()
     };
+    let ca = Arc::new(ca);
+    let data_dir = ca.config().data_dir.clone();
+    let portal = Arc::new(
+        ra_portal::PortalState::new(Arc::clone(&ca), &data_dir)
+            .context("cannot start the RA portal")?,
+    );
     let responder =
-        Arc::new(Responder::new(Arc::new(ca), config).context("cannot start the OCSP responder")?);
+        Arc::new(Responder::new(ca, config).context("cannot start the OCSP responder")?);
     let rocket = rocket::custom(ocsp_responder::rocket_config(args.listen));
-    let rocket =
-        ocsp_responder::mount(rocket, responder).attach(ocsp_responder::announce_listening());
+    let rocket = ocsp_responder::mount(rocket, responder);
+    let rocket = ra_portal::mount(rocket, portal).attach(ocsp_responder::announce_listening());
     rocket::execute(async move { rocket.launch().await.map(drop) })
         .map_err(|e| anyhow::anyhow!("HTTP server: {e}"))
 }
