@@ -22,6 +22,8 @@ use crate::{Ca, CaError};
 pub const TOKEN_ACTIVE: &str = "active";
 /// A token reported lost: its keys are blocked.
 pub const TOKEN_LOST: &str = "lost";
+/// A token reported damaged: out of service, its certificates revoked.
+pub const TOKEN_DAMAGED: &str = "damaged";
 
 /// Who a subscriber is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

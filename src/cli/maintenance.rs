@@ -89,6 +89,9 @@ pub(super) fn init(ca: &Ca, args: &InitArgs, actor: &str) -> anyhow::Result<()> 
             path.display()
         );
     }
+    if args.demo {
+        super::user::demo_accounts(ca, actor)?;
+    }
     Ok(())
 }
 

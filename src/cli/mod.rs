@@ -6,6 +6,7 @@ mod crl;
 mod maintenance;
 mod registry;
 mod serve;
+mod user;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -78,7 +79,10 @@ enum Command {
     Audit(maintenance::AuditCommand),
     /// Find and resolve interrupted issuances; check stored certificates and the audit chain.
     Doctor(maintenance::DoctorArgs),
-    /// Serve every HTTP service (OCSP) on one port; creates the demo CA on first start.
+    /// RA portal accounts.
+    #[command(subcommand)]
+    User(user::UserCommand),
+    /// Serve every HTTP service (RA portal, OCSP) on one port; creates the demo CA on first start.
     Serve(serve::ServeArgs),
 }
 
@@ -141,6 +145,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Crl(cmd) => crl::run(&ca, cmd, &actor),
         Command::Audit(cmd) => maintenance::audit(&ca, cmd),
         Command::Doctor(args) => maintenance::doctor(&ca, &args, &actor),
+        Command::User(cmd) => user::run(&ca, cmd, &actor),
         Command::Serve(args) => serve::serve(ca, || open_ca(g), &args, &actor),
     }
 }

@@ -1,8 +1,8 @@
-//! `govpki serve`: every HTTP service built so far (the OCSP responder,
-//! the CRL publisher and the trust chain) in one process on one port, with
-//! one `/healthz` and one `/metrics` over all of them. On a data dir and
-//! database with no CA yet it first creates the demo hierarchy, as `init
-//! --demo` does.
+//! `govpki serve`: every HTTP service built so far (the RA portal, the
+//! OCSP responder, the CRL publisher and the trust chain) in one process on
+//! one port, with one `/healthz` and one `/metrics` over all of them. On a
+//! data dir and database with no CA yet it first creates the demo
+//! hierarchy, as `init --demo` does.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -79,13 +79,19 @@ pub(super) fn serve(
         ..ResponderConfig::default()
     };
     let ca = Arc::new(ca);
+    let data_dir = ca.config().data_dir.clone();
+    let portal = Arc::new(
+        ra_portal::PortalState::new(Arc::clone(&ca), &data_dir)
+            .context("cannot start the RA portal")?,
+    );
     let responder = Arc::new(
         Responder::new(Arc::clone(&ca), config).context("cannot start the OCSP responder")?,
     );
     let publisher = Arc::new(Publisher::new(ca, crl_config));
     let rocket = rocket::custom(ocsp_responder::rocket_config(args.listen));
     let rocket = ocsp_responder::mount_service(rocket, responder);
-    let rocket = crl_publisher::mount(rocket, publisher)
+    let rocket = crl_publisher::mount(rocket, publisher);
+    let rocket = ra_portal::mount(rocket, portal)
         .mount("/", rocket::routes![healthz, metrics])
         .attach(ocsp_responder::announce_listening());
     rocket::execute(async move { rocket.launch().await.map(drop) })

@@ -9,7 +9,7 @@ use serde_json::json;
 use super::engine::now;
 use super::CertificateRef;
 use crate::audit::{self, AuditEvent};
-use crate::registry::TOKEN_LOST;
+use crate::registry::{TOKEN_ACTIVE, TOKEN_DAMAGED, TOKEN_LOST};
 use crate::status::{CertStatus, RevocationReason};
 use crate::store::models::{BlockedKeyRow, CertificateRow, TokenRow};
 use crate::store::schema::{blocked_keys, certificates, issuers, tokens};
@@ -170,6 +170,92 @@ impl Ca {
                 },
             )?;
             Ok(revoked)
+        })
+    }
+}
+
+impl Ca {
+    /// A damaged token: every good or suspended certificate on it is
+    /// revoked with cessationOfOperation (the keys died with the device,
+    /// they were not disclosed: nothing is blocked) and the token is marked
+    /// damaged, in one transaction. Returns the revoked serials.
+    pub fn token_damaged(&self, token_serial: &str, actor: &str) -> Result<Vec<String>, CaError> {
+        self.store.write(|c| {
+            let token = crate::registry::load_token(c, token_serial)?;
+            if token.status != TOKEN_ACTIVE {
+                return Err(CaError::TokenUnusable {
+                    serial: token.serial,
+                    reason: format!(
+                        "it is {}, only an active token can be reported damaged",
+                        token.status
+                    ),
+                });
+            }
+            let live: Vec<i64> = certificates::table
+                .filter(certificates::token_id.eq(token.id))
+                .filter(
+                    certificates::status
+                        .eq_any([CertStatus::Good.as_str(), CertStatus::Suspended.as_str()]),
+                )
+                .select(certificates::id)
+                .load(c)?;
+            let mut revoked = Vec::with_capacity(live.len());
+            for id in live {
+                revoked.push(revoke_row(
+                    c,
+                    id,
+                    RevocationReason::CessationOfOperation,
+                    None,
+                    "token damaged",
+                )?);
+            }
+            diesel::update(tokens::table.find(token.id))
+                .set((
+                    tokens::status.eq(TOKEN_DAMAGED),
+                    tokens::updated_at.eq(now()),
+                ))
+                .execute(c)?;
+            audit::append(
+                c,
+                AuditEvent {
+                    actor,
+                    action: "token.damaged",
+                    object: &format!("token:{}", token.serial),
+                    details: json!({ "revoked": revoked }),
+                },
+            )?;
+            Ok(revoked)
+        })
+    }
+
+    /// A lost token found again: it returns to service (active). Its
+    /// certificates stay revoked and its old keys stay blocked, so it needs
+    /// new keys (a re-issue) before it signs again.
+    pub fn token_found(&self, token_serial: &str, actor: &str) -> Result<(), CaError> {
+        self.store.write(|c| {
+            let token = crate::registry::load_token(c, token_serial)?;
+            if token.status != TOKEN_LOST {
+                return Err(CaError::TokenUnusable {
+                    serial: token.serial,
+                    reason: format!("it is {}, only a lost token can be found", token.status),
+                });
+            }
+            diesel::update(tokens::table.find(token.id))
+                .set((
+                    tokens::status.eq(TOKEN_ACTIVE),
+                    tokens::updated_at.eq(now()),
+                ))
+                .execute(c)?;
+            audit::append(
+                c,
+                AuditEvent {
+                    actor,
+                    action: "token.found",
+                    object: &format!("token:{}", token.serial),
+                    details: json!({}),
+                },
+            )?;
+            Ok(())
         })
     }
 }

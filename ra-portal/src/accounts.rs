@@ -1,0 +1,522 @@
+//! Portal accounts: creation (one-time password, TOTP secret), sign-in
+//! with lockout, password change, API bearer tokens and web sessions. Only
+//! hashes of passwords, tokens and session ids are stored; none of them,
+//! nor TOTP secrets, is ever logged or audited.
+
+use chrono::{Duration, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde_json::json;
+
+use ca_core::audit::{self, AuditEvent};
+use ca_core::registry::current_province;
+use ca_core::store::{DbConnection, Store};
+
+use crate::random::{hash_secret, one_time_password, secret_256};
+use crate::schema::{api_tokens, sessions, users};
+use crate::{password, totp, PortalError, Role};
+
+/// Failed sign-ins in a row that lock an account.
+pub const MAX_FAILED_LOGINS: i32 = 5;
+/// How long a lock lasts.
+pub const LOCK_MINUTES: i64 = 15;
+/// Lifetime of an API bearer token.
+pub const TOKEN_HOURS: i64 = 12;
+
+/// A signed-in (or looked-up) account, without any secret.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct User {
+    /// The id.
+    pub id: i64,
+    /// The username.
+    pub username: String,
+    /// The role.
+    pub role: Role,
+    /// The province (officers, approvers); `None`: every province.
+    pub province: Option<String>,
+    /// The department label, e.g. "Sở Khoa học và Công nghệ".
+    pub department: Option<String>,
+    /// Whether the one-time password must be changed first.
+    pub must_change_password: bool,
+}
+
+impl User {
+    /// The actor recorded in the audit log.
+    pub fn actor(&self) -> String {
+        format!("portal:{}", self.username)
+    }
+}
+
+/// An account to create.
+#[derive(Debug, Clone)]
+pub struct NewAccount<'a> {
+    /// Username: 3–64 of a–z, 0–9, '.', '_', '-'.
+    pub username: &'a str,
+    /// Role.
+    pub role: Role,
+    /// Province (required for officers and approvers, refused otherwise).
+    pub province: Option<&'a str>,
+    /// Department label.
+    pub department: Option<&'a str>,
+}
+
+/// A created account and the secrets shown once.
+#[derive(Debug, Clone)]
+pub struct CreatedAccount {
+    /// The account.
+    pub user: User,
+    /// The one-time password (must be changed at first sign-in).
+    pub one_time_password: String,
+    /// The TOTP secret (base32), for admins and approvers.
+    pub totp_secret: Option<String>,
+    /// A note when a former province name was mapped.
+    pub province_note: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+struct UserRow {
+    id: i64,
+    username: String,
+    password_hash: String,
+    role: String,
+    province: Option<String>,
+    department: Option<String>,
+    totp_secret: Option<String>,
+    must_change_password: bool,
+    failed_logins: i32,
+    locked_until: Option<NaiveDateTime>,
+    disabled: bool,
+}
+
+impl UserRow {
+    fn user(&self) -> Result<User, PortalError> {
+        Ok(User {
+            id: self.id,
+            username: self.username.clone(),
+            role: self.role.parse()?,
+            province: self.province.clone(),
+            department: self.department.clone(),
+            must_change_password: self.must_change_password,
+        })
+    }
+}
+
+/// Creates an account after checking every field; nothing is written for
+/// a refused one.
+pub fn create_user(
+    store: &Store,
+    input: &NewAccount<'_>,
+    actor: &str,
+) -> Result<CreatedAccount, PortalError> {
+    let username = check_username(input.username)?;
+    let (province, province_note) = match (input.role.is_provincial(), input.province) {
+        (true, Some(p)) => {
+            let (p, note) = current_province(p)
+                .map_err(|e| PortalError::invalid("invalid_province", e.to_string()))?;
+            (Some(p), note)
+        }
+        (true, None) => {
+            return Err(PortalError::invalid(
+                "province_required",
+                format!("a {} account needs --province", input.role),
+            ))
+        }
+        (false, Some(_)) => {
+            return Err(PortalError::invalid(
+                "province_not_allowed",
+                format!(
+                    "a {} account covers every province; omit --province",
+                    input.role
+                ),
+            ))
+        }
+        (false, None) => (None, None),
+    };
+    let department = match input.department.map(str::trim) {
+        Some("") | None => None,
+        Some(d) if d.chars().count() > 200 => {
+            return Err(PortalError::invalid(
+                "invalid_department",
+                "the department label has at most 200 characters",
+            ))
+        }
+        Some(d) if d.chars().any(char::is_control) => {
+            return Err(PortalError::invalid(
+                "invalid_department",
+                "the department label must not contain control characters",
+            ))
+        }
+        Some(d) => Some(unicode_nfc(d)),
+    };
+    let otp = one_time_password()?;
+    let hash = password::hash(&otp)?;
+    let totp_secret = if input.role.needs_totp() {
+        Some(totp::new_secret()?)
+    } else {
+        None
+    };
+    let id = store.write(|c| -> Result<i64, PortalError> {
+        let taken: i64 = users::table
+            .filter(users::username.eq(&username))
+            .count()
+            .get_result(c)?;
+        if taken > 0 {
+            return Err(PortalError::conflict(
+                "duplicate_user",
+                format!("the username {username:?} is taken"),
+            ));
+        }
+        let id: i64 = diesel::insert_into(users::table)
+            .values((
+                users::username.eq(&username),
+                users::password_hash.eq(&hash),
+                users::role.eq(input.role.as_str()),
+                users::province.eq(&province),
+                users::department.eq(&department),
+                users::totp_secret.eq(&totp_secret),
+                users::must_change_password.eq(true),
+                users::failed_logins.eq(0),
+                users::created_at.eq(now()),
+                users::disabled.eq(false),
+            ))
+            .returning(users::id)
+            .get_result(c)?;
+        audit::append(
+            c,
+            AuditEvent {
+                actor,
+                action: "user.add",
+                object: &format!("user:{username}"),
+                details: json!({
+                    "role": input.role.as_str(),
+                    "province": province,
+                    "department": department,
+                    "totp": totp_secret.is_some(),
+                }),
+            },
+        )?;
+        Ok(id)
+    })?;
+    Ok(CreatedAccount {
+        user: User {
+            id,
+            username,
+            role: input.role,
+            province,
+            department,
+            must_change_password: true,
+        },
+        one_time_password: otp,
+        totp_secret,
+        province_note,
+    })
+}
+
+/// Checks username, password and (for admins and approvers) the TOTP
+/// code. Failures count towards the lock; the fifth in a row locks the
+/// account for [`LOCK_MINUTES`].
+pub fn authenticate(
+    store: &Store,
+    username: &str,
+    password_given: &str,
+    totp_given: Option<&str>,
+) -> Result<User, PortalError> {
+    let row: Option<UserRow> = store.read(|c| -> Result<_, PortalError> {
+        Ok(users::table
+            .filter(users::username.eq(username.trim()))
+            .select(UserRow::as_select())
+            .first(c)
+            .optional()?)
+    })?;
+    let Some(row) = row else {
+        // The same work as for a real account: timing does not tell
+        // which usernames exist.
+        let _ = password::verify(password_given, dummy_hash());
+        return Err(PortalError::InvalidCredentials);
+    };
+    if let Some(until) = row.locked_until.filter(|u| *u > now()) {
+        return Err(locked(until));
+    }
+    if row.disabled {
+        let _ = password::verify(password_given, dummy_hash());
+        return Err(PortalError::InvalidCredentials);
+    }
+    if !password::verify(password_given, &row.password_hash) {
+        return Err(record_failure(
+            store,
+            &row,
+            PortalError::InvalidCredentials,
+        )?);
+    }
+    let user = row.user()?;
+    if user.role.needs_totp() {
+        let given = totp_given.map(str::trim).filter(|t| !t.is_empty());
+        let Some(given) = given else {
+            return Err(PortalError::TotpRequired);
+        };
+        let ok = row
+            .totp_secret
+            .as_deref()
+            .is_some_and(|s| totp::verify(s, given, totp::unix_now()));
+        if !ok {
+            return Err(record_failure(store, &row, PortalError::InvalidTotp)?);
+        }
+    }
+    if row.failed_logins != 0 || row.locked_until.is_some() {
+        store.read(|c| -> Result<_, PortalError> {
+            diesel::update(users::table.find(row.id))
+                .set((
+                    users::failed_logins.eq(0),
+                    users::locked_until.eq(None::<NaiveDateTime>),
+                ))
+                .execute(c)?;
+            Ok(())
+        })?;
+    }
+    Ok(user)
+}
+
+/// Changes a password: the old one must match, the new one follow the
+/// policy. Clears `must_change_password`.
+pub fn change_password(
+    store: &Store,
+    user: &User,
+    old: &str,
+    new: &str,
+) -> Result<(), PortalError> {
+    password::check_policy(new, &user.username)?;
+    if old == new {
+        return Err(PortalError::invalid(
+            "weak_password",
+            "the new password must differ from the old one",
+        ));
+    }
+    let row = load_row(store, user.id)?;
+    if !password::verify(old, &row.password_hash) {
+        return Err(PortalError::invalid(
+            "wrong_password",
+            "the current password is wrong",
+        ));
+    }
+    let hash = password::hash(new)?;
+    store.write(|c| -> Result<(), PortalError> {
+        diesel::update(users::table.find(user.id))
+            .set((
+                users::password_hash.eq(&hash),
+                users::must_change_password.eq(false),
+            ))
+            .execute(c)?;
+        audit::append(
+            c,
+            AuditEvent {
+                actor: &user.actor(),
+                action: "user.password",
+                object: &format!("user:{}", user.username),
+                details: json!({}),
+            },
+        )?;
+        Ok(())
+    })
+}
+
+/// A new API bearer token for `user`: (token, expiry). Only its SHA-256
+/// is stored.
+pub fn create_api_token(
+    store: &Store,
+    user: &User,
+) -> Result<(String, NaiveDateTime), PortalError> {
+    let token = secret_256()?;
+    let expires = now() + Duration::hours(TOKEN_HOURS);
+    store.read(|c| -> Result<_, PortalError> {
+        diesel::insert_into(api_tokens::table)
+            .values((
+                api_tokens::token_hash.eq(hash_secret(&token)),
+                api_tokens::user_id.eq(user.id),
+                api_tokens::created_at.eq(now()),
+                api_tokens::expires_at.eq(expires),
+            ))
+            .execute(c)?;
+        Ok(())
+    })?;
+    Ok((token, expires))
+}
+
+/// The account of a live bearer token.
+pub fn api_token_user(store: &Store, token: &str) -> Result<User, PortalError> {
+    let hash = hash_secret(token.trim());
+    store.read(|c| -> Result<User, PortalError> {
+        let found: Option<(NaiveDateTime, UserRow)> = api_tokens::table
+            .inner_join(users::table)
+            .filter(api_tokens::token_hash.eq(&hash))
+            .select((api_tokens::expires_at, UserRow::as_select()))
+            .first(c)
+            .optional()?;
+        let (expires, row) = found.ok_or(PortalError::Unauthenticated)?;
+        if expires <= now() || row.disabled {
+            return Err(PortalError::Unauthenticated);
+        }
+        diesel::update(api_tokens::table.find(&hash))
+            .set(api_tokens::last_used_at.eq(now()))
+            .execute(c)?;
+        row.user()
+    })
+}
+
+/// Revokes a bearer token.
+pub fn revoke_api_token(store: &Store, token: &str) -> Result<(), PortalError> {
+    let hash = hash_secret(token.trim());
+    store.read(|c| -> Result<(), PortalError> {
+        diesel::delete(api_tokens::table.find(hash)).execute(c)?;
+        Ok(())
+    })
+}
+
+/// A new web session: (session id for the cookie, CSRF secret).
+pub fn create_session(
+    store: &Store,
+    user: &User,
+    ttl: Duration,
+) -> Result<(String, String), PortalError> {
+    let id = secret_256()?;
+    let csrf = secret_256()?;
+    store.read(|c| -> Result<_, PortalError> {
+        // Expired sessions of anyone are dropped as new ones are made.
+        diesel::delete(sessions::table.filter(sessions::expires_at.le(now()))).execute(c)?;
+        diesel::insert_into(sessions::table)
+            .values((
+                sessions::id_hash.eq(hash_secret(&id)),
+                sessions::user_id.eq(user.id),
+                sessions::csrf.eq(&csrf),
+                sessions::created_at.eq(now()),
+                sessions::expires_at.eq(now() + ttl),
+            ))
+            .execute(c)?;
+        Ok(())
+    })?;
+    Ok((id, csrf))
+}
+
+/// The account and CSRF secret of a live session.
+pub fn session_user(store: &Store, id: &str) -> Result<(User, String), PortalError> {
+    let hash = hash_secret(id);
+    store.read(|c| -> Result<_, PortalError> {
+        let found: Option<(NaiveDateTime, String, UserRow)> = sessions::table
+            .inner_join(users::table)
+            .filter(sessions::id_hash.eq(&hash))
+            .select((sessions::expires_at, sessions::csrf, UserRow::as_select()))
+            .first(c)
+            .optional()?;
+        let (expires, csrf, row) = found.ok_or(PortalError::Unauthenticated)?;
+        if expires <= now() || row.disabled {
+            return Err(PortalError::Unauthenticated);
+        }
+        Ok((row.user()?, csrf))
+    })
+}
+
+/// Ends a web session.
+pub fn delete_session(store: &Store, id: &str) -> Result<(), PortalError> {
+    let hash = hash_secret(id);
+    store.read(|c| -> Result<(), PortalError> {
+        diesel::delete(sessions::table.find(hash)).execute(c)?;
+        Ok(())
+    })
+}
+
+/// An account by id.
+pub fn user_by_id(store: &Store, id: i64) -> Result<User, PortalError> {
+    load_row(store, id)?.user()
+}
+
+/// The current UTC time as stored (microseconds, like the CA's).
+pub(crate) fn now() -> NaiveDateTime {
+    let t = Utc::now().naive_utc();
+    chrono::SubsecRound::trunc_subsecs(t, 6)
+}
+
+fn load_row(store: &Store, id: i64) -> Result<UserRow, PortalError> {
+    store.read(|c: &mut DbConnection| -> Result<UserRow, PortalError> {
+        users::table
+            .find(id)
+            .select(UserRow::as_select())
+            .first(c)
+            .optional()?
+            .ok_or_else(|| PortalError::NotFound(format!("no user {id}")))
+    })
+}
+
+/// Counts a failure; the one that reaches the limit locks the account and
+/// is answered with the lock.
+fn record_failure(
+    store: &Store,
+    row: &UserRow,
+    error: PortalError,
+) -> Result<PortalError, PortalError> {
+    store.write(|c| -> Result<PortalError, PortalError> {
+        let failed: i32 = users::table
+            .find(row.id)
+            .select(users::failed_logins)
+            .first(c)?;
+        let failed = failed + 1;
+        if failed >= MAX_FAILED_LOGINS {
+            let until = now() + Duration::minutes(LOCK_MINUTES);
+            diesel::update(users::table.find(row.id))
+                .set((
+                    users::failed_logins.eq(0),
+                    users::locked_until.eq(Some(until)),
+                ))
+                .execute(c)?;
+            audit::append(
+                c,
+                AuditEvent {
+                    actor: "ra-portal",
+                    action: "user.lock",
+                    object: &format!("user:{}", row.username),
+                    details: json!({ "failed_logins": failed, "until": until.to_string() }),
+                },
+            )?;
+            Ok(locked(until))
+        } else {
+            diesel::update(users::table.find(row.id))
+                .set(users::failed_logins.eq(failed))
+                .execute(c)?;
+            Ok(error)
+        }
+    })
+}
+
+fn locked(until: NaiveDateTime) -> PortalError {
+    PortalError::Locked {
+        until: until.format("%Y-%m-%d %H:%M:%S").to_string(),
+    }
+}
+
+fn check_username(name: &str) -> Result<String, PortalError> {
+    let name = name.trim();
+    let ok = (3..=64).contains(&name.len())
+        && name.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
+        });
+    if !ok {
+        return Err(PortalError::invalid(
+            "invalid_username",
+            format!("username {name:?} must be 3-64 of a-z, 0-9, '.', '_', '-'"),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+fn unicode_nfc(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfc()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A fixed argon2id hash for timing-equal refusals of unknown accounts.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| password::hash("govpki-dummy-password").unwrap_or_default())
+}

@@ -1,0 +1,297 @@
+//! Certificates as the portal shows them: search within the caller's
+//! scope, details, and downloads (PEM, DER, and the chain as a certs-only
+//! CMS `.p7b`).
+
+use chrono::{NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde_json::json;
+
+use ca_core::lifecycle::CertificateRef;
+use ca_core::serial::Serial;
+use ca_core::store::models::CertificateRow;
+use ca_core::store::schema::{certificates, subscribers, tokens, units};
+use ca_core::{Ca, CaError};
+
+use crate::authz::{self, Action};
+use crate::{PortalError, User};
+
+/// Most certificates one search returns.
+const LIMIT: i64 = 500;
+
+/// Search filters (`GET /api/v1/certificates?…`), all optional.
+#[derive(Debug, Clone, Default, rocket::FromForm)]
+pub struct Filters {
+    /// Exact serial (hex, any case, colons accepted).
+    pub serial: Option<String>,
+    /// Part of the subscriber's name.
+    pub name: Option<String>,
+    /// National id or tax code (`CCCD:…`, `MST:…`, or the digits).
+    pub national_id: Option<String>,
+    /// Unit id, or part of the unit's name.
+    pub unit: Option<String>,
+    /// Token serial.
+    pub token: Option<String>,
+    /// good, suspended, revoked, pending, or expired.
+    pub status: Option<String>,
+    /// Only certificates whose notAfter is before this date (YYYY-MM-DD or
+    /// RFC 3339).
+    pub expiring_before: Option<String>,
+}
+
+/// The output format of a download.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// PEM text.
+    Pem,
+    /// DER.
+    Der,
+    /// Certs-only CMS SignedData with the certificate and its chain.
+    P7b,
+}
+
+/// Certificates of subscribers in the user's scope matching `f`.
+pub fn search(ca: &Ca, user: &User, f: &Filters) -> Result<Vec<serde_json::Value>, PortalError> {
+    let serial = f
+        .serial
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| s.parse::<Serial>().map_err(CaError::from))
+        .transpose()?;
+    let status = f.status.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    if let Some(s) = status {
+        if !["good", "suspended", "revoked", "pending", "expired"].contains(&s) {
+            return Err(PortalError::invalid(
+                "invalid_status",
+                format!("unknown status {s:?}; use good, suspended, revoked, pending or expired"),
+            ));
+        }
+    }
+    let before = f
+        .expiring_before
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(parse_date)
+        .transpose()?;
+    let now = Utc::now().naive_utc();
+    ca.store().read(|c| -> Result<_, PortalError> {
+        let mut q = certificates::table
+            .inner_join(subscribers::table)
+            .select((
+                CertificateRow::as_select(),
+                subscribers::full_name,
+                subscribers::uid,
+                subscribers::province,
+            ))
+            .order(certificates::id.desc())
+            .limit(LIMIT)
+            .into_boxed();
+        if let Some(p) = authz::scope(user) {
+            q = q.filter(subscribers::province.eq(p.to_owned()));
+        }
+        if let Some(s) = &serial {
+            q = q.filter(certificates::serial.eq(s.to_hex()));
+        }
+        if let Some(n) = f.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+            q = q.filter(subscribers::full_name.like(format!("%{n}%")));
+        }
+        if let Some(id) = f
+            .national_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            let digits: String = id.chars().filter(char::is_ascii_alphanumeric).collect();
+            let digits = digits
+                .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+                .to_owned();
+            q = q.filter(subscribers::uid.like(format!("%:{digits}")));
+        }
+        if let Some(u) = f.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            let ids: Vec<i64> = match u.parse::<i64>() {
+                Ok(id) => vec![id],
+                Err(_) => units::table
+                    .filter(units::name.like(format!("%{u}%")))
+                    .select(units::id)
+                    .load(c)?,
+            };
+            q = q.filter(subscribers::unit_id.eq_any(ids));
+        }
+        if let Some(t) = f.token.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            let id: Option<i64> = tokens::table
+                .filter(tokens::serial.eq(t))
+                .select(tokens::id)
+                .first(c)
+                .optional()?;
+            q = q.filter(certificates::token_id.eq(id.unwrap_or(-1)));
+        }
+        match status {
+            Some("expired") => {
+                q = q
+                    .filter(certificates::status.eq("good"))
+                    .filter(certificates::not_after.lt(now));
+            }
+            Some("good") => {
+                q = q
+                    .filter(certificates::status.eq("good"))
+                    .filter(certificates::not_after.ge(now));
+            }
+            Some(s) => q = q.filter(certificates::status.eq(s.to_owned())),
+            None => {}
+        }
+        if let Some(b) = before {
+            q = q.filter(certificates::not_after.lt(b));
+        }
+        let rows: Vec<(CertificateRow, String, Option<String>, String)> = q.load(c)?;
+        Ok(rows
+            .iter()
+            .map(|(row, name, uid, province)| {
+                let mut v = summary(row, now);
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("subscriber_name".into(), json!(name));
+                    o.insert("subscriber_uid".into(), json!(uid));
+                    o.insert("province".into(), json!(province));
+                }
+                v
+            })
+            .collect())
+    })
+}
+
+/// One certificate, if the user may read it.
+pub fn details(ca: &Ca, user: &User, serial: &str) -> Result<serde_json::Value, PortalError> {
+    let row = readable(ca, user, serial)?;
+    let info = ca_core::lifecycle::CertificateInfo::from(&row);
+    let mut v = serde_json::to_value(&info).unwrap_or_default();
+    if let Some(o) = v.as_object_mut() {
+        o.insert("id".into(), json!(row.id));
+        o.insert("token_id".into(), json!(row.token_id));
+        o.insert("replaces_id".into(), json!(row.replaces_id));
+        o.insert(
+            "expired".into(),
+            json!(row.not_after < Utc::now().naive_utc()),
+        );
+    }
+    Ok(v)
+}
+
+/// A certificate in `format`: (bytes, content type, file extension).
+pub fn download(
+    ca: &Ca,
+    user: &User,
+    serial: &str,
+    format: Format,
+) -> Result<Vec<u8>, PortalError> {
+    let row = readable(ca, user, serial)?;
+    let der = row.cert_der.ok_or_else(|| {
+        PortalError::conflict(
+            "not_issued",
+            format!("certificate {} is not signed yet", row.serial),
+        )
+    })?;
+    match format {
+        Format::Der => Ok(der),
+        Format::Pem => Ok(ca_core::certificate::der_to_pem(&der).into_bytes()),
+        Format::P7b => {
+            let mut chain = vec![der];
+            let mut next = Some(row.issuer_id);
+            while let Some(id) = next.take() {
+                let issuer = ca.issuer(&id)?;
+                if let Some(d) = issuer.cert_der.clone() {
+                    chain.push(d);
+                }
+                if chain.len() < 16 {
+                    next = issuer.parent_id.filter(|p| *p != id);
+                }
+            }
+            certs_only_cms(&chain)
+        }
+    }
+}
+
+/// A certificate row the user may read (CA certificates are public).
+fn readable(ca: &Ca, user: &User, serial: &str) -> Result<CertificateRow, PortalError> {
+    let serial: Serial = serial.parse().map_err(CaError::from)?;
+    let hex = serial.to_hex();
+    let info = ca.certificate(&CertificateRef::serial(serial))?;
+    let row: CertificateRow = ca.store().read(|c| -> Result<_, PortalError> {
+        Ok(certificates::table
+            .filter(certificates::serial.eq(&hex))
+            .filter(certificates::issuer_id.eq(&info.issuer))
+            .select(CertificateRow::as_select())
+            .first(c)?)
+    })?;
+    if let Some(id) = row.subscriber_id {
+        let province = ca.subscriber(id)?.province;
+        authz::authorize(user, Action::Read, &province)?;
+    }
+    Ok(row)
+}
+
+fn summary(row: &CertificateRow, now: NaiveDateTime) -> serde_json::Value {
+    let t = |d: NaiveDateTime| d.and_utc().to_rfc3339();
+    json!({
+        "id": row.id,
+        "serial": row.serial,
+        "issuer": row.issuer_id,
+        "status": row.status,
+        "expired": row.not_after < now,
+        "subject": row.subject_dn,
+        "profile": row.profile,
+        "operation": row.operation,
+        "subscriber_id": row.subscriber_id,
+        "token_id": row.token_id,
+        "not_before": t(row.not_before),
+        "not_after": t(row.not_after),
+        "revoked_at": row.revoked_at.map(t),
+        "revocation_reason": row.revocation_reason,
+    })
+}
+
+fn parse_date(s: &str) -> Result<NaiveDateTime, PortalError> {
+    let s = s.trim();
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Ok(d.and_hms_opt(0, 0, 0).unwrap_or_default());
+    }
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|d| d.naive_utc())
+        .map_err(|_| {
+            PortalError::invalid(
+                "invalid_date",
+                format!("expiring_before {s:?} is not YYYY-MM-DD or RFC 3339"),
+            )
+        })
+}
+
+/// A degenerate (certs-only) CMS SignedData (RFC 5652 §5, as PKCS#7
+/// `.p7b` files are): no content, no signers, the certificates.
+fn certs_only_cms(ders: &[Vec<u8>]) -> Result<Vec<u8>, PortalError> {
+    use cms::cert::CertificateChoices;
+    use cms::content_info::{CmsVersion, ContentInfo};
+    use cms::signed_data::{CertificateSet, EncapsulatedContentInfo, SignedData, SignerInfos};
+    use der::asn1::SetOfVec;
+    use der::{Any, Decode, Encode};
+
+    let internal = |e: der::Error| PortalError::Internal(format!("building the .p7b: {e}"));
+    let mut choices = Vec::with_capacity(ders.len());
+    for der in ders {
+        let cert = x509_cert::Certificate::from_der(der).map_err(internal)?;
+        choices.push(CertificateChoices::Certificate(cert));
+    }
+    let certs = SetOfVec::try_from(choices).map_err(internal)?;
+    let signed = SignedData {
+        version: CmsVersion::V1,
+        digest_algorithms: SetOfVec::new(),
+        encap_content_info: EncapsulatedContentInfo {
+            econtent_type: const_oid::db::rfc5911::ID_DATA,
+            econtent: None,
+        },
+        certificates: Some(CertificateSet(certs)),
+        crls: None,
+        signer_infos: SignerInfos(SetOfVec::new()),
+    };
+    let info = ContentInfo {
+        content_type: const_oid::db::rfc5911::ID_SIGNED_DATA,
+        content: Any::encode_from(&signed).map_err(internal)?,
+    };
+    info.to_der().map_err(internal)
+}

@@ -1,0 +1,62 @@
+//! The govpki RA portal: where provincial officers register subscribers,
+//! units and tokens and submit certificate requests, approvers decide
+//! them, and the CA core carries them out. Web pages in Vietnamese (`/`)
+//! and a JSON API (`/api/v1`), on Rocket.
+//!
+//! It depends on `ca-core` only and shares state with the other services
+//! through its store. Its own tables (accounts, bearer tokens, web
+//! sessions, requests) are in [`schema`]; the migration that makes them is
+//! embedded by ca-core with the others. Authorization is decided in one
+//! place, [`authz::authorize`].
+
+pub mod accounts;
+pub mod api;
+pub mod authz;
+pub mod certificates;
+mod error;
+pub mod password;
+mod random;
+pub mod registry;
+pub mod requests;
+mod role;
+mod run;
+pub mod schema;
+pub mod totp;
+mod web;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use ca_core::Ca;
+
+pub use accounts::User;
+pub use error::PortalError;
+pub use role::Role;
+pub use run::{mount, run, secret_key, RunConfig};
+
+/// The private cookie holding the web session id.
+pub const SESSION_COOKIE: &str = "govpki_session";
+/// Default lifetime of a web session.
+pub const SESSION_MINUTES: i64 = 8 * 60;
+
+/// What the portal's handlers share.
+pub struct PortalState {
+    /// The CA.
+    pub ca: Arc<Ca>,
+    /// How long a web session lasts.
+    pub session_ttl: chrono::Duration,
+    /// The private-cookie key (base64, 256 bits).
+    secret_key: String,
+}
+
+impl PortalState {
+    /// The state over `ca`, with the cookie key of `data_dir` (created on
+    /// first use as `portal-secret-key`, mode 0600).
+    pub fn new(ca: Arc<Ca>, data_dir: &Path) -> Result<Self, PortalError> {
+        Ok(Self {
+            ca,
+            session_ttl: chrono::Duration::minutes(SESSION_MINUTES),
+            secret_key: secret_key(data_dir)?,
+        })
+    }
+}

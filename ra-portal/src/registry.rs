@@ -1,0 +1,331 @@
+//! The registry as the portal shows it: units, subscribers and tokens,
+//! limited to the caller's province and registered through the CA core's
+//! own checks (CCCD, MST, e-mail, province).
+
+use diesel::prelude::*;
+use serde_json::json;
+
+use ca_core::audit::{self, AuditEvent};
+use ca_core::registry::{current_province, SubscriberInput};
+use ca_core::store::models::{NewUnit, SubscriberRow, TokenRow, UnitRow};
+use ca_core::store::schema::{subscribers, tokens, units};
+use ca_core::subject::NationalId;
+use ca_core::{Ca, CaError};
+
+use crate::accounts::now;
+use crate::authz::{self, Action};
+use crate::{PortalError, User};
+
+/// A unit (agency) to register.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitInput {
+    /// Its name, e.g. "Sở Tài chính".
+    pub name: String,
+    /// The parent agency, e.g. "UBND thành phố Cần Thơ".
+    #[serde(default)]
+    pub parent_agency: Option<String>,
+    /// The province (current or former name).
+    pub province: String,
+    /// Its tax code (MST), with or without the `MST:` prefix.
+    #[serde(default)]
+    pub tax_code: Option<String>,
+}
+
+/// A subscriber to register (the CA core's [`SubscriberInput`] as JSON).
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubscriberJson {
+    /// individual, organization or device.
+    pub kind: String,
+    /// Full name or organization name.
+    pub name: String,
+    /// `CCCD:…`, `CMND:…`, `HC:…` (individuals).
+    #[serde(default)]
+    pub national_id: Option<String>,
+    /// `MST:…` (organizations).
+    #[serde(default)]
+    pub tax_code: Option<String>,
+    /// Position.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The unit (OU).
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// The parent agency (O).
+    #[serde(default)]
+    pub organization: Option<String>,
+    /// Locality (L).
+    #[serde(default)]
+    pub locality: Option<String>,
+    /// Province (current or former name).
+    pub province: String,
+    /// E-mail.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Phone.
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+/// A token to register.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenInput {
+    /// The device's serial.
+    pub serial: String,
+    /// Who holds it.
+    pub subscriber_id: i64,
+    /// The device model.
+    #[serde(default)]
+    pub model: Option<String>,
+}
+
+/// Registers a unit in a province the user may register in.
+pub fn add_unit(ca: &Ca, user: &User, input: &UnitInput) -> Result<serde_json::Value, PortalError> {
+    let (province, note) = current_province(&input.province)?;
+    authz::authorize(user, Action::Register, &province)?;
+    let name = clean(&input.name);
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(PortalError::invalid(
+            "invalid_name",
+            "the unit name must have 1-200 characters",
+        ));
+    }
+    let parent = input
+        .parent_agency
+        .as_deref()
+        .map(clean)
+        .filter(|p| !p.is_empty());
+    let tax_code = match input
+        .tax_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        Some(t) => {
+            let text = if t.to_ascii_uppercase().starts_with("MST") {
+                t.to_owned()
+            } else {
+                format!("MST:{t}")
+            };
+            let id = NationalId::try_from(text.as_str()).map_err(CaError::from)?;
+            if !id.is_tax_code() {
+                return Err(PortalError::invalid(
+                    "invalid_identity",
+                    format!("{t:?} is not a tax code (MST)"),
+                ));
+            }
+            Some(id.to_string())
+        }
+        None => None,
+    };
+    let id = ca.store().write(|c| -> Result<i64, PortalError> {
+        let taken: i64 = units::table
+            .filter(units::province.eq(&province))
+            .filter(units::name.eq(&name))
+            .count()
+            .get_result(c)?;
+        if taken > 0 {
+            return Err(PortalError::conflict(
+                "duplicate_unit",
+                format!("{province} has a unit named {name:?} already"),
+            ));
+        }
+        let id: i64 = diesel::insert_into(units::table)
+            .values(NewUnit {
+                name: &name,
+                parent_agency: parent.as_deref(),
+                province: &province,
+                tax_code: tax_code.as_deref(),
+                created_at: now(),
+            })
+            .returning(units::id)
+            .get_result(c)?;
+        audit::append(
+            c,
+            AuditEvent {
+                actor: &user.actor(),
+                action: "unit.add",
+                object: &format!("unit:{id}"),
+                details: json!({ "name": name, "province": province, "tax_code": tax_code }),
+            },
+        )?;
+        Ok(id)
+    })?;
+    Ok(json!({
+        "id": id, "name": name, "parent_agency": parent, "province": province,
+        "tax_code": tax_code, "province_note": note,
+    }))
+}
+
+/// Units in the user's scope.
+pub fn units(ca: &Ca, user: &User) -> Result<Vec<serde_json::Value>, PortalError> {
+    let rows: Vec<UnitRow> = ca.store().read(|c| -> Result<_, PortalError> {
+        let mut q = units::table
+            .select(UnitRow::as_select())
+            .order(units::id.asc())
+            .into_boxed();
+        if let Some(p) = authz::scope(user) {
+            q = q.filter(units::province.eq(p.to_owned()));
+        }
+        Ok(q.limit(5000).load(c)?)
+    })?;
+    Ok(rows.iter().map(unit_json).collect())
+}
+
+/// Registers a subscriber in a province the user may register in.
+pub fn add_subscriber(
+    ca: &Ca,
+    user: &User,
+    input: &SubscriberJson,
+) -> Result<serde_json::Value, PortalError> {
+    let (province, _) = current_province(&input.province)?;
+    authz::authorize(user, Action::Register, &province)?;
+    let registered = ca.add_subscriber(
+        &SubscriberInput {
+            kind: input.kind.parse()?,
+            name: input.name.clone(),
+            national_id: input.national_id.clone(),
+            tax_code: input.tax_code.clone(),
+            title: input.title.clone(),
+            unit: input.unit.clone(),
+            organization: input.organization.clone(),
+            locality: input.locality.clone(),
+            province: input.province.clone(),
+            email: input.email.clone(),
+            phone: input.phone.clone(),
+        },
+        &user.actor(),
+    )?;
+    let mut v = subscriber(ca, user, registered.id)?;
+    if let Some(o) = v.as_object_mut() {
+        o.insert("province_note".into(), json!(registered.province_note));
+    }
+    Ok(v)
+}
+
+/// One subscriber, with their tokens and certificates.
+pub fn subscriber(ca: &Ca, user: &User, id: i64) -> Result<serde_json::Value, PortalError> {
+    let row = ca.subscriber(id)?;
+    authz::authorize(user, Action::Read, &row.province)?;
+    let toks: Vec<TokenRow> = ca.store().read(|c| -> Result<_, PortalError> {
+        Ok(tokens::table
+            .filter(tokens::subscriber_id.eq(id))
+            .select(TokenRow::as_select())
+            .load(c)?)
+    })?;
+    let certs = ca.certificates_of(id)?;
+    let mut v = subscriber_json(&row);
+    if let Some(o) = v.as_object_mut() {
+        o.insert("tokens".into(), toks.iter().map(token_json).collect());
+        o.insert(
+            "certificates".into(),
+            certs
+                .iter()
+                .map(|c| {
+                    json!({
+                        "serial": c.serial, "issuer": c.issuer, "status": c.status,
+                        "subject": c.subject, "not_after": c.not_after,
+                    })
+                })
+                .collect(),
+        );
+    }
+    Ok(v)
+}
+
+/// Subscribers in the user's scope.
+pub fn subscribers(ca: &Ca, user: &User) -> Result<Vec<serde_json::Value>, PortalError> {
+    let rows: Vec<SubscriberRow> = ca.store().read(|c| -> Result<_, PortalError> {
+        let mut q = subscribers::table
+            .select(SubscriberRow::as_select())
+            .order(subscribers::id.asc())
+            .into_boxed();
+        if let Some(p) = authz::scope(user) {
+            q = q.filter(subscribers::province.eq(p.to_owned()));
+        }
+        Ok(q.limit(5000).load(c)?)
+    })?;
+    Ok(rows.iter().map(subscriber_json).collect())
+}
+
+/// Registers a token held by a subscriber the user may register for.
+pub fn add_token(
+    ca: &Ca,
+    user: &User,
+    input: &TokenInput,
+) -> Result<serde_json::Value, PortalError> {
+    let holder = ca.subscriber(input.subscriber_id)?;
+    authz::authorize(user, Action::Register, &holder.province)?;
+    let id = ca.add_token(
+        &input.serial,
+        input.subscriber_id,
+        input
+            .model
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty()),
+        &user.actor(),
+    )?;
+    let row: TokenRow = ca.store().read(|c| -> Result<_, PortalError> {
+        Ok(tokens::table
+            .find(id)
+            .select(TokenRow::as_select())
+            .first(c)?)
+    })?;
+    Ok(token_json(&row))
+}
+
+/// Tokens in the user's scope.
+pub fn tokens(ca: &Ca, user: &User) -> Result<Vec<serde_json::Value>, PortalError> {
+    let rows: Vec<(TokenRow, String)> = ca.store().read(|c| -> Result<_, PortalError> {
+        let mut q = tokens::table
+            .inner_join(subscribers::table)
+            .select((TokenRow::as_select(), subscribers::province))
+            .order(tokens::id.asc())
+            .into_boxed();
+        if let Some(p) = authz::scope(user) {
+            q = q.filter(subscribers::province.eq(p.to_owned()));
+        }
+        Ok(q.limit(5000).load(c)?)
+    })?;
+    Ok(rows
+        .iter()
+        .map(|(t, province)| {
+            let mut v = token_json(t);
+            if let Some(o) = v.as_object_mut() {
+                o.insert("province".into(), json!(province));
+            }
+            v
+        })
+        .collect())
+}
+
+fn unit_json(u: &UnitRow) -> serde_json::Value {
+    json!({
+        "id": u.id, "name": u.name, "parent_agency": u.parent_agency,
+        "province": u.province, "tax_code": u.tax_code,
+    })
+}
+
+fn subscriber_json(s: &SubscriberRow) -> serde_json::Value {
+    json!({
+        "id": s.id, "kind": s.kind, "name": s.full_name, "uid": s.uid, "title": s.title,
+        "unit_id": s.unit_id, "organization": s.organization, "locality": s.locality,
+        "province": s.province, "email": s.email, "phone": s.phone,
+    })
+}
+
+fn token_json(t: &TokenRow) -> serde_json::Value {
+    json!({
+        "id": t.id, "serial": t.serial, "model": t.model,
+        "subscriber_id": t.subscriber_id, "status": t.status,
+    })
+}
+
+fn clean(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let nfc: String = s.nfc().collect();
+    nfc.split_whitespace().collect::<Vec<_>>().join(" ")
+}

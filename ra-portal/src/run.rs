@@ -1,0 +1,122 @@
+//! Mounting the portal on a Rocket (alone, or beside the other services in
+//! `govpki serve`), its cookie key, and the standalone [`run`].
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use base64::Engine;
+use ca_core::config::CaConfig;
+use ca_core::Ca;
+use rocket::config::LogLevel;
+use rocket::figment::Figment;
+use rocket::{Build, Rocket};
+
+use crate::{api, web, PortalError, PortalState};
+
+/// The file in the data directory holding the private-cookie key.
+const SECRET_KEY_FILE: &str = "portal-secret-key";
+
+/// What the standalone binary runs with.
+#[derive(Debug)]
+pub struct RunConfig {
+    /// The CA (data dir, database, passphrase).
+    pub ca: CaConfig,
+    /// Address and port to listen on (port 0: any free port).
+    pub listen: SocketAddr,
+}
+
+/// Mounts the pages at `/` (and `/static/…`), the API at `/api/v1` with
+/// its JSON catchers, sets the private-cookie key and manages the state.
+pub fn mount(rocket: Rocket<Build>, state: Arc<PortalState>) -> Rocket<Build> {
+    let figment = rocket
+        .figment()
+        .clone()
+        .merge(("secret_key", state.secret_key.clone()));
+    rocket
+        .configure(figment)
+        .mount("/", web::routes())
+        .mount(api::BASE, api::routes())
+        .register(api::BASE, api::catchers())
+        .manage(state)
+}
+
+/// The private-cookie key of a data directory (base64 of 32 random
+/// bytes), generated into `portal-secret-key` (0600) when missing. Every
+/// portal instance sharing the data directory shares the key, so a
+/// session cookie made by one is read by the others.
+pub fn secret_key(data_dir: &Path) -> Result<String, PortalError> {
+    let path = data_dir.join(SECRET_KEY_FILE);
+    let io = |e: std::io::Error, p: &PathBuf| {
+        PortalError::Internal(format!("cookie key {}: {e}", p.display()))
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let key = text.trim().to_owned();
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(&key)
+                .map_err(|e| {
+                    PortalError::Internal(format!("cookie key {}: {e}", path.display()))
+                })?;
+            if bytes.len() != 32 {
+                return Err(PortalError::Internal(format!(
+                    "cookie key {} must hold 32 bytes in base64",
+                    path.display()
+                )));
+            }
+            return Ok(key);
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io(e, &path)),
+    }
+    let mut bytes = [0u8; 32];
+    crate::random::fill(&mut bytes)?;
+    let key = base64::engine::general_purpose::STANDARD.encode(bytes);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(&path) {
+        Ok(mut f) => {
+            f.write_all(key.as_bytes())
+                .and_then(|()| f.sync_all())
+                .map_err(|e| io(e, &path))?;
+            Ok(key)
+        }
+        // Another process made it meanwhile: use theirs.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => secret_key(data_dir),
+        Err(e) => Err(io(e, &path)),
+    }
+}
+
+/// Opens the CA and serves the portal alone until shut down.
+pub fn run(config: RunConfig) -> Result<(), PortalError> {
+    let data_dir = config.ca.data_dir.clone();
+    let ca = Arc::new(Ca::open(config.ca)?);
+    let state = Arc::new(PortalState::new(ca, &data_dir)?);
+    let figment = Figment::from(rocket::Config::default())
+        .merge(("address", config.listen.ip()))
+        .merge(("port", config.listen.port()))
+        .merge(("log_level", LogLevel::Off))
+        .merge(("cli_colors", false));
+    let rocket = mount(rocket::custom(figment), state).attach(rocket::fairing::AdHoc::on_liftoff(
+        "announce",
+        |rocket| {
+            Box::pin(async move {
+                let c = rocket.config();
+                eprintln!("listening on http://{}:{}", c.address, c.port);
+            })
+        },
+    ));
+    rocket::execute(async move {
+        rocket
+            .launch()
+            .await
+            .map(drop)
+            .map_err(|e| PortalError::Internal(format!("HTTP server: {e}")))
+    })
+}

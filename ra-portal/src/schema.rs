@@ -1,0 +1,65 @@
+//! Diesel definitions of the portal's own tables (migration
+//! `2026-11-25-000005_portal`, both backends). The CA's tables stay in
+//! `ca_core::store::schema`; nothing in ca-core reads these.
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        username -> Text,
+        password_hash -> Text,
+        role -> Text,
+        province -> Nullable<Text>,
+        department -> Nullable<Text>,
+        totp_secret -> Nullable<Text>,
+        must_change_password -> Bool,
+        failed_logins -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        disabled -> Bool,
+    }
+}
+
+diesel::table! {
+    api_tokens (token_hash) {
+        token_hash -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sessions (id_hash) {
+        id_hash -> Text,
+        user_id -> BigInt,
+        csrf -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    requests (id) {
+        id -> BigInt,
+        kind -> Text,
+        state -> Text,
+        province -> Text,
+        subscriber_id -> Nullable<BigInt>,
+        token_id -> Nullable<BigInt>,
+        certificate_id -> Nullable<BigInt>,
+        payload -> Text,
+        submitted_by -> BigInt,
+        submitted_at -> Timestamp,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        comment -> Nullable<Text>,
+        result_certificate_id -> Nullable<BigInt>,
+        error -> Nullable<Text>,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(users, api_tokens, sessions, requests);

@@ -1,0 +1,453 @@
+//! The page handlers.
+
+use std::sync::Arc;
+
+use rocket::form::Form;
+use rocket::http::{ContentType, Cookie, CookieJar, SameSite, Status};
+use rocket::response::content::RawHtml;
+use rocket::response::Redirect;
+use rocket::State;
+
+use super::html::{esc, field, page};
+use super::WebSession;
+use crate::accounts;
+use crate::api::blocking;
+use crate::{requests, PortalError, PortalState, SESSION_COOKIE};
+
+/// The private cookie holding the sign-in form's CSRF value.
+const LOGIN_CSRF_COOKIE: &str = "govpki_login_csrf";
+
+/// A page or a redirect.
+#[derive(rocket::Responder)]
+pub(super) enum Reply {
+    Page((Status, RawHtml<String>)),
+    Redirect(Box<Redirect>),
+}
+
+fn html(status: Status, body: String) -> Reply {
+    Reply::Page((status, RawHtml(body)))
+}
+
+/// The sign-in form's fields.
+#[derive(Debug, Default, rocket::FromForm)]
+pub(super) struct LoginForm {
+    csrf: Option<String>,
+    username: Option<String>,
+    password: Option<String>,
+    totp: Option<String>,
+}
+
+/// The password form's fields.
+#[derive(Debug, Default, rocket::FromForm)]
+pub(super) struct PasswordForm {
+    csrf: Option<String>,
+    old: Option<String>,
+    new: Option<String>,
+    confirm: Option<String>,
+}
+
+/// The sign-out form.
+#[derive(Debug, Default, rocket::FromForm)]
+pub(super) struct CsrfForm {
+    csrf: Option<String>,
+}
+
+#[rocket::get("/")]
+pub(super) fn index(session: Result<WebSession, PortalError>, cookies: &CookieJar<'_>) -> Reply {
+    if session.is_ok() {
+        return Reply::Redirect(Box::new(Redirect::to("/dashboard")));
+    }
+    login_page(cookies, Status::Ok, "", &LoginErrors::default())
+}
+
+#[rocket::post("/login", data = "<form>")]
+pub(super) async fn login(
+    state: &State<Arc<PortalState>>,
+    cookies: &CookieJar<'_>,
+    form: Option<Form<LoginForm>>,
+) -> Reply {
+    let form = form.map(Form::into_inner).unwrap_or_default();
+    let username = form.username.clone().unwrap_or_default();
+    let expected = cookies
+        .get_private(LOGIN_CSRF_COOKIE)
+        .map(|c| c.value().to_owned());
+    if !csrf_matches(expected.as_deref(), form.csrf.as_deref()) {
+        let errors = LoginErrors {
+            general: Some(vi_message(&PortalError::Csrf)),
+            ..LoginErrors::default()
+        };
+        return login_page(cookies, Status::Forbidden, &username, &errors);
+    }
+    let store = state.ca.store().clone();
+    let ttl = state.session_ttl;
+    let outcome = blocking(move || {
+        let user = accounts::authenticate(
+            &store,
+            form.username.as_deref().unwrap_or_default(),
+            form.password.as_deref().unwrap_or_default(),
+            form.totp.as_deref(),
+        )?;
+        let (id, _) = accounts::create_session(&store, &user, ttl)?;
+        Ok((user, id))
+    })
+    .await;
+    match outcome {
+        Ok((user, id)) => {
+            cookies.remove_private(LOGIN_CSRF_COOKIE);
+            let cookie = Cookie::build((SESSION_COOKIE, id))
+                .path("/")
+                .http_only(true)
+                .same_site(SameSite::Strict)
+                .max_age(rocket::time::Duration::minutes(ttl.num_minutes()));
+            cookies.add_private(cookie);
+            let next = if user.must_change_password {
+                "/password"
+            } else {
+                "/dashboard"
+            };
+            Reply::Redirect(Box::new(Redirect::to(next)))
+        }
+        Err(e) => {
+            let message = vi_message(&e);
+            let errors = match e {
+                PortalError::InvalidCredentials => LoginErrors {
+                    password: Some(message),
+                    ..LoginErrors::default()
+                },
+                PortalError::TotpRequired | PortalError::InvalidTotp => LoginErrors {
+                    totp: Some(message),
+                    ..LoginErrors::default()
+                },
+                _ => LoginErrors {
+                    general: Some(message),
+                    ..LoginErrors::default()
+                },
+            };
+            login_page(cookies, e.status_and_code().0, &username, &errors)
+        }
+    }
+}
+
+#[rocket::get("/dashboard")]
+pub(super) async fn dashboard(
+    state: &State<Arc<PortalState>>,
+    session: Result<WebSession, PortalError>,
+) -> Reply {
+    let Ok(session) = session else {
+        return Reply::Redirect(Box::new(Redirect::to("/")));
+    };
+    if session.user.must_change_password {
+        return Reply::Redirect(Box::new(Redirect::to("/password")));
+    }
+    let store = state.ca.store().clone();
+    let user = session.user.clone();
+    let pending = match blocking(move || requests::pending_count(&store, &user)).await {
+        Ok(n) => n.to_string(),
+        Err(e) => {
+            tracing::error!(error = %e, "dashboard");
+            "—".to_owned()
+        }
+    };
+    let u = &session.user;
+    let province = u
+        .province
+        .clone()
+        .unwrap_or_else(|| "Tất cả tỉnh, thành phố".to_owned());
+    let body = format!(
+        r#"<dl class="facts">
+<dt>Tài khoản</dt><dd>{name}</dd>
+<dt>Vai trò</dt><dd>{role}</dd>
+<dt>Tỉnh, thành phố</dt><dd>{province}</dd>
+<dt>Đơn vị</dt><dd>{department}</dd>
+<dt>Yêu cầu chờ phê duyệt</dt><dd id="pending">{pending}</dd>
+</dl>
+<p>API: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a> · <a href="/password">Đổi mật khẩu</a></p>
+"#,
+        name = esc(&u.username),
+        role = esc(u.role.label_vi()),
+        province = esc(&province),
+        department = esc(u.department.as_deref().unwrap_or("—")),
+    );
+    html(
+        Status::Ok,
+        page("Bảng điều khiển", Some((u, session.csrf.as_str())), &body),
+    )
+}
+
+#[rocket::get("/password")]
+pub(super) fn password_form(session: Result<WebSession, PortalError>) -> Reply {
+    let Ok(session) = session else {
+        return Reply::Redirect(Box::new(Redirect::to("/")));
+    };
+    password_page(&session, Status::Ok, &PasswordErrors::default())
+}
+
+#[rocket::post("/password", data = "<form>")]
+pub(super) async fn password_submit(
+    state: &State<Arc<PortalState>>,
+    session: Result<WebSession, PortalError>,
+    form: Option<Form<PasswordForm>>,
+) -> Reply {
+    let Ok(session) = session else {
+        return Reply::Redirect(Box::new(Redirect::to("/")));
+    };
+    let form = form.map(Form::into_inner).unwrap_or_default();
+    if !csrf_matches(Some(&session.csrf), form.csrf.as_deref()) {
+        let errors = PasswordErrors {
+            general: Some(vi_message(&PortalError::Csrf)),
+            ..PasswordErrors::default()
+        };
+        return password_page(&session, Status::Forbidden, &errors);
+    }
+    if form.new != form.confirm {
+        let errors = PasswordErrors {
+            confirm: Some("Mật khẩu nhập lại không khớp.".to_owned()),
+            ..PasswordErrors::default()
+        };
+        return password_page(&session, Status::UnprocessableEntity, &errors);
+    }
+    let store = state.ca.store().clone();
+    let user = session.user.clone();
+    let result = blocking(move || {
+        accounts::change_password(
+            &store,
+            &user,
+            form.old.as_deref().unwrap_or_default(),
+            form.new.as_deref().unwrap_or_default(),
+        )
+    })
+    .await;
+    match result {
+        Ok(()) => Reply::Redirect(Box::new(Redirect::to("/dashboard"))),
+        Err(e) => {
+            let message = vi_message(&e);
+            let errors = match e.status_and_code().1 {
+                "wrong_password" => PasswordErrors {
+                    old: Some(message),
+                    ..PasswordErrors::default()
+                },
+                "weak_password" => PasswordErrors {
+                    new: Some(message),
+                    ..PasswordErrors::default()
+                },
+                _ => PasswordErrors {
+                    general: Some(message),
+                    ..PasswordErrors::default()
+                },
+            };
+            password_page(&session, e.status_and_code().0, &errors)
+        }
+    }
+}
+
+#[rocket::post("/logout", data = "<form>")]
+pub(super) async fn logout(
+    state: &State<Arc<PortalState>>,
+    session: Result<WebSession, PortalError>,
+    cookies: &CookieJar<'_>,
+    form: Option<Form<CsrfForm>>,
+) -> Reply {
+    let Ok(session) = session else {
+        cookies.remove_private(SESSION_COOKIE);
+        return Reply::Redirect(Box::new(Redirect::to("/")));
+    };
+    let form = form.map(Form::into_inner).unwrap_or_default();
+    if !csrf_matches(Some(&session.csrf), form.csrf.as_deref()) {
+        let body = format!(
+            r#"<p class="form-error" role="alert">{}</p><p><a href="/dashboard">Quay lại</a></p>"#,
+            esc(&vi_message(&PortalError::Csrf))
+        );
+        return html(
+            Status::Forbidden,
+            page(
+                "Đăng xuất",
+                Some((&session.user, session.csrf.as_str())),
+                &body,
+            ),
+        );
+    }
+    let store = state.ca.store().clone();
+    let id = session.id.clone();
+    if let Err(e) = blocking(move || accounts::delete_session(&store, &id)).await {
+        tracing::error!(error = %e, "sign-out");
+    }
+    cookies.remove_private(SESSION_COOKIE);
+    Reply::Redirect(Box::new(Redirect::to("/")))
+}
+
+#[rocket::get("/static/style.css")]
+pub(super) fn stylesheet() -> (ContentType, &'static str) {
+    (ContentType::CSS, include_str!("../../static/style.css"))
+}
+
+#[derive(Debug, Default)]
+struct LoginErrors {
+    general: Option<String>,
+    password: Option<String>,
+    totp: Option<String>,
+}
+
+#[derive(Debug, Default)]
+struct PasswordErrors {
+    general: Option<String>,
+    old: Option<String>,
+    new: Option<String>,
+    confirm: Option<String>,
+}
+
+/// The sign-in page with a fresh CSRF value (also set in a private cookie).
+fn login_page(cookies: &CookieJar<'_>, status: Status, username: &str, e: &LoginErrors) -> Reply {
+    let csrf = match crate::random::secret_256() {
+        Ok(c) => c,
+        Err(err) => {
+            tracing::error!(error = %err, "sign-in page");
+            return html(
+                Status::InternalServerError,
+                page("Lỗi", None, "<p>Lỗi hệ thống.</p>"),
+            );
+        }
+    };
+    cookies.add_private(
+        Cookie::build((LOGIN_CSRF_COOKIE, csrf.clone()))
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Strict)
+            .max_age(rocket::time::Duration::hours(1)),
+    );
+    let general = general_error(e.general.as_deref());
+    let body = format!(
+        r#"{general}<form method="post" action="/login" class="card" novalidate>
+<input type="hidden" name="csrf" value="{csrf}">
+{user}{pass}{totp}<p class="hint">Mã xác thực bắt buộc với quản trị viên và lãnh đạo phê duyệt.</p>
+<button type="submit">Đăng nhập</button>
+</form>
+"#,
+        csrf = esc(&csrf),
+        user = field(
+            "username",
+            "Tên đăng nhập",
+            "text",
+            username,
+            None,
+            r#"autocomplete="username" required"#
+        ),
+        pass = field(
+            "password",
+            "Mật khẩu",
+            "password",
+            "",
+            e.password.as_deref(),
+            r#"autocomplete="current-password" required"#
+        ),
+        totp = field(
+            "totp",
+            "Mã xác thực (TOTP)",
+            "text",
+            "",
+            e.totp.as_deref(),
+            r#"inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}""#
+        ),
+    );
+    html(status, page("Đăng nhập", None, &body))
+}
+
+fn password_page(session: &WebSession, status: Status, e: &PasswordErrors) -> Reply {
+    let notice = if session.user.must_change_password {
+        r#"<p class="notice">Bạn đang dùng mật khẩu một lần: hãy đặt mật khẩu mới (ít nhất 12 ký tự) trước khi tiếp tục.</p>"#
+    } else {
+        ""
+    };
+    let body = format!(
+        r#"{notice}{general}<form method="post" action="/password" class="card" novalidate>
+<input type="hidden" name="csrf" value="{csrf}">
+{old}{new}{confirm}<button type="submit">Đổi mật khẩu</button>
+</form>
+"#,
+        general = general_error(e.general.as_deref()),
+        csrf = esc(&session.csrf),
+        old = field(
+            "old",
+            "Mật khẩu hiện tại",
+            "password",
+            "",
+            e.old.as_deref(),
+            r#"autocomplete="current-password" required"#
+        ),
+        new = field(
+            "new",
+            "Mật khẩu mới",
+            "password",
+            "",
+            e.new.as_deref(),
+            r#"autocomplete="new-password" minlength="12" required"#
+        ),
+        confirm = field(
+            "confirm",
+            "Nhập lại mật khẩu mới",
+            "password",
+            "",
+            e.confirm.as_deref(),
+            r#"autocomplete="new-password" required"#
+        ),
+    );
+    html(
+        status,
+        page(
+            "Đổi mật khẩu",
+            Some((&session.user, session.csrf.as_str())),
+            &body,
+        ),
+    )
+}
+
+fn general_error(message: Option<&str>) -> String {
+    message
+        .map(|m| format!(r#"<p class="form-error" role="alert">{}</p>"#, esc(m)))
+        .unwrap_or_default()
+}
+
+/// Constant-time comparison of the expected CSRF value with the form's.
+fn csrf_matches(expected: Option<&str>, given: Option<&str>) -> bool {
+    match (expected, given) {
+        (Some(a), Some(b)) if !a.is_empty() && a.len() == b.len() => {
+            a.bytes()
+                .zip(b.bytes())
+                .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+                == 0
+        }
+        _ => false,
+    }
+}
+
+/// The Vietnamese message of an error shown on a page.
+fn vi_message(e: &PortalError) -> String {
+    match e {
+        PortalError::InvalidCredentials => "Tên đăng nhập hoặc mật khẩu không đúng.".to_owned(),
+        PortalError::TotpRequired => {
+            "Tài khoản này cần mã xác thực (TOTP) từ ứng dụng xác thực.".to_owned()
+        }
+        PortalError::InvalidTotp => "Mã xác thực không đúng hoặc đã hết hạn.".to_owned(),
+        PortalError::Locked { until } => format!(
+            "Tài khoản tạm khóa do đăng nhập sai nhiều lần, đến {until} UTC. Vui lòng thử lại sau hoặc liên hệ quản trị viên."
+        ),
+        PortalError::Csrf => {
+            "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ; vui lòng tải lại trang và thử lại."
+                .to_owned()
+        }
+        PortalError::Invalid { code: "wrong_password", .. } => {
+            "Mật khẩu hiện tại không đúng.".to_owned()
+        }
+        PortalError::Invalid { code: "weak_password", .. } => format!(
+            "Mật khẩu mới phải có ít nhất {} ký tự, khác mật khẩu cũ và khác tên đăng nhập.",
+            crate::password::MIN_LENGTH
+        ),
+        other => {
+            if other.status_and_code().0 == Status::InternalServerError {
+                tracing::error!(error = %other, "page");
+                "Lỗi hệ thống; vui lòng thử lại sau.".to_owned()
+            } else {
+                other.to_string()
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! `govpki user add`: RA portal accounts; and the demo accounts of
+//! `init --demo`.
+
+use ca_core::Ca;
+use ra_portal::accounts::{self, CreatedAccount, NewAccount};
+use ra_portal::{totp, Role};
+
+/// `govpki user …`.
+#[derive(Debug, clap::Subcommand)]
+pub(super) enum UserCommand {
+    /// Create an RA portal account; prints its one-time password (and, for
+    /// admin and ra_approver, its TOTP secret).
+    Add(AddArgs),
+}
+
+/// `govpki user add`.
+#[derive(Debug, clap::Args)]
+pub(super) struct AddArgs {
+    /// Username: 3-64 of a-z, 0-9, '.', '_', '-'.
+    #[arg(long)]
+    username: String,
+    /// admin, ra_officer, ra_approver or auditor.
+    #[arg(long)]
+    role: String,
+    /// Province (required for ra_officer and ra_approver; current or former name).
+    #[arg(long)]
+    province: Option<String>,
+    /// Department label, e.g. "Sở Khoa học và Công nghệ".
+    #[arg(long)]
+    department: Option<String>,
+}
+
+/// The accounts `init --demo` creates: (username, role, province).
+const DEMO_ACCOUNTS: [(&str, Role, Option<&str>, Option<&str>); 3] = [
+    ("admin", Role::Admin, None, None),
+    (
+        "officer",
+        Role::RaOfficer,
+        Some("Cần Thơ"),
+        Some("Sở Khoa học và Công nghệ"),
+    ),
+    (
+        "approver",
+        Role::RaApprover,
+        Some("Cần Thơ"),
+        Some("Sở Khoa học và Công nghệ"),
+    ),
+];
+
+pub(super) fn run(ca: &Ca, cmd: UserCommand, actor: &str) -> anyhow::Result<()> {
+    match cmd {
+        UserCommand::Add(args) => {
+            let role: Role = args.role.parse()?;
+            let created = accounts::create_user(
+                ca.store(),
+                &NewAccount {
+                    username: &args.username,
+                    role,
+                    province: args.province.as_deref(),
+                    department: args.department.as_deref(),
+                },
+                actor,
+            )?;
+            if let Some(note) = &created.province_note {
+                eprintln!("note: {note}");
+            }
+            print_account(&created);
+            Ok(())
+        }
+    }
+}
+
+/// Creates the demo accounts and prints their one-time passwords.
+pub(super) fn demo_accounts(ca: &Ca, actor: &str) -> anyhow::Result<()> {
+    println!();
+    println!("demo RA portal accounts (one-time passwords: change them at first sign-in):");
+    for (username, role, province, department) in DEMO_ACCOUNTS {
+        let created = accounts::create_user(
+            ca.store(),
+            &NewAccount {
+                username,
+                role,
+                province,
+                department,
+            },
+            actor,
+        )?;
+        print_account(&created);
+    }
+    Ok(())
+}
+
+fn print_account(created: &CreatedAccount) {
+    let u = &created.user;
+    println!("username: {}", u.username);
+    println!("role: {}", u.role);
+    println!(
+        "province: {}",
+        u.province.as_deref().unwrap_or("(every province)")
+    );
+    if let Some(d) = &u.department {
+        println!("department: {d}");
+    }
+    println!("one-time password: {}", created.one_time_password);
+    if let Some(secret) = &created.totp_secret {
+        println!("totp secret: {secret}");
+        println!(
+            "totp uri: {}",
+            totp::otpauth_uri("govpki", &u.username, secret)
+        );
+    }
+}
