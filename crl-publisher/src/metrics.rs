@@ -30,6 +30,7 @@ pub(crate) struct Metrics {
     samples: Mutex<BTreeMap<String, Sample>>,
     runs_ok: AtomicU64,
     runs_failed: AtomicU64,
+    last_run_failed: AtomicBool,
     active: AtomicBool,
 }
 
@@ -67,11 +68,17 @@ impl Metrics {
     pub(crate) fn run(&self, ok: bool) {
         let counter = if ok { &self.runs_ok } else { &self.runs_failed };
         counter.fetch_add(1, Ordering::Relaxed);
+        self.last_run_failed.store(!ok, Ordering::Relaxed);
     }
 
     /// Whether this instance publishes.
     pub(crate) fn set_active(&self, active: bool) {
         self.active.store(active, Ordering::Relaxed);
+    }
+
+    /// Whether the last run succeeded (true before the first).
+    pub(crate) fn last_run_ok(&self) -> bool {
+        !self.last_run_failed.load(Ordering::Relaxed)
     }
 
     /// Whether this instance publishes.

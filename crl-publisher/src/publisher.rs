@@ -41,6 +41,11 @@ impl Publisher {
         self.metrics.is_active()
     }
 
+    /// Whether the last scheduler run succeeded (true before the first).
+    pub fn last_run_ok(&self) -> bool {
+        self.metrics.last_run_ok()
+    }
+
     /// The CRL part of `/metrics` (Prometheus text).
     pub fn metrics_text(&self) -> String {
         self.metrics.render(chrono::Utc::now())

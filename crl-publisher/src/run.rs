@@ -55,12 +55,15 @@ fn metrics(publisher: &rocket::State<Arc<Publisher>>) -> (rocket::http::ContentT
     (text, publisher.metrics_text())
 }
 
+/// `GET /healthz`: whether this instance publishes or stands by, and
+/// whether its last scheduler run succeeded.
 #[rocket::get("/healthz")]
-fn healthz() -> (rocket::http::ContentType, String) {
-    (
-        rocket::http::ContentType::JSON,
-        r#"{"status":"ok"}"#.to_owned(),
-    )
+fn healthz(publisher: &rocket::State<Arc<Publisher>>) -> (rocket::http::ContentType, String) {
+    let body = serde_json::json!({
+        "status": if publisher.last_run_ok() { "ok" } else { "degraded" },
+        "crl_publisher": if publisher.is_active() { "active" } else { "standby" },
+    });
+    (rocket::http::ContentType::JSON, body.to_string())
 }
 
 /// Opens the CA and serves CRLs and the trust chain until shut down.

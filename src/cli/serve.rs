@@ -111,6 +111,10 @@ async fn healthz(
     } else {
         "standby".into()
     };
+    if !publisher.last_run_ok() {
+        body["status"] = "degraded".into();
+        body["crl"] = "last run failed".into();
+    }
     (ContentType::JSON, body.to_string())
 }
 

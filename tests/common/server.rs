@@ -205,11 +205,11 @@ impl Server {
 }
 
 impl TestEnv {
-    /// Starts `govpki serve --ocsp-refresh-secs 1 EXTRA…` (creating the
+    /// Starts `govpki serve --ocsp-refresh-secs 1 --crl-tick-secs 1 EXTRA…` (creating the
     /// demo CA on first start), exports the chain to `chain.pem` and
     /// `gov-ca.pem` and registers a subscriber; returns the subscriber id.
     pub(crate) fn serve_ocsp(&self, extra: &[&str]) -> (Server, String) {
-        let mut args = vec!["--ocsp-refresh-secs", "1"];
+        let mut args = vec!["--ocsp-refresh-secs", "1", "--crl-tick-secs", "1"];
         args.extend_from_slice(extra);
         let server = self.serve(&args);
         let root = std::fs::read_to_string(self.export(super::ROOT)).expect("read root.pem");
