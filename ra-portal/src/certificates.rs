@@ -174,6 +174,23 @@ pub fn details(ca: &Ca, user: &User, serial: &str) -> Result<serde_json::Value, 
     Ok(v)
 }
 
+/// The serial of certificate `id`, if the user may read it.
+pub fn serial_by_id(ca: &Ca, user: &User, id: i64) -> Result<String, PortalError> {
+    let row: CertificateRow = ca.store().read(|c| -> Result<_, PortalError> {
+        certificates::table
+            .find(id)
+            .select(CertificateRow::as_select())
+            .first(c)
+            .optional()?
+            .ok_or_else(|| PortalError::NotFound(format!("no certificate {id}")))
+    })?;
+    if let Some(sub) = row.subscriber_id {
+        let province = ca.subscriber(sub)?.province;
+        authz::authorize(user, Action::Read, &province)?;
+    }
+    Ok(row.serial)
+}
+
 /// A certificate in `format`: (bytes, content type, file extension).
 pub fn download(
     ca: &Ca,

@@ -237,6 +237,18 @@ pub fn subscriber(ca: &Ca, user: &User, id: i64) -> Result<serde_json::Value, Po
 
 /// Subscribers in the user's scope.
 pub fn subscribers(ca: &Ca, user: &User) -> Result<Vec<serde_json::Value>, PortalError> {
+    search_subscribers(ca, user, None)
+}
+
+/// Subscribers in the user's scope whose name contains `query`, or whose
+/// identifier (CCCD, CMND, passport, MST) does, with or without its
+/// prefix.
+pub fn search_subscribers(
+    ca: &Ca,
+    user: &User,
+    query: Option<&str>,
+) -> Result<Vec<serde_json::Value>, PortalError> {
+    let query = query.map(clean).filter(|q| !q.is_empty());
     let rows: Vec<SubscriberRow> = ca.store().read(|c| -> Result<_, PortalError> {
         let mut q = subscribers::table
             .select(SubscriberRow::as_select())
@@ -244,6 +256,15 @@ pub fn subscribers(ca: &Ca, user: &User) -> Result<Vec<serde_json::Value>, Porta
             .into_boxed();
         if let Some(p) = authz::scope(user) {
             q = q.filter(subscribers::province.eq(p.to_owned()));
+        }
+        if let Some(text) = &query {
+            let pattern = format!("%{}%", like_escape(text));
+            q = q.filter(
+                subscribers::full_name
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(subscribers::uid.like(pattern).escape('\\')),
+            );
         }
         Ok(q.limit(5000).load(c)?)
     })?;
@@ -322,6 +343,18 @@ fn token_json(t: &TokenRow) -> serde_json::Value {
         "id": t.id, "serial": t.serial, "model": t.model,
         "subscriber_id": t.subscriber_id, "status": t.status,
     })
+}
+
+/// `text` with the LIKE wildcards escaped (escape character `\`).
+fn like_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn clean(s: &str) -> String {

@@ -392,3 +392,130 @@ pub(crate) fn download_and_verify(
     env.verify_chain(&path, &[crate::common::GOV_CA]);
     assert_eq!(env.serial_of(&path), serial, "the downloaded certificate");
 }
+
+/// A browser without JavaScript: a curl cookie jar, forms posted as a
+/// browser posts them (urlencoded, or multipart with a file).
+pub(crate) struct Browser<'a> {
+    server: &'a Server,
+    jar: String,
+}
+
+impl<'a> Browser<'a> {
+    /// A browser with an empty cookie jar `{name}.cookies` in the work dir.
+    pub(crate) fn new(env: &TestEnv, server: &'a Server, name: &str) -> Self {
+        Self {
+            server,
+            jar: env.p(&format!("{name}.cookies")),
+        }
+    }
+
+    /// `GET path`.
+    pub(crate) fn get(&self, path: &str) -> Reply {
+        curl(
+            self.server,
+            "GET",
+            path,
+            &[],
+            None,
+            &["-b", &self.jar, "-c", &self.jar],
+        )
+    }
+
+    /// `GET path`, which must answer 200; the body.
+    pub(crate) fn page(&self, path: &str) -> String {
+        let r = self.get(path);
+        assert_eq!(r.status, 200, "GET {path}: {}", r.body);
+        r.body
+    }
+
+    /// A urlencoded form POST.
+    pub(crate) fn post(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let encoded: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let mut extra = vec!["-b", self.jar.as_str(), "-c", self.jar.as_str()];
+        for e in &encoded {
+            extra.push("--data-urlencode");
+            extra.push(e);
+        }
+        curl(self.server, "POST", path, &[], None, &extra)
+    }
+
+    /// A multipart form POST with text fields and files (field, path).
+    pub(crate) fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &std::path::Path)],
+    ) -> Reply {
+        let mut args: Vec<String> =
+            vec!["-b".into(), self.jar.clone(), "-c".into(), self.jar.clone()];
+        for (k, v) in fields {
+            args.push("--form-string".into());
+            args.push(format!("{k}={v}"));
+        }
+        for (k, p) in files {
+            args.push("-F".into());
+            args.push(format!("{k}=@{}", p.display()));
+        }
+        let extra: Vec<&str> = args.iter().map(String::as_str).collect();
+        curl(self.server, "POST", path, &[], None, &extra)
+    }
+
+    /// A form of the page at `form_path` posted with its CSRF value.
+    pub(crate) fn submit(&self, form_path: &str, action: &str, fields: &[(&str, &str)]) -> Reply {
+        let csrf = csrf_of(&self.page(form_path));
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post(action, &all)
+    }
+
+    /// Signs in through the sign-in form (with the TOTP code when the
+    /// account has one) and changes a one-time password through the
+    /// password form; ends on the dashboard.
+    pub(crate) fn sign_in(&self, account: &mut Account) {
+        let code = account.code();
+        let mut fields = vec![
+            ("username", account.username.as_str()),
+            ("password", account.password.as_str()),
+        ];
+        if let Some(c) = code.as_deref() {
+            fields.push(("totp", c));
+        }
+        let r = self.submit("/", "/login", &fields);
+        assert_eq!(r.status, 303, "sign-in: {}", r.body);
+        if r.location().as_deref() == Some("/password") {
+            let old = account.password.clone();
+            let r = self.submit(
+                "/password",
+                "/password",
+                &[
+                    ("old", &old),
+                    ("new", NEW_PASSWORD),
+                    ("confirm", NEW_PASSWORD),
+                ],
+            );
+            assert_eq!(
+                (r.status, r.location().as_deref()),
+                (303, Some("/dashboard")),
+                "password change: {}",
+                r.body
+            );
+            account.password = NEW_PASSWORD.to_owned();
+        } else {
+            assert_eq!(r.location().as_deref(), Some("/dashboard"));
+        }
+    }
+}
+
+/// The hidden CSRF value of a form page.
+pub(crate) fn csrf_of(page: &str) -> String {
+    let marker = r#"name="csrf" value=""#;
+    let start = page
+        .find(marker)
+        .map(|i| i + marker.len())
+        .unwrap_or_else(|| panic!("a csrf field in {page}"));
+    page[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}

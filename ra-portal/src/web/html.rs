@@ -18,13 +18,28 @@ pub(super) fn esc(s: &str) -> String {
     out
 }
 
+/// The navigation bar of a signed-in user: (path, label).
+const NAV: [(&str, &str); 7] = [
+    ("/dashboard", "Bảng điều khiển"),
+    ("/units", "Đơn vị"),
+    ("/subscribers", "Thuê bao"),
+    ("/tokens", "Thiết bị lưu khóa"),
+    ("/requests", "Yêu cầu"),
+    ("/requests/new", "Yêu cầu mới"),
+    ("/certificates", "Chứng thư số"),
+];
+
 /// A whole page: `title`, the signed-in user's bar (with the sign-out
 /// form) when there is one, and `body`.
 pub(super) fn page(title: &str, user: Option<(&User, &str)>, body: &str) -> String {
     let bar = match user {
         Some((u, csrf)) => format!(
-            r#"<nav class="bar"><span>{name} · {role}</span>
+            r#"<nav class="bar" aria-label="Điều hướng chính"><ul class="menu">{links}</ul><span>{name} · {role}</span>
 <form method="post" action="/logout" class="inline"><input type="hidden" name="csrf" value="{csrf}"><button type="submit">Đăng xuất</button></form></nav>"#,
+            links = NAV
+                .iter()
+                .map(|(href, label)| format!(r#"<li><a href="{href}">{label}</a></li>"#))
+                .collect::<String>(),
             name = esc(&u.username),
             role = esc(u.role.label_vi()),
             csrf = esc(csrf),
@@ -62,24 +77,106 @@ pub(super) fn field(
     error: Option<&str>,
     extra: &str,
 ) -> String {
-    let err = error
-        .map(|e| {
-            format!(
-                r#"<p class="field-error" id="{name}-error" role="alert">{}</p>"#,
-                esc(e)
-            )
-        })
-        .unwrap_or_default();
-    let described = if error.is_some() {
-        format!(r#" aria-invalid="true" aria-describedby="{name}-error""#)
-    } else {
-        String::new()
-    };
     format!(
         r#"<div class="field"><label for="{name}">{label}</label>
 <input id="{name}" name="{name}" type="{kind}" value="{value}"{described} {extra}>{err}</div>
 "#,
         label = esc(label),
         value = esc(value),
+        described = described(name, error),
+        err = error_text(name, error),
     )
+}
+
+/// A select: label, options (value, text), the selected value, and the
+/// error next to it.
+pub(super) fn select(
+    name: &str,
+    label: &str,
+    options: &[(String, String)],
+    selected: &str,
+    error: Option<&str>,
+) -> String {
+    let opts: String = options
+        .iter()
+        .map(|(v, t)| {
+            let sel = if v == selected { " selected" } else { "" };
+            format!(r#"<option value="{}"{sel}>{}</option>"#, esc(v), esc(t))
+        })
+        .collect();
+    format!(
+        r#"<div class="field"><label for="{name}">{label}</label>
+<select id="{name}" name="{name}"{described}>{opts}</select>{err}</div>
+"#,
+        label = esc(label),
+        described = described(name, error),
+        err = error_text(name, error),
+    )
+}
+
+/// A multi-line text field with the error next to it.
+pub(super) fn textarea(
+    name: &str,
+    label: &str,
+    value: &str,
+    error: Option<&str>,
+    extra: &str,
+) -> String {
+    format!(
+        r#"<div class="field"><label for="{name}">{label}</label>
+<textarea id="{name}" name="{name}" rows="8"{described} {extra}>{value}</textarea>{err}</div>
+"#,
+        label = esc(label),
+        value = esc(value),
+        described = described(name, error),
+        err = error_text(name, error),
+    )
+}
+
+/// A table: the header cells and rows of already-escaped cells.
+pub(super) fn table(caption: &str, head: &[&str], rows: &[Vec<String>]) -> String {
+    if rows.is_empty() {
+        return format!(r#"<p class="empty">{}: chưa có dữ liệu.</p>"#, esc(caption));
+    }
+    let head: String = head
+        .iter()
+        .map(|h| format!(r#"<th scope="col">{}</th>"#, esc(h)))
+        .collect();
+    let body: String = rows
+        .iter()
+        .map(|r| {
+            let cells: String = r.iter().map(|c| format!("<td>{c}</td>")).collect();
+            format!("<tr>{cells}</tr>\n")
+        })
+        .collect();
+    format!(
+        r#"<table><caption>{}</caption><thead><tr>{head}</tr></thead><tbody>
+{body}</tbody></table>
+"#,
+        esc(caption)
+    )
+}
+
+/// The hidden CSRF field of a form.
+pub(super) fn csrf_input(csrf: &str) -> String {
+    format!(r#"<input type="hidden" name="csrf" value="{}">"#, esc(csrf))
+}
+
+fn described(name: &str, error: Option<&str>) -> String {
+    if error.is_some() {
+        format!(r#" aria-invalid="true" aria-describedby="{name}-error""#)
+    } else {
+        String::new()
+    }
+}
+
+fn error_text(name: &str, error: Option<&str>) -> String {
+    error
+        .map(|e| {
+            format!(
+                r#"<p class="field-error" id="{name}-error" role="alert">{}</p>"#,
+                esc(e)
+            )
+        })
+        .unwrap_or_default()
 }

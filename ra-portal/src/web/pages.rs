@@ -24,7 +24,7 @@ pub(super) enum Reply {
     Redirect(Box<Redirect>),
 }
 
-fn html(status: Status, body: String) -> Reply {
+pub(super) fn html(status: Status, body: String) -> Reply {
     Reply::Page((status, RawHtml(body)))
 }
 
@@ -161,6 +161,7 @@ pub(super) async fn dashboard(
 <dt>Đơn vị</dt><dd>{department}</dd>
 <dt>Yêu cầu chờ phê duyệt</dt><dd id="pending">{pending}</dd>
 </dl>
+<p><a href="/requests?state=submitted">Xem các yêu cầu chờ phê duyệt</a> · <a href="/certificates">Tìm kiếm chứng thư số</a></p>
 <p>API: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a> · <a href="/password">Đổi mật khẩu</a></p>
 "#,
         name = esc(&u.username),
@@ -400,14 +401,14 @@ fn password_page(session: &WebSession, status: Status, e: &PasswordErrors) -> Re
     )
 }
 
-fn general_error(message: Option<&str>) -> String {
+pub(super) fn general_error(message: Option<&str>) -> String {
     message
         .map(|m| format!(r#"<p class="form-error" role="alert">{}</p>"#, esc(m)))
         .unwrap_or_default()
 }
 
 /// Constant-time comparison of the expected CSRF value with the form's.
-fn csrf_matches(expected: Option<&str>, given: Option<&str>) -> bool {
+pub(super) fn csrf_matches(expected: Option<&str>, given: Option<&str>) -> bool {
     match (expected, given) {
         (Some(a), Some(b)) if !a.is_empty() && a.len() == b.len() => {
             a.bytes()
@@ -420,7 +421,7 @@ fn csrf_matches(expected: Option<&str>, given: Option<&str>) -> bool {
 }
 
 /// The Vietnamese message of an error shown on a page.
-fn vi_message(e: &PortalError) -> String {
+pub(super) fn vi_message(e: &PortalError) -> String {
     match e {
         PortalError::InvalidCredentials => "Tên đăng nhập hoặc mật khẩu không đúng.".to_owned(),
         PortalError::TotpRequired => {

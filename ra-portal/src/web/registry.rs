@@ -1,0 +1,364 @@
+//! The registry pages of units (`/units`) and tokens (`/tokens`), each a
+//! list with its registration form, and the helpers the other forms share.
+//! Every list and registration goes through [`crate::registry`], the same
+//! functions and checks as the API.
+
+use std::sync::Arc;
+
+use rocket::form::Form;
+use rocket::http::Status;
+use rocket::response::Redirect;
+use rocket::State;
+use serde_json::Value;
+
+use super::html::{csrf_input, esc, field, select, table};
+use super::pages::Reply;
+use super::vi::{self, FormErrors};
+use super::WebSession;
+use crate::api::blocking;
+use crate::authz::{self, Action};
+use crate::registry::{self, TokenInput, UnitInput};
+use crate::{PortalError, PortalState};
+
+/// The unit form.
+#[derive(Debug, Default, Clone, rocket::FromForm)]
+pub(super) struct UnitForm {
+    csrf: Option<String>,
+    name: Option<String>,
+    parent_agency: Option<String>,
+    province: Option<String>,
+    tax_code: Option<String>,
+}
+
+/// The token form.
+#[derive(Debug, Default, Clone, rocket::FromForm)]
+pub(super) struct TokenForm {
+    csrf: Option<String>,
+    serial: Option<String>,
+    model: Option<String>,
+    subscriber_id: Option<String>,
+}
+
+#[rocket::get("/units")]
+pub(super) async fn units(
+    state: &State<Arc<PortalState>>,
+    session: Result<WebSession, PortalError>,
+) -> Reply {
+    let session = match WebSession::require(session) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let form = UnitForm {
+        province: session.user.province.clone(),
+        ..UnitForm::default()
+    };
+    units_page(state, &session, Status::Ok, &form, &FormErrors::default()).await
+}
+
+#[rocket::post("/units", data = "<form>")]
+pub(super) async fn add_unit(
+    state: &State<Arc<PortalState>>,
+    session: Result<WebSession, PortalError>,
+    form: Option<Form<UnitForm>>,
+) -> Reply {
+    let session = match WebSession::require(session) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let form = form.map(Form::into_inner).unwrap_or_default();
+    if !session.csrf_ok(form.csrf.as_deref()) {
+        return session.csrf_refused();
+    }
+    let input = UnitInput {
+        name: text(&form.name),
+        parent_agency: optional(&form.parent_agency),
+        province: text(&form.province),
+        tax_code: optional(&form.tax_code),
+    };
+    let ca = Arc::clone(&state.ca);
+    let user = session.user.clone();
+    match blocking(move || registry::add_unit(&ca, &user, &input)).await {
+        Ok(_) => Reply::Redirect(Box::new(Redirect::to("/units"))),
+        Err(e) => {
+            let status = refusal_status(&e);
+            units_page(state, &session, status, &form, &FormErrors::from_error(&e)).await
+        }
+    }
+}
+
+#[rocket::get("/tokens")]
+pub(super) async fn tokens(
+    state: &State<Arc<PortalState>>,
+    session: Result<WebSession, PortalError>,
+) -> Reply {
+    let session = match WebSession::require(session) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    tokens_page(
+        state,
+        &session,
+        Status::Ok,
+        &TokenForm::default(),
+        &FormErrors::default(),
+    )
+    .await
+}
+
+#[rocket::post("/tokens", data = "<form>")]
+pub(super) async fn add_token(
+    state: &State<Arc<PortalState>>,
+    session: Result<WebSession, PortalError>,
+    form: Option<Form<TokenForm>>,
+) -> Reply {
+    let session = match WebSession::require(session) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let form = form.map(Form::into_inner).unwrap_or_default();
+    if !session.csrf_ok(form.csrf.as_deref()) {
+        return session.csrf_refused();
+    }
+    let Some(subscriber_id) = optional(&form.subscriber_id).and_then(|s| s.parse().ok()) else {
+        let errors = FormErrors::on("subscriber_id", "Hãy chọn người giữ thiết bị.");
+        return tokens_page(state, &session, Status::UnprocessableEntity, &form, &errors).await;
+    };
+    let input = TokenInput {
+        serial: text(&form.serial),
+        subscriber_id,
+        model: optional(&form.model),
+    };
+    let ca = Arc::clone(&state.ca);
+    let user = session.user.clone();
+    match blocking(move || registry::add_token(&ca, &user, &input)).await {
+        Ok(_) => Reply::Redirect(Box::new(Redirect::to("/tokens"))),
+        Err(e) => {
+            let errors = FormErrors::from_error(&e);
+            tokens_page(state, &session, refusal_status(&e), &form, &errors).await
+        }
+    }
+}
+
+async fn units_page(
+    state: &State<Arc<PortalState>>,
+    session: &WebSession,
+    status: Status,
+    form: &UnitForm,
+    errors: &FormErrors,
+) -> Reply {
+    let ca = Arc::clone(&state.ca);
+    let user = session.user.clone();
+    let rows = match blocking(move || registry::units(&ca, &user)).await {
+        Ok(rows) => rows,
+        Err(e) => return session.error_page(&e),
+    };
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|u| {
+            ["name", "parent_agency", "province", "tax_code"]
+                .iter()
+                .map(|k| esc(u[*k].as_str().unwrap_or("—")))
+                .collect()
+        })
+        .collect();
+    let form_html = if may_register(session) {
+        let v = |f: &Option<String>| f.clone().unwrap_or_default();
+        format!(
+            r#"<h2>Đăng ký đơn vị</h2>{general}<form method="post" action="/units" class="card" novalidate>
+{csrf}{name}{parent}{province}{tax}<button type="submit">Đăng ký đơn vị</button>
+</form>"#,
+            general = errors.general(&["name", "parent_agency", "province", "tax_code"]),
+            csrf = csrf_input(&session.csrf),
+            name = field(
+                "name",
+                "Tên đơn vị",
+                "text",
+                &v(&form.name),
+                errors.get("name"),
+                "required maxlength=\"200\""
+            ),
+            parent = field(
+                "parent_agency",
+                "Cơ quan chủ quản",
+                "text",
+                &v(&form.parent_agency),
+                errors.get("parent_agency"),
+                ""
+            ),
+            province = select(
+                "province",
+                "Tỉnh, thành phố",
+                &province_options(),
+                &v(&form.province),
+                errors.get("province")
+            ),
+            tax = field(
+                "tax_code",
+                "Mã số thuế (MST)",
+                "text",
+                &v(&form.tax_code),
+                errors.get("tax_code"),
+                r#"inputmode="numeric" placeholder="0100231226""#
+            ),
+        )
+    } else {
+        String::new()
+    };
+    let body = format!(
+        "{}{form_html}",
+        table(
+            "Đơn vị",
+            &[
+                "Tên đơn vị",
+                "Cơ quan chủ quản",
+                "Tỉnh, thành phố",
+                "Mã số thuế"
+            ],
+            &rows
+        )
+    );
+    session.page(status, "Đơn vị", &body)
+}
+
+async fn tokens_page(
+    state: &State<Arc<PortalState>>,
+    session: &WebSession,
+    status: Status,
+    form: &TokenForm,
+    errors: &FormErrors,
+) -> Reply {
+    let ca = Arc::clone(&state.ca);
+    let user = session.user.clone();
+    let (rows, holders) = match blocking(move || {
+        Ok((
+            registry::tokens(&ca, &user)?,
+            registry::subscribers(&ca, &user)?,
+        ))
+    })
+    .await
+    {
+        Ok(v) => v,
+        Err(e) => return session.error_page(&e),
+    };
+    let name_of = |id: &Value| {
+        holders
+            .iter()
+            .find(|h| h["id"] == *id)
+            .and_then(|h| h["name"].as_str())
+            .unwrap_or("—")
+            .to_owned()
+    };
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|t| {
+            vec![
+                esc(t["serial"].as_str().unwrap_or_default()),
+                esc(t["model"].as_str().unwrap_or("—")),
+                format!(
+                    r#"<a href="/subscribers/{}">{}</a>"#,
+                    t["subscriber_id"],
+                    esc(&name_of(&t["subscriber_id"]))
+                ),
+                esc(vi::state(t["status"].as_str().unwrap_or_default())),
+            ]
+        })
+        .collect();
+    let form_html = if may_register(session) {
+        let mut options = vec![(String::new(), "— Chọn người giữ —".to_owned())];
+        for h in &holders {
+            options.push((
+                h["id"].to_string(),
+                format!(
+                    "{} ({})",
+                    h["name"].as_str().unwrap_or_default(),
+                    h["uid"].as_str().unwrap_or("—")
+                ),
+            ));
+        }
+        let v = |f: &Option<String>| f.clone().unwrap_or_default();
+        format!(
+            r#"<h2>Đăng ký thiết bị lưu khóa</h2>{general}<form method="post" action="/tokens" class="card" novalidate>
+{csrf}{serial}{model}{holder}<button type="submit">Đăng ký thiết bị</button>
+</form>"#,
+            general = errors.general(&["serial", "model", "subscriber_id"]),
+            csrf = csrf_input(&session.csrf),
+            serial = field(
+                "serial",
+                "Số sê-ri",
+                "text",
+                &v(&form.serial),
+                errors.get("serial"),
+                "required maxlength=\"64\""
+            ),
+            model = field(
+                "model",
+                "Model",
+                "text",
+                &v(&form.model),
+                errors.get("model"),
+                r#"placeholder="ePass2003""#
+            ),
+            holder = select(
+                "subscriber_id",
+                "Người giữ",
+                &options,
+                &v(&form.subscriber_id),
+                errors.get("subscriber_id")
+            ),
+        )
+    } else {
+        String::new()
+    };
+    let body = format!(
+        "{}{form_html}",
+        table(
+            "Thiết bị lưu khóa bí mật",
+            &["Số sê-ri", "Model", "Người giữ", "Trạng thái"],
+            &rows
+        )
+    );
+    session.page(status, "Thiết bị lưu khóa", &body)
+}
+
+/// The 34 provinces and cities as select options, blank first.
+pub(super) fn province_options() -> Vec<(String, String)> {
+    let mut out = vec![(String::new(), "— Chọn tỉnh, thành phố —".to_owned())];
+    out.extend(
+        ca_core::subject::all_provinces()
+            .iter()
+            .map(|p| (p.name.to_owned(), p.name.to_owned())),
+    );
+    out
+}
+
+/// Whether the user's role registers in their own scope (the forms are
+/// shown only then; the operation itself asks [`authz::authorize`]).
+pub(super) fn may_register(session: &WebSession) -> bool {
+    authz::allowed(session.user.role, Action::Register, true)
+}
+
+/// The status of a form shown again after a refusal: 403 when the role
+/// or province forbids it, 5xx for our failures, and otherwise 422 — the
+/// form as filled in cannot be carried out (an unknown token or serial, a
+/// certificate whose state does not allow the request: the API's 404 and
+/// 409), and the message next to the field says why.
+pub(super) fn refusal_status(e: &PortalError) -> Status {
+    let status = e.status_and_code().0;
+    match status.code {
+        403 | 500..=599 => status,
+        _ => Status::UnprocessableEntity,
+    }
+}
+
+/// A form field's text, trimmed.
+pub(super) fn text(f: &Option<String>) -> String {
+    f.as_deref().map(str::trim).unwrap_or_default().to_owned()
+}
+
+/// A form field's text, `None` when blank.
+pub(super) fn optional(f: &Option<String>) -> Option<String> {
+    f.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}

@@ -1,0 +1,484 @@
+//! The "Yêu cầu mới" pages: one form per kind (`/requests/new/<kind>`),
+//! the CSR of a new certificate uploaded as a file — multipart, PEM or
+//! DER — or pasted as PEM. Submission goes through
+//! [`crate::requests::submit`], as the API's does; the form only turns the
+//! fields into its input.
+
+use std::sync::Arc;
+
+use rocket::data::Capped;
+use rocket::form::Form;
+use rocket::http::Status;
+use rocket::response::Redirect;
+use rocket::State;
+
+use super::html::{csrf_input, esc, field, select, textarea};
+use super::pages::Reply;
+use super::registry::{optional, province_options, refusal_status};
+use super::vi::FormErrors;
+use super::WebSession;
+use crate::api::blocking;
+use crate::requests::{self, ChangesInput, Kind, RequestInput};
+use crate::{registry, PortalError, PortalState};
+
+/// The fields of every request form (those of the kind are shown).
+#[derive(Debug, Default, rocket::FromForm)]
+pub(super) struct RequestForm<'r> {
+    csrf: Option<String>,
+    subscriber_id: Option<String>,
+    csr: Option<String>,
+    csr_file: Option<Capped<&'r [u8]>>,
+    token: Option<String>,
+    days: Option<String>,
+    serial: Option<String>,
+    reason: Option<String>,
+    new_name: Option<String>,
+    new_title: Option<String>,
+    new_unit: Option<String>,
+    new_organization: Option<String>,
+    new_province: Option<String>,
+    new_email: Option<String>,
+}
+
+/// What a request form shows again after a refusal (the file excepted:
+/// browsers never re-send a file).
+#[derive(Debug, Default, Clone)]
+struct Values {
+    subscriber_id: String,
+    csr: String,
+    token: String,
+    days: String,
+    serial: String,
+    reason: String,
+    new_name: String,
+    new_title: String,
+    new_unit: String,
+    new_organization: String,
+    new_province: String,
+    new_email: String,
+}
+
+#[rocket::get("/requests/new")]
+pub(super) fn kinds(session: Result<WebSession, PortalError>) -> Reply {
+    let session = match WebSession::require(session) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let items: String = Kind::all()
+        .map(|k| {
+            format!(
+                r#"<li><a href="/requests/new/{}">{}</a></li>"#,
+                k.as_str(),
+                esc(kind_label(k))
+            )
+        })
+        .collect();
+    session.page(
+        Status::Ok,
+        "Yêu cầu mới",
+        &format!(r#"<ul class="kinds">{items}</ul>"#),
+    )
+}
+
+#[rocket::get("/requests/new/<kind>?<subscriber_id>&<serial>&<token>")]
+pub(super) async fn form(
+    state: &State<Arc<PortalState>>,
+    session: Result<WebSession, PortalError>,
+    kind: &str,
+    subscriber_id: Option<String>,
+    serial: Option<String>,
+    token: Option<String>,
+) -> Reply {
+    let session = match WebSession::require(session) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let Ok(kind) = kind.parse::<Kind>() else {
+        return session.error_page(&PortalError::NotFound(format!("no request kind {kind}")));
+    };
+    let values = Values {
+        subscriber_id: subscriber_id.unwrap_or_default(),
+        serial: serial.unwrap_or_default(),
+        token: token.unwrap_or_default(),
+        ..Values::default()
+    };
+    request_page(
+        state,
+        &session,
+        kind,
+        Status::Ok,
+        &values,
+        &FormErrors::default(),
+    )
+    .await
+}
+
+#[rocket::post("/requests/new/<kind>", data = "<form>")]
+pub(super) async fn submit(
+    state: &State<Arc<PortalState>>,
+    session: Result<WebSession, PortalError>,
+    kind: &str,
+    form: Result<Form<RequestForm<'_>>, rocket::form::Errors<'_>>,
+) -> Reply {
+    let session = match WebSession::require(session) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let Ok(kind) = kind.parse::<Kind>() else {
+        return session.error_page(&PortalError::NotFound(format!("no request kind {kind}")));
+    };
+    let Ok(form) = form.map(Form::into_inner) else {
+        let errors = FormErrors::on(
+            "",
+            "Không đọc được biểu mẫu (tệp quá lớn hoặc dữ liệu hỏng); vui lòng thử lại.",
+        );
+        return request_page(
+            state,
+            &session,
+            kind,
+            Status::BadRequest,
+            &Values::default(),
+            &errors,
+        )
+        .await;
+    };
+    if !session.csrf_ok(form.csrf.as_deref()) {
+        return session.csrf_refused();
+    }
+    let values = values_of(&form);
+    let input = match input_of(kind, &form) {
+        Ok(i) => i,
+        Err(errors) => {
+            return request_page(
+                state,
+                &session,
+                kind,
+                Status::UnprocessableEntity,
+                &values,
+                &errors,
+            )
+            .await
+        }
+    };
+    let ca = Arc::clone(&state.ca);
+    let user = session.user.clone();
+    match blocking(move || requests::submit(&ca, &user, &input)).await {
+        Ok(row) => Reply::Redirect(Box::new(Redirect::to(format!("/requests/{}", row.id)))),
+        Err(e) => {
+            let errors = FormErrors::from_error(&e);
+            request_page(state, &session, kind, refusal_status(&e), &values, &errors).await
+        }
+    }
+}
+/// The Vietnamese name of a request kind.
+pub(super) fn kind_label(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Issue => "Cấp mới chứng thư số",
+        Kind::Renew => "Gia hạn chứng thư số",
+        Kind::ChangeInfo => "Thay đổi nội dung thông tin",
+        Kind::Reissue => "Cấp lại (khóa mới)",
+        Kind::Suspend => "Tạm dừng chứng thư số",
+        Kind::Restore => "Khôi phục chứng thư số",
+        Kind::Revoke => "Thu hồi chứng thư số",
+        Kind::TokenLost => "Báo mất thiết bị lưu khóa",
+        Kind::TokenFound => "Báo tìm thấy thiết bị lưu khóa",
+        Kind::TokenDamaged => "Báo hỏng thiết bị lưu khóa",
+    }
+}
+
+/// The request as the CA core's logic takes it, or the errors of fields
+/// that are not even of the right shape (a number, one CSR).
+fn input_of(kind: Kind, form: &RequestForm<'_>) -> Result<RequestInput, FormErrors> {
+    let mut input = RequestInput {
+        kind: kind.as_str().to_owned(),
+        ..RequestInput::default()
+    };
+    let shown = fields(kind);
+    let has = |f: &str| shown.contains(&f);
+    if has("subscriber_id") {
+        input.subscriber_id = match optional(&form.subscriber_id) {
+            None => None,
+            Some(s) => Some(
+                s.parse()
+                    .map_err(|_| FormErrors::on("subscriber_id", "Hãy chọn thuê bao."))?,
+            ),
+        };
+    }
+    if has("csr") {
+        input.csr = csr_of(form)?;
+    }
+    if has("token") {
+        input.token = optional(&form.token);
+    }
+    if has("days") {
+        input.days = match optional(&form.days) {
+            None => None,
+            Some(d) => Some(d.parse().map_err(|_| {
+                FormErrors::on("days", "Số ngày hiệu lực phải là một số nguyên dương.")
+            })?),
+        };
+    }
+    if has("serial") {
+        input.serial = optional(&form.serial);
+    }
+    if has("reason") {
+        input.reason = optional(&form.reason);
+    }
+    if has("new_name") {
+        let changes = ChangesInput {
+            name: optional(&form.new_name),
+            title: optional(&form.new_title),
+            unit: optional(&form.new_unit),
+            organization: optional(&form.new_organization),
+            province: optional(&form.new_province),
+            email: optional(&form.new_email),
+            ..ChangesInput::default()
+        };
+        input.changes = Some(changes);
+    }
+    Ok(input)
+}
+
+/// The CSR of the form: the uploaded file (PEM, or DER turned into PEM)
+/// or the pasted text, not both.
+fn csr_of(form: &RequestForm<'_>) -> Result<Option<String>, FormErrors> {
+    let file = form
+        .csr_file
+        .as_ref()
+        .filter(|f| !f.value.is_empty() || !f.is_complete());
+    let pasted = optional(&form.csr);
+    match (file, pasted) {
+        (Some(_), Some(_)) => Err(FormErrors::on(
+            "csr",
+            "Chỉ tải lên tệp CSR hoặc dán nội dung PEM, không cả hai.",
+        )),
+        (Some(f), None) if !f.is_complete() => {
+            Err(FormErrors::on("csr", "Tệp CSR quá lớn (tối đa 8 KiB)."))
+        }
+        (Some(f), None) => Ok(Some(match std::str::from_utf8(f.value) {
+            Ok(text) if text.contains("-----BEGIN") => text.to_owned(),
+            _ => der_to_pem(f.value),
+        })),
+        (None, pasted) => Ok(pasted),
+    }
+}
+
+fn der_to_pem(der: &[u8]) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+    let mut out = String::from("-----BEGIN CERTIFICATE REQUEST-----\n");
+    for chunk in b64.as_bytes().chunks(64) {
+        out.push_str(&String::from_utf8_lossy(chunk));
+        out.push('\n');
+    }
+    out.push_str("-----END CERTIFICATE REQUEST-----\n");
+    out
+}
+
+fn values_of(form: &RequestForm<'_>) -> Values {
+    let v = |f: &Option<String>| f.clone().unwrap_or_default();
+    Values {
+        subscriber_id: v(&form.subscriber_id),
+        csr: v(&form.csr),
+        token: v(&form.token),
+        days: v(&form.days),
+        serial: v(&form.serial),
+        reason: v(&form.reason),
+        new_name: v(&form.new_name),
+        new_title: v(&form.new_title),
+        new_unit: v(&form.new_unit),
+        new_organization: v(&form.new_organization),
+        new_province: v(&form.new_province),
+        new_email: v(&form.new_email),
+    }
+}
+
+/// The fields each kind's form shows (the rules on them are the
+/// submission's).
+fn fields(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Issue => &["subscriber_id", "csr", "token", "days"],
+        Kind::Renew => &["serial", "days", "csr"],
+        Kind::ChangeInfo => &["serial", "new_name", "reason"],
+        Kind::Reissue => &["serial", "csr", "token", "reason"],
+        Kind::Suspend | Kind::Restore => &["serial"],
+        Kind::Revoke => &["serial", "reason"],
+        Kind::TokenLost | Kind::TokenFound | Kind::TokenDamaged => &["token"],
+    }
+}
+
+/// The reasons offered by a kind's form: (value, label).
+fn reasons(kind: Kind) -> Vec<(String, String)> {
+    let all: &[(&str, &str)] = match kind {
+        Kind::Revoke => &[
+            ("", "— Chọn lý do —"),
+            ("unspecified", "Không nêu lý do"),
+            ("key-compromise", "Khóa bí mật bị lộ"),
+            ("affiliation-changed", "Thay đổi cơ quan công tác"),
+            ("superseded", "Được thay thế bằng chứng thư khác"),
+            (
+                "cessation-of-operation",
+                "Ngừng hoạt động (nghỉ hưu, giải thể, …)",
+            ),
+        ],
+        Kind::Reissue => &[
+            ("", "Được thay thế (mặc định)"),
+            ("superseded", "Được thay thế"),
+            ("key-compromise", "Khóa bí mật bị lộ"),
+        ],
+        _ => &[
+            ("", "Được thay thế (mặc định)"),
+            ("superseded", "Được thay thế"),
+            ("affiliation-changed", "Thay đổi cơ quan công tác"),
+        ],
+    };
+    all.iter()
+        .map(|(v, l)| ((*v).to_owned(), (*l).to_owned()))
+        .collect()
+}
+
+async fn request_page(
+    state: &State<Arc<PortalState>>,
+    session: &WebSession,
+    kind: Kind,
+    status: Status,
+    v: &Values,
+    errors: &FormErrors,
+) -> Reply {
+    let shown = fields(kind);
+    let mut html = String::new();
+    for f in shown {
+        match *f {
+            "subscriber_id" => {
+                let ca = Arc::clone(&state.ca);
+                let user = session.user.clone();
+                let subs = match blocking(move || registry::subscribers(&ca, &user)).await {
+                    Ok(s) => s,
+                    Err(e) => return session.error_page(&e),
+                };
+                let mut options = vec![(String::new(), "— Chọn thuê bao —".to_owned())];
+                options.extend(subs.iter().map(|s| {
+                    (
+                        s["id"].to_string(),
+                        format!(
+                            "{} ({})",
+                            s["name"].as_str().unwrap_or_default(),
+                            s["uid"].as_str().unwrap_or("—")
+                        ),
+                    )
+                }));
+                html.push_str(&select(
+                    "subscriber_id",
+                    "Thuê bao",
+                    &options,
+                    &v.subscriber_id,
+                    errors.get("subscriber_id"),
+                ));
+            }
+            "csr" => {
+                let optional_note = if matches!(kind, Kind::Renew) {
+                    " (không bắt buộc: chỉ khi dùng khóa mới)"
+                } else {
+                    ""
+                };
+                html.push_str(&format!(
+                    r#"<fieldset><legend>Yêu cầu chứng thư (CSR PKCS#10){optional_note}</legend>
+<div class="field"><label for="csr_file">Tệp CSR (.csr, .pem hoặc .der)</label>
+<input id="csr_file" name="csr_file" type="file" accept=".csr,.pem,.der,.req"></div>
+{}</fieldset>
+"#,
+                    textarea(
+                        "csr",
+                        "Hoặc dán nội dung PEM",
+                        &v.csr,
+                        errors.get("csr"),
+                        r#"placeholder="-----BEGIN CERTIFICATE REQUEST-----""#
+                    )
+                ));
+            }
+            "token" => html.push_str(&field(
+                "token",
+                if kind.on_token() {
+                    "Số sê-ri thiết bị lưu khóa"
+                } else {
+                    "Số sê-ri thiết bị lưu khóa (không bắt buộc)"
+                },
+                "text",
+                &v.token,
+                errors.get("token"),
+                "",
+            )),
+            "days" => html.push_str(&field(
+                "days",
+                "Số ngày hiệu lực (để trống: mặc định của hồ sơ)",
+                "number",
+                &v.days,
+                errors.get("days"),
+                r#"min="1" inputmode="numeric""#,
+            )),
+            "serial" => html.push_str(&field(
+                "serial",
+                "Số hiệu chứng thư số (serial)",
+                "text",
+                &v.serial,
+                errors.get("serial"),
+                "required",
+            )),
+            "reason" => html.push_str(&select(
+                "reason",
+                if kind == Kind::Revoke {
+                    "Lý do thu hồi"
+                } else {
+                    "Lý do thu hồi chứng thư cũ"
+                },
+                &reasons(kind),
+                &v.reason,
+                errors.get("reason"),
+            )),
+            "new_name" => {
+                html.push_str("<fieldset><legend>Thông tin mới (chỉ điền mục thay đổi)</legend>\n");
+                for (name, label, value) in [
+                    ("new_name", "Họ và tên / tên tổ chức mới", &v.new_name),
+                    ("new_title", "Chức vụ mới", &v.new_title),
+                    ("new_unit", "Đơn vị mới", &v.new_unit),
+                    (
+                        "new_organization",
+                        "Cơ quan chủ quản mới",
+                        &v.new_organization,
+                    ),
+                    ("new_email", "Thư điện tử mới", &v.new_email),
+                ] {
+                    html.push_str(&field(name, label, "text", value, errors.get(name), ""));
+                }
+                let mut provinces = province_options();
+                provinces[0].1 = "— Không đổi —".to_owned();
+                html.push_str(&select(
+                    "new_province",
+                    "Tỉnh, thành phố mới",
+                    &provinces,
+                    &v.new_province,
+                    errors.get("province"),
+                ));
+                html.push_str("</fieldset>\n");
+            }
+            _ => {}
+        }
+    }
+    let mut on_form: Vec<&str> = shown.to_vec();
+    if kind == Kind::ChangeInfo {
+        on_form.extend(["new_title", "new_unit", "new_organization", "province"]);
+        on_form.retain(|f| *f != "new_name");
+    }
+    // Change-of-information errors name the subject field ("name",
+    // "email"): shown next to their "new_" field through the general
+    // alert, which names the field in its message.
+    let body = format!(
+        r#"<p><a href="/requests/new">← Các loại yêu cầu</a></p>{general}<form method="post" action="/requests/new/{kind}" class="card" enctype="multipart/form-data" novalidate>
+{csrf}{html}<button type="submit">Gửi yêu cầu</button>
+</form>"#,
+        general = errors.general(&on_form),
+        kind = kind.as_str(),
+        csrf = csrf_input(&session.csrf),
+    );
+    session.page(status, kind_label(kind), &body)
+}

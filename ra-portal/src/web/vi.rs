@@ -1,0 +1,369 @@
+//! What the pages say when something is refused: the Vietnamese message of
+//! a [`PortalError`] and the form field it belongs next to. The checks
+//! themselves stay in the CA core and the portal's logic; this only words
+//! their answers for people.
+
+use ca_core::subject::SubjectError;
+use ca_core::CaError;
+
+use super::pages::vi_message;
+use crate::PortalError;
+
+/// The errors of a submitted form: (field, message); field `""` is the
+/// form as a whole.
+#[derive(Debug, Default, Clone)]
+pub(super) struct FormErrors(Vec<(&'static str, String)>);
+
+impl FormErrors {
+    /// One error on `field`.
+    pub(super) fn on(field: &'static str, message: impl Into<String>) -> Self {
+        Self(vec![(field, message.into())])
+    }
+
+    /// The error of a refused operation, next to the field it concerns.
+    pub(super) fn from_error(e: &PortalError) -> Self {
+        let (field, message) = explain(e);
+        Self::on(field, message)
+    }
+
+    /// The message next to `field`, if any.
+    pub(super) fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    /// The errors not attached to a field shown on the form (`shown`),
+    /// as the form-level alert.
+    pub(super) fn general(&self, shown: &[&str]) -> String {
+        self.0
+            .iter()
+            .filter(|(f, _)| f.is_empty() || !shown.contains(f))
+            .map(|(_, m)| {
+                format!(
+                    r#"<p class="form-error" role="alert">{}</p>"#,
+                    super::html::esc(m)
+                )
+            })
+            .collect()
+    }
+}
+
+/// The field and the Vietnamese message of `e`.
+pub(super) fn explain(e: &PortalError) -> (&'static str, String) {
+    match e {
+        PortalError::Ca(ca) => ca_error(ca).unwrap_or_else(|| ("", vi_message(e))),
+        PortalError::Invalid { code, message } => invalid(code, message),
+        PortalError::NotFound(m) => not_found(m),
+        PortalError::Conflict { code, .. } => match *code {
+            "duplicate_unit" => (
+                "name",
+                "Tỉnh, thành phố này đã có một đơn vị cùng tên.".into(),
+            ),
+            "duplicate_request" => (
+                "",
+                "Đã có một yêu cầu cùng loại cho đối tượng này đang chờ phê duyệt.".into(),
+            ),
+            "request_decided" => ("", "Yêu cầu này đã được phê duyệt hoặc từ chối.".into()),
+            "not_issued" => ("", "Chứng thư số chưa được ký.".into()),
+            _ => ("", vi_message(e)),
+        },
+        PortalError::Forbidden(_) => ("", forbidden().into()),
+        PortalError::OwnRequest => (
+            "",
+            "Bạn đã gửi yêu cầu này: một lãnh đạo khác phải phê duyệt hoặc từ chối.".into(),
+        ),
+        _ => ("", vi_message(e)),
+    }
+}
+
+/// The message of a refusal by role or province.
+pub(super) fn forbidden() -> &'static str {
+    "Bạn không có quyền thực hiện thao tác này: dữ liệu thuộc tỉnh, thành phố khác hoặc vai trò của tài khoản không cho phép."
+}
+
+/// The Vietnamese name of a request or certificate state.
+pub(super) fn state(s: &str) -> &str {
+    match s {
+        "submitted" => "Đã gửi",
+        "approved" => "Đã duyệt",
+        "rejected" => "Từ chối",
+        "issued" => "Đã cấp",
+        "failed" => "Lỗi",
+        "good" => "Đang hoạt động",
+        "suspended" => "Tạm dừng",
+        "revoked" => "Đã thu hồi",
+        "pending" => "Chờ ký",
+        "expired" => "Hết hạn",
+        "active" => "Đang dùng",
+        "lost" => "Bị mất",
+        "damaged" => "Bị hỏng",
+        "retired" => "Ngừng sử dụng",
+        "individual" => "Cá nhân",
+        "organization" => "Tổ chức",
+        "device" => "Thiết bị, dịch vụ",
+        other => other,
+    }
+}
+
+fn ca_error(e: &CaError) -> Option<(&'static str, String)> {
+    Some(match e {
+        CaError::Subject(s) => subject(s),
+        CaError::Csr(detail) => (
+            "csr",
+            format!("Không phải yêu cầu chứng thư (CSR PKCS#10, PEM hoặc DER) hợp lệ. Chi tiết: {detail}"),
+        ),
+        CaError::KeyBlocked { .. } => (
+            "csr",
+            "Khóa công khai trong CSR đã bị chặn (khóa bị lộ hoặc thiết bị bị mất): hãy tạo cặp khóa mới."
+                .into(),
+        ),
+        CaError::Serial(_) => (
+            "serial",
+            "Số hiệu chứng thư không hợp lệ: nhập dạng thập lục phân (0-9, a-f).".into(),
+        ),
+        CaError::UnknownCertificate { .. } => (
+            "serial",
+            "Không tìm thấy chứng thư số có số hiệu này.".into(),
+        ),
+        CaError::UnknownSubscriber { .. } => ("subscriber_id", "Không tìm thấy thuê bao.".into()),
+        CaError::UnknownToken { .. } => (
+            "token",
+            "Không tìm thấy thiết bị lưu khóa có số sê-ri này.".into(),
+        ),
+        CaError::DuplicateToken { .. } => (
+            "serial",
+            "Số sê-ri thiết bị này đã được đăng ký.".into(),
+        ),
+        CaError::TokenUnusable { serial, reason } => (
+            "token",
+            format!(
+                "Trạng thái của thiết bị {serial} không cho phép yêu cầu này. Chi tiết: {reason}"
+            ),
+        ),
+        CaError::InvalidTransition { serial, status, .. } => (
+            "serial",
+            format!(
+                "Chứng thư số {serial} đang ở trạng thái “{}”: không thực hiện được yêu cầu này.",
+                status_vi(status)
+            ),
+        ),
+        CaError::SuspendDisabled { .. } => (
+            "",
+            "Chức năng tạm dừng chứng thư số không được bật cho CA này.".into(),
+        ),
+        CaError::Refused(m) => refused(m),
+        _ => return None,
+    })
+}
+
+fn status_vi(status: &str) -> String {
+    match status.split_once(' ') {
+        Some((s, rest)) => format!("{} {rest}", state(s)),
+        None => state(status).to_owned(),
+    }
+}
+
+fn refused(m: &str) -> (&'static str, String) {
+    if m.contains("national-id is required") {
+        (
+            "national_id",
+            "Cá nhân cần số định danh: CCCD, CMND hoặc hộ chiếu.".into(),
+        )
+    } else if m.contains("not MST") {
+        (
+            "national_id",
+            "Cá nhân được định danh bằng CCCD, CMND hoặc hộ chiếu, không phải mã số thuế.".into(),
+        )
+    } else if m.contains("tax-code is for organizations") {
+        (
+            "tax_code",
+            "Mã số thuế chỉ dành cho tổ chức; cá nhân dùng số CCCD.".into(),
+        )
+    } else if m.contains("required for an organization") {
+        ("tax_code", "Tổ chức cần mã số thuế (MST).".into())
+    } else if m.contains("tax-code only") {
+        (
+            "national_id",
+            "Tổ chức chỉ cần mã số thuế; hãy bỏ trống số định danh cá nhân.".into(),
+        )
+    } else if m.starts_with("token serial") {
+        (
+            "serial",
+            "Số sê-ri thiết bị gồm 1–64 chữ cái, chữ số, “-”, “_”, “.” hoặc “:”.".into(),
+        )
+    } else if m.contains("subscriber kind") {
+        ("kind", "Loại thuê bao không hợp lệ.".into())
+    } else {
+        ("", format!("Yêu cầu bị từ chối: {m}"))
+    }
+}
+
+/// The messages of the CA core's identity checks, in Vietnamese.
+fn subject(e: &SubjectError) -> (&'static str, String) {
+    match e {
+        SubjectError::InvalidNationalId { value, .. } => national_id(value),
+        SubjectError::UnknownProvince { .. } => (
+            "province",
+            "Không phải một trong 34 tỉnh, thành phố hiện hành, cũng không phải tên tỉnh cũ trước 1/7/2025."
+                .into(),
+        ),
+        SubjectError::AmbiguousProvince { candidates, .. } => (
+            "province",
+            format!(
+                "Tên viết không dấu khớp với nhiều tỉnh, thành phố ({}): hãy viết có dấu.",
+                candidates.join(", ")
+            ),
+        ),
+        SubjectError::NotCurrentProvinceName { expected, .. } => (
+            "province",
+            format!("Hãy dùng tên hiện hành: {expected}."),
+        ),
+        SubjectError::MissingField { field } => {
+            let (name, label) = subject_field(field);
+            (name, format!("{label}: bắt buộc nhập."))
+        }
+        SubjectError::BlankField { field } => {
+            let (name, label) = subject_field(field);
+            (
+                name,
+                format!("{label}: chỉ có khoảng trắng; hãy nhập giá trị hoặc để trống."),
+            )
+        }
+        SubjectError::TooLong { field, max, actual } => {
+            let (name, label) = subject_field(field);
+            (
+                name,
+                format!("{label}: quá dài, {actual} ký tự (tối đa {max})."),
+            )
+        }
+        SubjectError::ControlCharacter { field, codepoint } => {
+            let (name, label) = subject_field(field);
+            (
+                name,
+                format!("{label}: chứa ký tự điều khiển U+{codepoint:04X}; chỉ dùng văn bản in được."),
+            )
+        }
+        SubjectError::InvalidEmail { .. } => (
+            "email",
+            "Địa chỉ thư điện tử không hợp lệ: dạng ten@coquan.gov.vn, chỉ gồm ký tự ASCII.".into(),
+        ),
+        other => ("", format!("Thông tin định danh không hợp lệ: {other}")),
+    }
+}
+
+/// A national identifier's message, by its kind (the prefix of `value`).
+fn national_id(value: &str) -> (&'static str, String) {
+    let (prefix, number) = value.split_once(':').unwrap_or(("", value));
+    let number = number.trim();
+    let digits = number.chars().filter(char::is_ascii_digit).count();
+    let only_digits = digits == number.chars().count();
+    match prefix.trim().to_ascii_uppercase().as_str() {
+        "CCCD" if !only_digits => ("national_id", "Số CCCD chỉ gồm các chữ số 0–9.".into()),
+        "CCCD" => (
+            "national_id",
+            format!("Số CCCD phải gồm đúng 12 chữ số (đã nhập {digits} chữ số)."),
+        ),
+        "CMND" => (
+            "national_id",
+            format!("Số CMND phải gồm 9 hoặc 12 chữ số (đã nhập “{number}”)."),
+        ),
+        "HC" => (
+            "national_id",
+            "Số hộ chiếu gồm 6–12 chữ cái A–Z và chữ số, có ít nhất một chữ số.".into(),
+        ),
+        "MST" => (
+            "tax_code",
+            "Mã số thuế gồm đúng 10 chữ số, hoặc 10 chữ số, dấu “-” và 3 chữ số mã chi nhánh."
+                .into(),
+        ),
+        _ => (
+            "national_id",
+            "Thiếu hoặc sai loại giấy tờ: nhập số CCCD (12 chữ số), hoặc CMND:…, HC:… trước số."
+                .into(),
+        ),
+    }
+}
+
+/// The form field and label of a subject attribute.
+fn subject_field(field: &str) -> (&'static str, &'static str) {
+    match field {
+        "common_name" => ("name", "Họ và tên / tên tổ chức"),
+        "title" => ("title", "Chức vụ"),
+        "organizational_unit" => ("unit", "Đơn vị"),
+        "organization" => ("organization", "Cơ quan chủ quản"),
+        "locality" => ("locality", "Địa bàn (xã, phường)"),
+        "province" => ("province", "Tỉnh, thành phố"),
+        "email" => ("email", "Thư điện tử"),
+        "uid" => ("national_id", "Số định danh"),
+        _ => ("", "Thông tin"),
+    }
+}
+
+fn invalid(code: &str, message: &str) -> (&'static str, String) {
+    match code {
+        "invalid_name" => ("name", "Tên đơn vị phải có từ 1 đến 200 ký tự.".into()),
+        "invalid_identity" => (
+            "tax_code",
+            "Mã số thuế gồm đúng 10 chữ số, hoặc 10 chữ số, dấu “-” và 3 chữ số mã chi nhánh."
+                .into(),
+        ),
+        "comment_required" => ("comment", "Từ chối phải ghi rõ lý do.".into()),
+        "invalid_comment" => ("comment", "Ý kiến có tối đa 2000 ký tự.".into()),
+        "invalid_days" => {
+            let max = message
+                .split_once("1-")
+                .and_then(|(_, rest)| rest.split(' ').next())
+                .unwrap_or("?");
+            ("days", format!("Số ngày hiệu lực phải từ 1 đến {max}."))
+        }
+        "invalid_reason" => (
+            "reason",
+            "Lý do này không dùng được cho loại yêu cầu này.".into(),
+        ),
+        "invalid_serial" | "not_a_subscriber_certificate" => (
+            "serial",
+            "Số hiệu không hợp lệ hoặc không phải chứng thư số của thuê bao.".into(),
+        ),
+        "token_without_holder" => ("token", "Thiết bị này chưa có người giữ.".into()),
+        "csr_too_large" => ("csr", "CSR quá lớn (tối đa 64 KiB).".into()),
+        "invalid_status" => ("status", "Trạng thái không hợp lệ.".into()),
+        "invalid_date" => ("within", "Số ngày không hợp lệ.".into()),
+        "missing_field" => missing(message),
+        _ => ("", format!("Dữ liệu không hợp lệ: {message}")),
+    }
+}
+
+fn missing(message: &str) -> (&'static str, String) {
+    let last = message.rsplit(' ').next().unwrap_or(message);
+    match last {
+        "subscriber_id" => ("subscriber_id", "Hãy chọn thuê bao.".into()),
+        "csr" => (
+            "csr",
+            "Hãy tải lên tệp CSR hoặc dán nội dung PEM của CSR.".into(),
+        ),
+        "serial" => ("serial", "Hãy nhập số hiệu chứng thư số.".into()),
+        "reason" => ("reason", "Hãy chọn lý do.".into()),
+        "token" => ("token", "Hãy nhập số sê-ri thiết bị.".into()),
+        _ => ("", "Hãy nhập ít nhất một thông tin thay đổi.".into()),
+    }
+}
+
+fn not_found(m: &str) -> (&'static str, String) {
+    if m.starts_with("no certificate") {
+        (
+            "serial",
+            "Không tìm thấy chứng thư số có số hiệu này.".into(),
+        )
+    } else if m.starts_with("no token") {
+        (
+            "token",
+            "Không tìm thấy thiết bị lưu khóa có số sê-ri này.".into(),
+        )
+    } else if m.starts_with("no subscriber") {
+        ("subscriber_id", "Không tìm thấy thuê bao.".into())
+    } else {
+        ("", "Không tìm thấy.".into())
+    }
+}
