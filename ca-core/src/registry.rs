@@ -159,6 +159,108 @@ pub struct Registered {
     pub province_note: Option<String>,
 }
 
+/// A subscriber whose identity passed every check, ready to be stored.
+#[derive(Debug, Clone)]
+pub struct CheckedSubscriber {
+    kind: SubscriberKind,
+    uid: Option<NationalId>,
+    province: String,
+    province_note: Option<String>,
+    info: SubjectInfo,
+    phone: Option<String>,
+}
+
+impl CheckedSubscriber {
+    /// The identifier (`CCCD:…`, `MST:…`), normalised.
+    pub fn uid(&self) -> Option<&NationalId> {
+        self.uid.as_ref()
+    }
+
+    /// The current province.
+    pub fn province(&self) -> &str {
+        &self.province
+    }
+
+    /// Set when a former province name was mapped to its current unit.
+    pub fn province_note(&self) -> Option<&str> {
+        self.province_note.as_deref()
+    }
+}
+
+/// Checks a subscriber as registration does, without writing anything.
+pub fn check_subscriber(input: &SubscriberInput) -> Result<CheckedSubscriber, CaError> {
+    let uid = identity(input)?;
+    let (province, note) = current_province(&input.province)?;
+    let info = SubjectInfo {
+        common_name: input.name.clone(),
+        uid: uid.clone(),
+        title: input.title.clone(),
+        organizational_unit: input.unit.clone(),
+        organization: input.organization.clone(),
+        locality: input.locality.clone(),
+        province: Some(province.clone()),
+        email: input.email.clone(),
+    }
+    .normalized();
+    info.to_name()?;
+    Ok(CheckedSubscriber {
+        kind: input.kind,
+        uid,
+        province,
+        province_note: note,
+        info,
+        phone: input.phone.clone(),
+    })
+}
+
+/// Stores a checked subscriber and its audit event (inside the caller's
+/// write transaction).
+fn insert_subscriber(
+    c: &mut DbConnection,
+    s: &CheckedSubscriber,
+    actor: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<i64, CaError> {
+    let info = &s.info;
+    let unit_id = match &info.organizational_unit {
+        Some(unit) => Some(unit_id(c, unit, info.organization.as_deref(), &s.province)?),
+        None => None,
+    };
+    let uid = s.uid.as_ref().map(ToString::to_string);
+    let id = diesel::insert_into(subscribers::table)
+        .values(NewSubscriber {
+            kind: s.kind.as_str().to_owned(),
+            full_name: info.common_name.clone(),
+            uid: uid.clone(),
+            title: info.title.clone(),
+            unit_id,
+            organization: info.organization.clone(),
+            locality: info.locality.clone(),
+            province: s.province.clone(),
+            email: info.email.clone(),
+            phone: s.phone.clone(),
+            created_at: now,
+            updated_at: now,
+        })
+        .returning(subscribers::id)
+        .get_result(c)?;
+    audit::append(
+        c,
+        AuditEvent {
+            actor,
+            action: "subscriber.add",
+            object: &format!("subscriber:{id}"),
+            details: json!({
+                "kind": s.kind.as_str(),
+                "name": info.common_name,
+                "uid": uid,
+                "province": s.province,
+            }),
+        },
+    )?;
+    Ok(id)
+}
+
 impl Ca {
     /// Registers a subscriber after checking every identifier.
     pub fn add_subscriber(
@@ -166,63 +268,38 @@ impl Ca {
         input: &SubscriberInput,
         actor: &str,
     ) -> Result<Registered, CaError> {
-        let uid = identity(input)?;
-        let (province, note) = current_province(&input.province)?;
-        let info = SubjectInfo {
-            common_name: input.name.clone(),
-            uid: uid.clone(),
-            title: input.title.clone(),
-            organizational_unit: input.unit.clone(),
-            organization: input.organization.clone(),
-            locality: input.locality.clone(),
-            province: Some(province.clone()),
-            email: input.email.clone(),
-        }
-        .normalized();
-        info.to_name()?;
+        let mut all = self.add_subscribers(std::slice::from_ref(input), actor)?;
+        Ok(all.remove(0))
+    }
+
+    /// Registers several subscribers in one transaction, each checked as
+    /// [`add_subscriber`](Self::add_subscriber) checks one and audited as
+    /// one `subscriber.add` event: all of them, or none when any is
+    /// refused.
+    pub fn add_subscribers(
+        &self,
+        inputs: &[SubscriberInput],
+        actor: &str,
+    ) -> Result<Vec<Registered>, CaError> {
+        let checked = inputs
+            .iter()
+            .map(check_subscriber)
+            .collect::<Result<Vec<_>, _>>()?;
         let now = now();
-        let id = self.store.write(|c| -> Result<i64, CaError> {
-            let unit_id = match &info.organizational_unit {
-                Some(unit) => Some(unit_id(c, unit, info.organization.as_deref(), &province)?),
-                None => None,
-            };
-            let id = diesel::insert_into(subscribers::table)
-                .values(NewSubscriber {
-                    kind: input.kind.as_str().to_owned(),
-                    full_name: info.common_name.clone(),
-                    uid: uid.as_ref().map(ToString::to_string),
-                    title: info.title.clone(),
-                    unit_id,
-                    organization: info.organization.clone(),
-                    locality: info.locality.clone(),
-                    province: province.clone(),
-                    email: info.email.clone(),
-                    phone: input.phone.clone(),
-                    created_at: now,
-                    updated_at: now,
-                })
-                .returning(subscribers::id)
-                .get_result(c)?;
-            audit::append(
-                c,
-                AuditEvent {
-                    actor,
-                    action: "subscriber.add",
-                    object: &format!("subscriber:{id}"),
-                    details: json!({
-                        "kind": input.kind.as_str(),
-                        "name": info.common_name,
-                        "uid": uid.as_ref().map(ToString::to_string),
-                        "province": province,
-                    }),
-                },
-            )?;
-            Ok(id)
+        let ids = self.store.write(|c| -> Result<Vec<i64>, CaError> {
+            checked
+                .iter()
+                .map(|s| insert_subscriber(c, s, actor, now))
+                .collect()
         })?;
-        Ok(Registered {
-            id,
-            province_note: note,
-        })
+        Ok(ids
+            .into_iter()
+            .zip(checked)
+            .map(|(id, s)| Registered {
+                id,
+                province_note: s.province_note,
+            })
+            .collect())
     }
 
     /// Changes a subscriber's registered information (before a

@@ -14,6 +14,7 @@ pub mod api;
 pub mod authz;
 pub mod certificates;
 mod error;
+pub mod import;
 pub mod password;
 mod random;
 pub mod registry;
@@ -47,6 +48,8 @@ pub struct PortalState {
     pub session_ttl: chrono::Duration,
     /// The private-cookie key (base64, 256 bits).
     secret_key: String,
+    /// CSV files previewed on the import page, awaiting confirmation.
+    pub(crate) imports: import::Pending,
 }
 
 impl PortalState {
@@ -57,6 +60,7 @@ impl PortalState {
             ca,
             session_ttl: chrono::Duration::minutes(SESSION_MINUTES),
             secret_key: secret_key(data_dir)?,
+            imports: import::Pending::default(),
         })
     }
 }

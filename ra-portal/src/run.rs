@@ -13,7 +13,7 @@ use rocket::config::LogLevel;
 use rocket::figment::Figment;
 use rocket::{Build, Rocket};
 
-use crate::{api, web, PortalError, PortalState};
+use crate::{api, import, web, PortalError, PortalState};
 
 /// The file in the data directory holding the private-cookie key.
 const SECRET_KEY_FILE: &str = "portal-secret-key";
@@ -33,7 +33,11 @@ pub fn mount(rocket: Rocket<Build>, state: Arc<PortalState>) -> Rocket<Build> {
     let figment = rocket
         .figment()
         .clone()
-        .merge(("secret_key", state.secret_key.clone()));
+        .merge(("secret_key", state.secret_key.clone()))
+        // The CSV import page uploads files of up to 5 MiB (the CSR
+        // fields keep their own 8 KiB cap).
+        .merge(("limits.file", import::MAX_BYTES + 64 * 1024))
+        .merge(("limits.data-form", import::MAX_BYTES + 256 * 1024));
     rocket
         .configure(figment)
         .mount("/", web::routes())

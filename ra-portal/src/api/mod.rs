@@ -37,6 +37,7 @@ pub fn routes() -> Vec<Route> {
         registry::list_units,
         registry::add_subscriber,
         registry::list_subscribers,
+        registry::import_subscribers,
         registry::get_subscriber,
         registry::add_token,
         registry::list_tokens,

@@ -8,6 +8,7 @@ use rocket::State;
 use serde_json::{json, Value};
 
 use super::{blocking, body, ApiResult, ApiUser};
+use crate::import;
 use crate::registry::{self, SubscriberJson, TokenInput, UnitInput};
 use crate::{PortalError, PortalState};
 
@@ -95,4 +96,51 @@ pub(super) async fn list_tokens(
     let ca = Arc::clone(&state.ca);
     let v = blocking(move || registry::tokens(&ca, &user)).await?;
     Ok(Json(json!({ "tokens": v })))
+}
+
+/// `POST /subscribers/import[?dry_run=true]`: a CSV file (text/csv) of
+/// subscribers. Preview: the report, nothing written. Commit: every row
+/// registered in one transaction (201 with the ids), or nothing when any
+/// row has an error (422 with the report).
+#[rocket::post("/subscribers/import?<dry_run>", data = "<data>")]
+pub(super) async fn import_subscribers(
+    state: &State<Arc<PortalState>>,
+    user: Result<ApiUser, PortalError>,
+    dry_run: Option<bool>,
+    data: rocket::Data<'_>,
+) -> ApiResult<(Status, Json<Value>)> {
+    use rocket::data::ToByteUnit;
+    let user = user?.0;
+    let limit = (import::MAX_BYTES + 1).bytes();
+    let read = data.open(limit).into_bytes().await.map_err(|e| {
+        PortalError::invalid("bad_body", format!("the body could not be read: {e}"))
+    })?;
+    if !read.is_complete() || read.len() > import::MAX_BYTES {
+        return Err(PortalError::TooLarge {
+            limit: import::MAX_LABEL,
+        }
+        .into());
+    }
+    let bytes = read.into_inner();
+    let ca = Arc::clone(&state.ca);
+    if dry_run.unwrap_or(false) {
+        let report = blocking(move || import::check(&user, &bytes)).await?;
+        return Ok((Status::Ok, Json(report.to_json())));
+    }
+    let (report, ids) = blocking(move || import::commit(&ca, &user, &bytes)).await?;
+    let mut v = report.to_json();
+    if report.errors.is_empty() {
+        v["created"] = json!(ids);
+        Ok((Status::Created, Json(v)))
+    } else {
+        v["error"] = json!({
+            "code": "import_rejected",
+            "message": format!(
+                "{} of {} rows have errors; nothing was imported",
+                report.rows.len() - report.valid(),
+                report.rows.len()
+            ),
+        });
+        Ok((Status::UnprocessableEntity, Json(v)))
+    }
 }

@@ -14,6 +14,7 @@
 
 mod certificates;
 mod html;
+mod import;
 mod pages;
 mod registry;
 mod request_form;
@@ -32,6 +33,8 @@ use crate::{PortalError, PortalState, SESSION_COOKIE};
 
 use self::pages::{html, Reply};
 
+pub(crate) use self::vi::explain;
+
 /// Every page route (mounted at `/`).
 pub(crate) fn routes() -> Vec<Route> {
     rocket::routes![
@@ -46,6 +49,9 @@ pub(crate) fn routes() -> Vec<Route> {
         registry::add_unit,
         subscribers::list,
         subscribers::form,
+        import::form,
+        import::preview,
+        import::confirm,
         subscribers::add,
         subscribers::show,
         registry::tokens,
@@ -120,7 +126,7 @@ impl WebSession {
     /// The page of a refusal or failure: its status, the Vietnamese message.
     fn error_page(&self, e: &PortalError) -> Reply {
         let (status, _) = e.status_and_code();
-        let (_, message) = vi::explain(e);
+        let (_, message) = explain(e);
         let title = match status.code {
             403 => "Không có quyền truy cập",
             404 => "Không tìm thấy",

@@ -74,7 +74,7 @@ pub(super) async fn list(
         })
         .collect();
     let new_link = if may_register(&session) {
-        r#"<p><a class="button" href="/subscribers/new">Đăng ký thuê bao mới</a></p>"#
+        r#"<p><a class="button" href="/subscribers/new">Đăng ký thuê bao mới</a> <a class="button" href="/subscribers/import">Nhập danh sách từ tệp CSV</a></p>"#
     } else {
         ""
     };

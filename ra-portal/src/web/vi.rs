@@ -51,7 +51,7 @@ impl FormErrors {
 }
 
 /// The field and the Vietnamese message of `e`.
-pub(super) fn explain(e: &PortalError) -> (&'static str, String) {
+pub(crate) fn explain(e: &PortalError) -> (&'static str, String) {
     match e {
         PortalError::Ca(ca) => ca_error(ca).unwrap_or_else(|| ("", vi_message(e))),
         PortalError::Invalid { code, message } => invalid(code, message),

@@ -1,0 +1,494 @@
+//! CSV import of subscribers (docs/csv-import.md), through the API and the
+//! pages, on both databases: a preview that changes nothing, an
+//! all-or-nothing commit audited like single registrations, per-row errors
+//! with row, column and message, the province scope, and the file-level
+//! refusals (not UTF-8, missing column, empty, oversized).
+
+#[macro_use]
+mod common;
+mod portal;
+
+use common::*;
+use portal::*;
+use serde_json::Value;
+
+const IMPORT: &str = "/api/v1/subscribers/import";
+
+/// Family names, middle names, given names to make distinct people.
+const FAMILY: [&str; 5] = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh"];
+const MIDDLE: [&str; 5] = ["Văn", "Thị", "Hữu", "Ngọc", "Thanh"];
+const GIVEN: [&str; 10] = [
+    "An", "Bình", "Cường", "Dũng", "Hằng", "Khoa", "Lộc", "Mỹ", "Phúc", "Tường",
+];
+
+/// Posts a CSV file to the import endpoint.
+fn import(server: &Server, token: &str, body: &[u8], dry_run: bool) -> Reply {
+    let path = if dry_run {
+        format!("{IMPORT}?dry_run=true")
+    } else {
+        IMPORT.to_owned()
+    };
+    curl(
+        server,
+        "POST",
+        &path,
+        &[
+            format!("Authorization: Bearer {token}"),
+            "Content-Type: text/csv".to_owned(),
+        ],
+        Some(body),
+        &[],
+    )
+}
+
+/// A Vietnamese-header file of `n` valid rows in Cần Thơ (every fifth an
+/// organization; row 7 gives the former province Hậu Giang), with a
+/// byte-order mark, quoted fields and NFD headers.
+fn vietnamese_file(n: usize) -> String {
+    // "Loại" and "Họ và tên" in NFD (base letter + combining marks), upper
+    // case and padded: the header match must not care.
+    let mut out = String::from(
+        "\u{feff} LOA\u{323}I ,Ho\u{323} va\u{300} te\u{302}n,tên tổ chức,Số định danh,mã số thuế,chức danh,đơn vị,Tỉnh / Thành phố,email,điện thoại\r\n",
+    );
+    for i in 0..n {
+        let province = if i == 7 { "Hậu Giang" } else { "Cần Thơ" };
+        if i % 5 == 4 {
+            out.push_str(&format!(
+                "tổ chức,,\"Trung tâm Dịch vụ số, {}\",,18000{i:05},,\"Sở Khoa học và Công nghệ\",{province},ttds{i}@cantho.gov.vn,0292381{i:04}\r\n",
+                GIVEN[i % 10]
+            ));
+        } else {
+            let name = format!(
+                "{} {} {}",
+                FAMILY[i % 5],
+                MIDDLE[(i / 5) % 5],
+                GIVEN[i % 10]
+            );
+            out.push_str(&format!(
+                "cá nhân,{name},,092089031{i:03},,Chuyên viên,Sở Khoa học và Công nghệ,{province},canbo{i}@cantho.gov.vn,09123{i:05}\r\n"
+            ));
+        }
+    }
+    out
+}
+
+/// Subscribers the account sees through the API.
+fn listed(server: &Server, token: &str) -> Vec<Value> {
+    api(server, "GET", "/api/v1/subscribers", Some(token), None).ok()["subscribers"]
+        .as_array()
+        .expect("a list")
+        .clone()
+}
+
+both_databases!(vietnamese_file_previewed_then_committed, |env| {
+    let (server, signed) = start(env);
+    let officer = &signed[1].1;
+    let file = vietnamese_file(50);
+
+    let before = env.snapshot();
+    let preview = import(&server, officer, file.as_bytes(), true);
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    let v = preview.json();
+    assert_eq!(
+        (v["rows"].as_i64(), v["valid"].as_i64()),
+        (Some(50), Some(50)),
+        "{v}"
+    );
+    assert_eq!(v["errors"].as_array().map(Vec::len), Some(0), "{v}");
+    assert_eq!(env.snapshot(), before, "a preview changes nothing");
+
+    let events = env.count("audit_events");
+    let done = import(&server, officer, file.as_bytes(), false);
+    assert_eq!(done.status, 201, "{}", done.body);
+    let v = done.json();
+    let ids: Vec<i64> = v["created"]
+        .as_array()
+        .expect("the created ids")
+        .iter()
+        .map(|i| i.as_i64().expect("an id"))
+        .collect();
+    assert_eq!(ids.len(), 50, "{v}");
+    assert_eq!(env.count("subscribers"), 50);
+    assert_eq!(
+        env.query_i64("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'subscriber.add'"),
+        50,
+        "one audit event per subscriber"
+    );
+    assert_eq!(env.count("audit_events"), events + 50);
+    assert_audit_ok(env);
+
+    let all = listed(&server, officer);
+    assert_eq!(all.len(), 50);
+    let by_id = |id: i64| {
+        all.iter()
+            .find(|s| s["id"].as_i64() == Some(id))
+            .unwrap_or_else(|| panic!("subscriber {id} listed"))
+            .clone()
+    };
+    let first = by_id(ids[0]);
+    assert_eq!(first["name"], "Nguyễn Văn An");
+    assert_eq!(first["kind"], "individual");
+    assert_eq!(first["uid"], "CCCD:092089031000");
+    assert_eq!(first["province"], "Cần Thơ");
+    assert_eq!(first["title"], "Chuyên viên");
+    let org = by_id(ids[4]);
+    assert_eq!(org["kind"], "organization");
+    assert_eq!(org["name"], "Trung tâm Dịch vụ số, Hằng");
+    assert_eq!(org["uid"], "MST:1800000004");
+    // Row 8 said "Hậu Giang": stored as its current unit.
+    let former = by_id(ids[7]);
+    assert_eq!(former["province"], "Cần Thơ");
+    assert_eq!(former["uid"], "CCCD:092089031007");
+    assert_eq!(
+        all.iter().filter(|s| s["kind"] == "organization").count(),
+        10
+    );
+    // One unit, created on first use, shared by every row.
+    assert_eq!(env.count("units"), 1);
+});
+
+both_databases!(english_headers, |env| {
+    let (server, signed) = start(env);
+    let admin = &signed[0].1;
+    let file = "Kind,Name,National_ID,Tax_Code,Title,Unit,Province,Email,Phone\n\
+                individual,Đỗ Thị Hoa,CCCD:001089031701,,Trưởng phòng,Văn phòng UBND,Hà Nội,hoa@hanoi.gov.vn,0241234567\n\
+                organization,Sở Tài chính Hà Nội,,0100112233,,,Hà Nội,,\n\
+                individual,Võ Minh Tâm,HC:B1234567,,,,Bình Dương,,\n";
+    let preview = import(&server, admin, file.as_bytes(), true);
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert_eq!(preview.json()["valid"], 3, "{}", preview.body);
+    let v = import(&server, admin, file.as_bytes(), false);
+    assert_eq!(v.status, 201, "{}", v.body);
+    let all = listed(&server, admin);
+    let names: Vec<&str> = all.iter().filter_map(|s| s["name"].as_str()).collect();
+    assert_eq!(names, ["Đỗ Thị Hoa", "Sở Tài chính Hà Nội", "Võ Minh Tâm"]);
+    assert_eq!(all[1]["uid"], "MST:0100112233");
+    assert_eq!(all[2]["province"], "Thành phố Hồ Chí Minh");
+    assert_audit_ok(env);
+});
+
+both_databases!(one_broken_row_refuses_the_whole_file, |env| {
+    let (server, signed) = start(env);
+    let officer = &signed[1].1;
+    let mut file = vietnamese_file(10);
+    // Row 11: an 11-digit CCCD.
+    file.push_str("cá nhân,Lý Thị Sương,,CCCD:09208903199,,,,Cần Thơ,,\r\n");
+    file.push_str("cá nhân,Mai Văn Tài,,092089031998,,,,Cần Thơ,,\r\n");
+    let before = env.snapshot();
+    for dry_run in [true, false] {
+        let r = import(&server, officer, file.as_bytes(), dry_run);
+        let v = r.json();
+        if dry_run {
+            assert_eq!(r.status, 200, "{}", r.body);
+        } else {
+            assert_eq!(r.status, 422, "{}", r.body);
+            assert_eq!(r.code(), "import_rejected");
+        }
+        assert_eq!(
+            (v["rows"].as_i64(), v["valid"].as_i64()),
+            (Some(12), Some(11)),
+            "{v}"
+        );
+        let errors = v["errors"].as_array().expect("errors");
+        assert_eq!(errors.len(), 1, "{v}");
+        assert_eq!(errors[0]["row"], 11);
+        assert_eq!(errors[0]["column"], "Số định danh");
+        assert_eq!(errors[0]["code"], "invalid_identity");
+        let message = errors[0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains("12 digits"), "{message}");
+        assert!(v["created"].is_null());
+    }
+    assert_eq!(env.snapshot(), before, "nothing imported");
+});
+
+both_databases!(duplicate_identifier_inside_the_file, |env| {
+    let (server, signed) = start(env);
+    let officer = &signed[1].1;
+    let file = "loại,họ và tên,số định danh,mã số thuế,tỉnh/thành phố\n\
+                cá nhân,Nguyễn Văn An,092089031001,,Cần Thơ\n\
+                tổ chức,Sở Y tế,,1800000001,Cần Thơ\n\
+                cá nhân,Nguyễn Văn Ân,CCCD:092089031001,,Cần Thơ\n\
+                tổ chức,Sở Y tế Cần Thơ,,1800000001,Sóc Trăng\n";
+    let before = env.snapshot();
+    let r = import(&server, officer, file.as_bytes(), false);
+    assert_eq!(r.status, 422, "{}", r.body);
+    let v = r.json();
+    let errors: Vec<(i64, &str, &str)> = v["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| {
+            (
+                e["row"].as_i64().unwrap_or(0),
+                e["column"].as_str().unwrap_or(""),
+                e["code"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (3, "số định danh", "duplicate_in_file"),
+            (4, "mã số thuế", "duplicate_in_file")
+        ],
+        "{v}"
+    );
+    assert!(v["errors"][0]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("row 1")));
+    assert_eq!(env.snapshot(), before);
+});
+
+both_databases!(officer_cannot_import_another_province, |env| {
+    let (server, signed) = start(env);
+    let officer = &signed[1].1;
+    let file = "loại,họ và tên,số định danh,tỉnh/thành phố\n\
+                cá nhân,Nguyễn Văn An,092089031001,Cần Thơ\n\
+                cá nhân,Trần Thị Bích,001089031002,Hà Nội\n";
+    let before = env.snapshot();
+    for dry_run in [true, false] {
+        let r = import(&server, officer, file.as_bytes(), dry_run);
+        assert_eq!(r.status, if dry_run { 200 } else { 422 }, "{}", r.body);
+        let v = r.json();
+        assert_eq!(v["valid"], 1, "{v}");
+        assert_eq!(v["errors"][0]["row"], 2, "{v}");
+        assert_eq!(v["errors"][0]["column"], "tỉnh/thành phố", "{v}");
+        assert_eq!(v["errors"][0]["code"], "forbidden", "{v}");
+    }
+    assert_eq!(env.snapshot(), before, "nothing imported");
+    // The approver registers nobody, even in their own province.
+    let approver = &signed[2].1;
+    let r = import(&server, approver, file.as_bytes(), false);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.json()["valid"], 0);
+    assert_eq!(env.snapshot(), before);
+});
+
+both_databases!(file_level_refusals, |env| {
+    let (server, signed) = start(env);
+    let officer = &signed[1].1;
+    let before = env.snapshot();
+
+    // Latin-1 bytes ("Nguyễn" cannot be, but "Hà" can: 0xE0).
+    let latin1 = b"kind,name,national_id,province\nindividual,H\xe0 An,092089031001,C\xe0n Tho\n";
+    let r = import(&server, officer, latin1, false);
+    r.expect_error(422, "not_utf8");
+    assert!(r.json()["error"]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("UTF-8")));
+
+    let r = import(
+        &server,
+        officer,
+        "loại,họ và tên,số định danh\ncá nhân,Nguyễn Văn An,092089031001\n".as_bytes(),
+        true,
+    );
+    r.expect_error(422, "missing_column");
+    assert!(r.body.contains("tỉnh/thành phố"), "{}", r.body);
+
+    let r = import(
+        &server,
+        officer,
+        "loại,họ và tên,ngày sinh,tỉnh/thành phố\ncá nhân,An,1/1/1990,Cần Thơ\n".as_bytes(),
+        true,
+    );
+    r.expect_error(422, "unknown_column");
+    assert!(r.body.contains("ngày sinh"), "{}", r.body);
+
+    import(&server, officer, b"", false).expect_error(422, "empty_file");
+    import(&server, officer, "\u{feff}\r\n".as_bytes(), false).expect_error(422, "empty_file");
+    import(&server, officer, b"kind,name,province\n", false).expect_error(422, "empty_file");
+
+    let r = import(
+        &server,
+        officer,
+        "kind,name,province\nindividual,\"An,Cần Thơ\n".as_bytes(),
+        false,
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+
+    let mut big = String::from("kind,name,national_id,province\n");
+    while big.len() <= 5 * 1024 * 1024 {
+        big.push_str("individual,Nguyễn Văn An,092089031001,Cần Thơ\n");
+    }
+    import(&server, officer, big.as_bytes(), false).expect_error(413, "too_large");
+
+    // No token: 401 as everywhere.
+    let r = curl(&server, "POST", IMPORT, &[], Some(b"kind\n"), &[]);
+    r.expect_error(401, "unauthenticated");
+    assert_eq!(env.snapshot(), before, "nothing changed");
+});
+
+/// The value of the hidden `sha256` field of the confirmation form.
+fn digest_of(page: &str) -> String {
+    let marker = r#"name="sha256" value=""#;
+    let start = page
+        .find(marker)
+        .map(|i| i + marker.len())
+        .unwrap_or_else(|| panic!("a confirmation form in {page}"));
+    page[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+both_databases!(through_the_pages, |env| {
+    let (server, signed) = start(env);
+    let mut officer = signed[1].0.clone();
+    let browser = Browser::new(env, &server, "officer");
+    browser.sign_in(&mut officer);
+    let list = browser.page("/subscribers");
+    assert!(list.contains(r#"href="/subscribers/import""#), "{list}");
+    let form = browser.page("/subscribers/import");
+    assert!(form.contains("Nhập danh sách từ tệp CSV"), "{form}");
+    let csrf = csrf_of(&form);
+    let before = env.snapshot();
+
+    // A file with a broken row: the preview says why, in Vietnamese, next
+    // to the row, and offers no confirmation.
+    let mut broken = vietnamese_file(4);
+    broken.push_str("cá nhân,Lý Thị Sương,,CCCD:09208903199,,,,Cần Thơ,,\r\n");
+    let path = env.write("broken.csv", &broken);
+    let r = browser.post_multipart(
+        "/subscribers/import",
+        &[("csrf", &csrf)],
+        &[("file", &path)],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("Tệp có 5 dòng: 4 dòng hợp lệ, 1 dòng lỗi."),
+        "{}",
+        r.body
+    );
+    let row = r
+        .body
+        .split("<tr>")
+        .find(|tr| tr.starts_with("<td>5</td>"))
+        .unwrap_or_else(|| panic!("row 5 in {}", r.body));
+    assert!(row.contains("Lý Thị Sương"), "{row}");
+    assert!(
+        row.contains("Số định danh: Số CCCD phải gồm đúng 12 chữ số (đã nhập 11 chữ số)."),
+        "{row}"
+    );
+    assert!(
+        !r.body.contains("/subscribers/import/confirm"),
+        "{}",
+        r.body
+    );
+    assert_eq!(env.snapshot(), before);
+
+    // File-level refusals, in Vietnamese.
+    let latin1 = env.write(
+        "latin1.csv",
+        b"kind,name,province\nindividual,H\xe0,C\xe0n Tho\n",
+    );
+    let r = browser.post_multipart(
+        "/subscribers/import",
+        &[("csrf", &csrf)],
+        &[("file", &latin1)],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("không phải văn bản UTF-8"), "{}", r.body);
+    let missing = env.write("missing.csv", "loại,họ và tên\ncá nhân,An\n");
+    let r = browser.post_multipart(
+        "/subscribers/import",
+        &[("csrf", &csrf)],
+        &[("file", &missing)],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("Thiếu cột bắt buộc “tỉnh/thành phố”."),
+        "{}",
+        r.body
+    );
+    // No CSRF value: refused before the file is looked at.
+    let r = browser.post_multipart("/subscribers/import", &[], &[("file", &path)]);
+    assert_eq!(r.status, 403, "{}", r.body);
+
+    // Files above Rocket's default 1 MiB upload are read (here 3 rows and
+    // 2 MiB of blank lines); above 5 MiB they are refused.
+    let mut padded = vietnamese_file(3);
+    padded.push_str(&"\n".repeat(2 * 1024 * 1024));
+    let padded = env.write("padded.csv", padded);
+    let r = browser.post_multipart(
+        "/subscribers/import",
+        &[("csrf", &csrf)],
+        &[("file", &padded)],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("Tệp có 3 dòng: 3 dòng hợp lệ, 0 dòng lỗi."),
+        "{}",
+        r.body
+    );
+    let mut huge = vietnamese_file(3);
+    huge.push_str(&"\n".repeat(5 * 1024 * 1024 + 1));
+    let huge = env.write("huge.csv", huge);
+    let r = browser.post_multipart(
+        "/subscribers/import",
+        &[("csrf", &csrf)],
+        &[("file", &huge)],
+    );
+    assert_eq!(r.status, 413, "{}", r.body);
+    assert!(
+        r.body.contains("Tệp quá lớn") || r.body.contains("tệp quá lớn"),
+        "{}",
+        r.body
+    );
+    assert_eq!(env.snapshot(), before);
+
+    // A valid file: previewed, then confirmed.
+    let valid = env.write("valid.csv", vietnamese_file(10));
+    let r = browser.post_multipart(
+        "/subscribers/import",
+        &[("csrf", &csrf)],
+        &[("file", &valid)],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body
+            .contains("Tệp có 10 dòng: 10 dòng hợp lệ, 0 dòng lỗi."),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("Hợp lệ (tỉnh cũ “Hậu Giang” → Cần Thơ)"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("Xác nhận nhập"), "{}", r.body);
+    let digest = digest_of(&r.body);
+    assert_eq!(digest.len(), 64);
+    assert_eq!(env.snapshot(), before, "a preview changes nothing");
+
+    // Without the CSRF value, or with another digest: refused, nothing changed.
+    let r = browser.post("/subscribers/import/confirm", &[("sha256", &digest)]);
+    assert_eq!(r.status, 403, "{}", r.body);
+    let other = "0".repeat(64);
+    let r = browser.post(
+        "/subscribers/import/confirm",
+        &[("csrf", &csrf), ("sha256", &other)],
+    );
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert_eq!(env.snapshot(), before);
+
+    let r = browser.post(
+        "/subscribers/import/confirm",
+        &[("csrf", &csrf), ("sha256", &digest)],
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(r.body.contains("Đã nhập 10 thuê bao."), "{}", r.body);
+    assert_eq!(env.count("subscribers"), 10);
+    assert_audit_ok(env);
+    let list = browser.page("/subscribers");
+    assert!(list.contains("Nguyễn Văn An"), "{list}");
+    assert!(list.contains("Trung tâm Dịch vụ số, Hằng"), "{list}");
+    // The same confirmation twice imports nothing more.
+    let r = browser.post(
+        "/subscribers/import/confirm",
+        &[("csrf", &csrf), ("sha256", &digest)],
+    );
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert_eq!(env.count("subscribers"), 10);
+});
