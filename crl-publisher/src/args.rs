@@ -27,6 +27,11 @@ pub struct ScheduleArgs {
     /// many seconds later (changes within it make one run).
     #[arg(long, env = "GOVPKI_CRL_CHANGE_BOUND_SECS", default_value_t = 300)]
     pub crl_change_bound_secs: u64,
+    /// An expired revoked certificate leaves the full CRL once a full CRL
+    /// dated this many seconds past its notAfter has listed it (0: listed
+    /// once past expiry, then gone).
+    #[arg(long, env = "GOVPKI_CRL_EXPIRED_GRACE_SECS", default_value_t = 0)]
+    pub crl_expired_grace_secs: u64,
     /// Seconds between two looks at the database.
     #[arg(long, env = "GOVPKI_CRL_TICK_SECS", default_value_t = 10)]
     pub crl_tick_secs: u64,
@@ -48,7 +53,7 @@ impl ScheduleArgs {
             crl: CrlSettings {
                 full_validity: seconds(self.crl_full_validity_secs)?,
                 delta_validity: seconds(self.crl_delta_validity_secs)?,
-                ..CrlSettings::default()
+                expired_grace: seconds(self.crl_expired_grace_secs)?,
             },
             full_interval: Duration::from_secs(self.crl_full_secs),
             delta_interval: Duration::from_secs(self.crl_delta_secs),
