@@ -16,6 +16,8 @@ pub mod ocsp;
 pub mod profile;
 pub mod registry;
 pub mod serial;
+#[cfg(feature = "service")]
+pub mod service;
 pub mod signer;
 pub mod status;
 pub mod store;

@@ -1,12 +1,10 @@
 //! `ocsp-responder`: the OCSP service alone, against the database of a
 //! govpki CA (for deployments that scale it apart from `govpki serve`).
 
-use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use ca_core::config::CaConfig;
+use ca_core::service::{self, ServiceArgs};
 use ca_core::signer::KeySpec;
 use clap::Parser;
 use ocsp_responder::{NonIssued, NonceMode, ResponderConfig, RunConfig};
@@ -15,21 +13,8 @@ use ocsp_responder::{NonIssued, NonceMode, ResponderConfig, RunConfig};
 #[derive(Debug, Parser)]
 #[command(name = "ocsp-responder", version, about)]
 struct Args {
-    /// Data directory of the CA: keys, the SQLite database.
-    #[arg(long, env = "GOVPKI_DATA_DIR", default_value = "./govpki-data")]
-    data_dir: PathBuf,
-    /// Database URL: sqlite://PATH, a plain path, or postgres://….
-    #[arg(long, env = "GOVPKI_DATABASE_URL")]
-    database_url: Option<String>,
-    /// Configuration file (default: DATA_DIR/govpki.toml when present).
-    #[arg(long, env = "GOVPKI_CONFIG")]
-    config: Option<PathBuf>,
-    /// File holding the key passphrase (else GOVPKI_KEY_PASSPHRASE).
-    #[arg(long, env = "GOVPKI_KEY_PASSPHRASE_FILE")]
-    key_passphrase_file: Option<PathBuf>,
-    /// Address to listen on.
-    #[arg(long, env = "GOVPKI_LISTEN", default_value = "127.0.0.1:8080")]
-    listen: SocketAddr,
+    #[command(flatten)]
+    service: ServiceArgs,
     /// Seconds between two passes of the refresher.
     #[arg(long, env = "GOVPKI_OCSP_REFRESH_SECS", default_value_t = 60)]
     ocsp_refresh_secs: u64,
@@ -54,33 +39,12 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-                tracing_subscriber::EnvFilter::new("warn,rocket::launch=error")
-            }),
-        )
-        .init();
-    match run(args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    service::init_tracing();
+    service::exit(run(args))
 }
 
 fn run(args: Args) -> anyhow::Result<()> {
-    let passphrase = std::env::var("GOVPKI_KEY_PASSPHRASE").ok();
-    let ca = CaConfig::load(
-        &args.data_dir,
-        args.database_url.as_deref(),
-        None,
-        args.config.as_deref(),
-        passphrase,
-        args.key_passphrase_file.as_deref(),
-    )?;
+    let ca = args.service.load_ca()?;
     let responder = ResponderConfig {
         refresh_interval: Duration::from_secs(args.ocsp_refresh_secs.max(1)),
         key: args.ocsp_key,
@@ -91,7 +55,7 @@ fn run(args: Args) -> anyhow::Result<()> {
     };
     ocsp_responder::run(RunConfig {
         ca,
-        listen: args.listen,
+        listen: args.service.listen,
         responder,
     })?;
     Ok(())

@@ -260,6 +260,7 @@ fn results(
             "within"
         ]),
         table = table(
+            session.lang,
             "Kết quả tìm kiếm",
             &[
                 "Số hiệu",

@@ -1,5 +1,6 @@
 //! HTML building: escaping and the page layout.
 
+use super::lang::Lang;
 use crate::User;
 
 /// Escapes text for HTML element content and attribute values.
@@ -29,26 +30,30 @@ const NAV: [(&str, &str); 7] = [
     ("/certificates", "Chứng thư số"),
 ];
 
-/// A whole page: `title`, the signed-in user's bar (with the sign-out
-/// form) when there is one, and `body`.
-pub(super) fn page(title: &str, user: Option<(&User, &str)>, body: &str) -> String {
+/// A whole page in `lang`: `title`, the signed-in user's bar (with the
+/// sign-out form) when there is one, the language switch, and `body`.
+pub(super) fn page(lang: Lang, title: &str, user: Option<(&User, &str)>, body: &str) -> String {
     let bar = match user {
         Some((u, csrf)) => format!(
-            r#"<nav class="bar" aria-label="Điều hướng chính"><ul class="menu">{links}</ul><span>{name} · {role}</span>
-<form method="post" action="/logout" class="inline"><input type="hidden" name="csrf" value="{csrf}"><button type="submit">Đăng xuất</button></form></nav>"#,
+            r#"<nav class="bar" aria-label="{nav}"><ul class="menu">{links}</ul><span>{name} · {role}</span>
+<form method="post" action="/logout" class="inline"><input type="hidden" name="csrf" value="{csrf}"><button type="submit">{logout}</button></form></nav>"#,
+            nav = lang.t("Điều hướng chính"),
             links = NAV
                 .iter()
-                .map(|(href, label)| format!(r#"<li><a href="{href}">{label}</a></li>"#))
+                .map(|(href, label)| {
+                    format!(r#"<li><a href="{href}">{}</a></li>"#, lang.t(*label))
+                })
                 .collect::<String>(),
             name = esc(&u.username),
-            role = esc(u.role.label_vi()),
+            role = esc(lang.t(u.role.label_vi())),
             csrf = esc(csrf),
+            logout = lang.t("Đăng xuất"),
         ),
         None => String::new(),
     };
     format!(
         r#"<!DOCTYPE html>
-<html lang="vi">
+<html lang="{code}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -56,7 +61,7 @@ pub(super) fn page(title: &str, user: Option<(&User, &str)>, body: &str) -> Stri
 <link rel="stylesheet" href="/static/style.css">
 </head>
 <body>
-<header><p class="brand">govpki · Cổng đăng ký chứng thư số</p>{bar}</header>
+<header><p class="brand">govpki · {brand}</p><p class="lang">{switch}</p>{bar}</header>
 <main>
 <h1>{title}</h1>
 {body}
@@ -65,6 +70,9 @@ pub(super) fn page(title: &str, user: Option<(&User, &str)>, body: &str) -> Stri
 </html>
 "#,
         title = esc(title),
+        code = lang.code(),
+        brand = lang.t("Cổng đăng ký chứng thư số"),
+        switch = lang.switch_link(),
     )
 }
 
@@ -133,10 +141,14 @@ pub(super) fn textarea(
     )
 }
 
-/// A table: the header cells and rows of already-escaped cells.
-pub(super) fn table(caption: &str, head: &[&str], rows: &[Vec<String>]) -> String {
+/// A table in `lang`: the header cells and rows of already-escaped cells.
+pub(super) fn table(lang: Lang, caption: &str, head: &[&str], rows: &[Vec<String>]) -> String {
     if rows.is_empty() {
-        return format!(r#"<p class="empty">{}: chưa có dữ liệu.</p>"#, esc(caption));
+        return format!(
+            r#"<p class="empty">{}: {}</p>"#,
+            esc(caption),
+            lang.t("chưa có dữ liệu.")
+        );
     }
     let head: String = head
         .iter()

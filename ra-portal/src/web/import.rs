@@ -14,6 +14,7 @@ use rocket::http::Status;
 use rocket::State;
 
 use super::html::{csrf_input, esc, table};
+use super::lang::Lang;
 use super::pages::Reply;
 use super::vi::{self, FormErrors};
 use super::WebSession;
@@ -122,7 +123,7 @@ pub(super) async fn confirm(
 <p><a class="button" href="/subscribers">Xem danh sách thuê bao</a></p>
 {table}"#,
                 n = ids.len(),
-                table = rows_table(&report, &ids),
+                table = rows_table(session.lang, &report, &ids),
             );
             session.page(Status::Created, TITLE, &body)
         }
@@ -289,14 +290,14 @@ fn preview_page(
     };
     let body = format!(
         "<p><a href=\"/subscribers/import\">← Tải tệp khác</a></p>\n{alert}{summary}{table}{action}",
-        table = rows_table(report, &[]),
+        table = rows_table(session.lang, report, &[]),
     );
     session.page(status, TITLE, &body)
 }
 
 /// The rows of the file, each with its errors (or the new subscriber's
 /// link once created).
-fn rows_table(report: &Report, ids: &[i64]) -> String {
+fn rows_table(lang: Lang, report: &Report, ids: &[i64]) -> String {
     let shown: Vec<Column> = Column::ALL
         .into_iter()
         .filter(|c| report.columns.iter().any(|(x, _)| x == c))
@@ -344,5 +345,5 @@ fn rows_table(report: &Report, ids: &[i64]) -> String {
             cells
         })
         .collect();
-    table("Các dòng của tệp", &head, &rows)
+    table(lang, lang.t("Các dòng của tệp"), &head, &rows)
 }

@@ -13,8 +13,10 @@
 //! once.
 
 mod certificates;
+mod en;
 mod html;
 mod import;
+mod lang;
 mod pages;
 mod registry;
 mod request_form;
@@ -31,6 +33,7 @@ use rocket::Route;
 use crate::accounts::{self, User};
 use crate::{PortalError, PortalState, SESSION_COOKIE};
 
+use self::lang::Lang;
 use self::pages::{html, Reply};
 
 pub(crate) use self::vi::explain;
@@ -39,6 +42,7 @@ pub(crate) use self::vi::explain;
 pub(crate) fn routes() -> Vec<Route> {
     rocket::routes![
         pages::index,
+        lang::switch,
         pages::login,
         pages::dashboard,
         pages::password_form,
@@ -74,6 +78,7 @@ pub(crate) struct WebSession {
     user: User,
     csrf: String,
     id: String,
+    lang: Lang,
 }
 
 #[rocket::async_trait]
@@ -91,10 +96,16 @@ impl<'r> FromRequest<'r> for WebSession {
             return Outcome::Error((Status::Unauthorized, PortalError::Unauthenticated));
         };
         let id = cookie.value().to_owned();
+        let lang = Lang::of(req.cookies());
         let store = state.ca.store().clone();
         let sid = id.clone();
         match crate::api::blocking(move || accounts::session_user(&store, &sid)).await {
-            Ok((user, csrf)) => Outcome::Success(Self { user, csrf, id }),
+            Ok((user, csrf)) => Outcome::Success(Self {
+                user,
+                csrf,
+                id,
+                lang,
+            }),
             Err(e) => Outcome::Error((e.status_and_code().0, e)),
         }
     }
@@ -119,22 +130,51 @@ impl WebSession {
     fn page(&self, status: Status, title: &str, body: &str) -> Reply {
         html(
             status,
-            html::page(title, Some((&self.user, self.csrf.as_str())), body),
+            html::page(
+                self.lang,
+                title,
+                Some((&self.user, self.csrf.as_str())),
+                body,
+            ),
         )
     }
 
-    /// The page of a refusal or failure: its status, the Vietnamese message.
+    /// `vi` in the session's language.
+    fn t(&self, vi: &'static str) -> &'static str {
+        self.lang.t(vi)
+    }
+
+    /// The name of a state, kind or status in the session's language.
+    fn state<'a>(&self, s: &'a str) -> &'a str {
+        vi::state_in(self.lang, s)
+    }
+
+    /// The errors of a refused form in the session's language.
+    fn form_errors(&self, e: &PortalError) -> vi::FormErrors {
+        vi::FormErrors::from_error_in(self.lang, e)
+    }
+
+    /// The message of a refusal in the session's language: the Vietnamese
+    /// wording, or the API's English message.
+    fn message(&self, e: &PortalError) -> String {
+        match self.lang {
+            Lang::Vi => explain(e).1,
+            Lang::En => pages::en_message(e),
+        }
+    }
+
+    /// The page of a refusal or failure: its status and message.
     fn error_page(&self, e: &PortalError) -> Reply {
         let (status, _) = e.status_and_code();
-        let (_, message) = explain(e);
         let title = match status.code {
-            403 => "Không có quyền truy cập",
-            404 => "Không tìm thấy",
-            _ => "Không thực hiện được",
+            403 => self.t("Không có quyền truy cập"),
+            404 => self.t("Không tìm thấy"),
+            _ => self.t("Không thực hiện được"),
         };
         let body = format!(
-            r#"<p class="form-error" role="alert">{}</p><p><a href="/dashboard">Về bảng điều khiển</a></p>"#,
-            html::esc(&message)
+            r#"<p class="form-error" role="alert">{}</p><p><a href="/dashboard">{}</a></p>"#,
+            html::esc(&self.message(e)),
+            self.t("Về bảng điều khiển"),
         );
         self.page(status, title, &body)
     }

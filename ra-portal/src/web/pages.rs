@@ -9,6 +9,7 @@ use rocket::response::Redirect;
 use rocket::State;
 
 use super::html::{esc, field, page};
+use super::lang::Lang;
 use super::WebSession;
 use crate::accounts;
 use crate::api::blocking;
@@ -73,7 +74,7 @@ pub(super) async fn login(
         .map(|c| c.value().to_owned());
     if !csrf_matches(expected.as_deref(), form.csrf.as_deref()) {
         let errors = LoginErrors {
-            general: Some(vi_message(&PortalError::Csrf)),
+            general: Some(message(Lang::of(cookies), &PortalError::Csrf)),
             ..LoginErrors::default()
         };
         return login_page(cookies, Status::Forbidden, &username, &errors);
@@ -108,7 +109,7 @@ pub(super) async fn login(
             Reply::Redirect(Box::new(Redirect::to(next)))
         }
         Err(e) => {
-            let message = vi_message(&e);
+            let message = message(Lang::of(cookies), &e);
             let errors = match e {
                 PortalError::InvalidCredentials => LoginErrors {
                     password: Some(message),
@@ -152,27 +153,32 @@ pub(super) async fn dashboard(
     let province = u
         .province
         .clone()
-        .unwrap_or_else(|| "Tất cả tỉnh, thành phố".to_owned());
+        .unwrap_or_else(|| session.t("Tất cả tỉnh, thành phố").to_owned());
     let body = format!(
         r#"<dl class="facts">
-<dt>Tài khoản</dt><dd>{name}</dd>
-<dt>Vai trò</dt><dd>{role}</dd>
-<dt>Tỉnh, thành phố</dt><dd>{province}</dd>
-<dt>Đơn vị</dt><dd>{department}</dd>
-<dt>Yêu cầu chờ phê duyệt</dt><dd id="pending">{pending}</dd>
+<dt>{t_account}</dt><dd>{name}</dd>
+<dt>{t_role}</dt><dd>{role}</dd>
+<dt>{t_province}</dt><dd>{province}</dd>
+<dt>{t_unit}</dt><dd>{department}</dd>
+<dt>{t_pending}</dt><dd id="pending">{pending}</dd>
 </dl>
-<p><a href="/requests?state=submitted">Xem các yêu cầu chờ phê duyệt</a> · <a href="/certificates">Tìm kiếm chứng thư số</a></p>
-<p>API: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a> · <a href="/password">Đổi mật khẩu</a></p>
+<p><a href="/requests?state=submitted">{t_see}</a> · <a href="/certificates">{t_search}</a></p>
+<p>API: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a> · <a href="/password">{t_password}</a></p>
 "#,
+        t_account = session.t("Tài khoản"),
+        t_role = session.t("Vai trò"),
+        t_province = session.t("Tỉnh, thành phố"),
+        t_unit = session.t("Đơn vị"),
+        t_pending = session.t("Yêu cầu chờ phê duyệt"),
+        t_see = session.t("Xem các yêu cầu chờ phê duyệt"),
+        t_search = session.t("Tìm kiếm chứng thư số"),
+        t_password = session.t("Đổi mật khẩu"),
         name = esc(&u.username),
-        role = esc(u.role.label_vi()),
+        role = esc(session.t(u.role.label_vi())),
         province = esc(&province),
         department = esc(u.department.as_deref().unwrap_or("—")),
     );
-    html(
-        Status::Ok,
-        page("Bảng điều khiển", Some((u, session.csrf.as_str())), &body),
-    )
+    session.page(Status::Ok, session.t("Bảng điều khiển"), &body)
 }
 
 #[rocket::get("/password")]
@@ -195,14 +201,14 @@ pub(super) async fn password_submit(
     let form = form.map(Form::into_inner).unwrap_or_default();
     if !csrf_matches(Some(&session.csrf), form.csrf.as_deref()) {
         let errors = PasswordErrors {
-            general: Some(vi_message(&PortalError::Csrf)),
+            general: Some(session.message(&PortalError::Csrf)),
             ..PasswordErrors::default()
         };
         return password_page(&session, Status::Forbidden, &errors);
     }
     if form.new != form.confirm {
         let errors = PasswordErrors {
-            confirm: Some("Mật khẩu nhập lại không khớp.".to_owned()),
+            confirm: Some(session.t("Mật khẩu nhập lại không khớp.").to_owned()),
             ..PasswordErrors::default()
         };
         return password_page(&session, Status::UnprocessableEntity, &errors);
@@ -221,7 +227,7 @@ pub(super) async fn password_submit(
     match result {
         Ok(()) => Reply::Redirect(Box::new(Redirect::to("/dashboard"))),
         Err(e) => {
-            let message = vi_message(&e);
+            let message = session.message(&e);
             let errors = match e.status_and_code().1 {
                 "wrong_password" => PasswordErrors {
                     old: Some(message),
@@ -255,17 +261,11 @@ pub(super) async fn logout(
     let form = form.map(Form::into_inner).unwrap_or_default();
     if !csrf_matches(Some(&session.csrf), form.csrf.as_deref()) {
         let body = format!(
-            r#"<p class="form-error" role="alert">{}</p><p><a href="/dashboard">Quay lại</a></p>"#,
-            esc(&vi_message(&PortalError::Csrf))
+            r#"<p class="form-error" role="alert">{}</p><p><a href="/dashboard">{}</a></p>"#,
+            esc(&session.message(&PortalError::Csrf)),
+            session.t("Quay lại"),
         );
-        return html(
-            Status::Forbidden,
-            page(
-                "Đăng xuất",
-                Some((&session.user, session.csrf.as_str())),
-                &body,
-            ),
-        );
+        return session.page(Status::Forbidden, session.t("Đăng xuất"), &body);
     }
     let store = state.ca.store().clone();
     let id = session.id.clone();
@@ -298,13 +298,19 @@ struct PasswordErrors {
 
 /// The sign-in page with a fresh CSRF value (also set in a private cookie).
 fn login_page(cookies: &CookieJar<'_>, status: Status, username: &str, e: &LoginErrors) -> Reply {
+    let lang = Lang::of(cookies);
     let csrf = match crate::random::secret_256() {
         Ok(c) => c,
         Err(err) => {
             tracing::error!(error = %err, "sign-in page");
             return html(
                 Status::InternalServerError,
-                page("Lỗi", None, "<p>Lỗi hệ thống.</p>"),
+                page(
+                    lang,
+                    lang.t("Lỗi"),
+                    None,
+                    &format!("<p>{}</p>", lang.t("Lỗi hệ thống.")),
+                ),
             );
         }
     };
@@ -319,14 +325,16 @@ fn login_page(cookies: &CookieJar<'_>, status: Status, username: &str, e: &Login
     let body = format!(
         r#"{general}<form method="post" action="/login" class="card" novalidate>
 <input type="hidden" name="csrf" value="{csrf}">
-{user}{pass}{totp}<p class="hint">Mã xác thực bắt buộc với quản trị viên và lãnh đạo phê duyệt.</p>
-<button type="submit">Đăng nhập</button>
+{user}{pass}{totp}<p class="hint">{hint}</p>
+<button type="submit">{submit}</button>
 </form>
 "#,
+        hint = lang.t("Mã xác thực bắt buộc với quản trị viên và lãnh đạo phê duyệt."),
+        submit = lang.t("Đăng nhập"),
         csrf = esc(&csrf),
         user = field(
             "username",
-            "Tên đăng nhập",
+            lang.t("Tên đăng nhập"),
             "text",
             username,
             None,
@@ -334,7 +342,7 @@ fn login_page(cookies: &CookieJar<'_>, status: Status, username: &str, e: &Login
         ),
         pass = field(
             "password",
-            "Mật khẩu",
+            lang.t("Mật khẩu"),
             "password",
             "",
             e.password.as_deref(),
@@ -342,33 +350,37 @@ fn login_page(cookies: &CookieJar<'_>, status: Status, username: &str, e: &Login
         ),
         totp = field(
             "totp",
-            "Mã xác thực (TOTP)",
+            lang.t("Mã xác thực (TOTP)"),
             "text",
             "",
             e.totp.as_deref(),
             r#"inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}""#
         ),
     );
-    html(status, page("Đăng nhập", None, &body))
+    html(status, page(lang, lang.t("Đăng nhập"), None, &body))
 }
 
 fn password_page(session: &WebSession, status: Status, e: &PasswordErrors) -> Reply {
     let notice = if session.user.must_change_password {
-        r#"<p class="notice">Bạn đang dùng mật khẩu một lần: hãy đặt mật khẩu mới (ít nhất 12 ký tự) trước khi tiếp tục.</p>"#
+        format!(
+            r#"<p class="notice">{}</p>"#,
+            session.t("Bạn đang dùng mật khẩu một lần: hãy đặt mật khẩu mới (ít nhất 12 ký tự) trước khi tiếp tục.")
+        )
     } else {
-        ""
+        String::new()
     };
     let body = format!(
         r#"{notice}{general}<form method="post" action="/password" class="card" novalidate>
 <input type="hidden" name="csrf" value="{csrf}">
-{old}{new}{confirm}<button type="submit">Đổi mật khẩu</button>
+{old}{new}{confirm}<button type="submit">{submit}</button>
 </form>
 "#,
+        submit = session.t("Đổi mật khẩu"),
         general = general_error(e.general.as_deref()),
         csrf = esc(&session.csrf),
         old = field(
             "old",
-            "Mật khẩu hiện tại",
+            session.t("Mật khẩu hiện tại"),
             "password",
             "",
             e.old.as_deref(),
@@ -376,7 +388,7 @@ fn password_page(session: &WebSession, status: Status, e: &PasswordErrors) -> Re
         ),
         new = field(
             "new",
-            "Mật khẩu mới",
+            session.t("Mật khẩu mới"),
             "password",
             "",
             e.new.as_deref(),
@@ -384,21 +396,14 @@ fn password_page(session: &WebSession, status: Status, e: &PasswordErrors) -> Re
         ),
         confirm = field(
             "confirm",
-            "Nhập lại mật khẩu mới",
+            session.t("Nhập lại mật khẩu mới"),
             "password",
             "",
             e.confirm.as_deref(),
             r#"autocomplete="new-password" required"#
         ),
     );
-    html(
-        status,
-        page(
-            "Đổi mật khẩu",
-            Some((&session.user, session.csrf.as_str())),
-            &body,
-        ),
-    )
+    session.page(status, session.t("Đổi mật khẩu"), &body)
 }
 
 pub(super) fn general_error(message: Option<&str>) -> String {
@@ -417,6 +422,25 @@ pub(super) fn csrf_matches(expected: Option<&str>, given: Option<&str>) -> bool 
                 == 0
         }
         _ => false,
+    }
+}
+
+/// The message of an error shown on a page in `lang`.
+fn message(lang: Lang, e: &PortalError) -> String {
+    match lang {
+        Lang::Vi => vi_message(e),
+        Lang::En => en_message(e),
+    }
+}
+
+/// The English message of an error shown on a page: the API's message,
+/// without the details of an internal failure.
+pub(super) fn en_message(e: &PortalError) -> String {
+    if e.status_and_code().0 == Status::InternalServerError {
+        tracing::error!(error = %e, "page");
+        "System error; please try again later.".to_owned()
+    } else {
+        e.to_string()
     }
 }
 

@@ -207,6 +207,7 @@ async fn units_page(
     let body = format!(
         "{}{form_html}",
         table(
+            session.lang,
             "Đơn vị",
             &[
                 "Tên đơn vị",
@@ -312,6 +313,7 @@ async fn tokens_page(
     let body = format!(
         "{}{form_html}",
         table(
+            session.lang,
             "Thiết bị lưu khóa bí mật",
             &["Số sê-ri", "Model", "Người giữ", "Trạng thái"],
             &rows

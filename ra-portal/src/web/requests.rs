@@ -76,6 +76,7 @@ pub(super) async fn list(
 {}"#,
         tabs.concat(),
         table(
+            session.lang,
             "Yêu cầu",
             &["Số", "Loại", "Trạng thái", "Tỉnh, thành phố", "Gửi lúc"],
             &rows
@@ -308,6 +309,7 @@ async fn request_view(
 <h2>Các bước</h2>
 {steps}{downloads}{decision}"#,
         steps = table(
+            session.lang,
             "Các bước xử lý",
             &["Bước", "Người thực hiện", "Thời điểm (UTC)", "Ý kiến"],
             &steps

@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::html::{csrf_input, esc, field, select, table};
 use super::pages::Reply;
 use super::registry::{may_register, optional, province_options, refusal_status, text};
-use super::vi::{self, FormErrors};
+use super::vi::FormErrors;
 use super::WebSession;
 use crate::api::blocking;
 use crate::registry::{self, SubscriberJson};
@@ -66,7 +66,7 @@ pub(super) async fn list(
                     s["id"],
                     esc(s["name"].as_str().unwrap_or_default())
                 ),
-                esc(vi::state(s["kind"].as_str().unwrap_or_default())),
+                esc(session.state(s["kind"].as_str().unwrap_or_default())),
                 esc(s["uid"].as_str().unwrap_or("—")),
                 esc(s["title"].as_str().unwrap_or("—")),
                 esc(s["province"].as_str().unwrap_or_default()),
@@ -74,35 +74,41 @@ pub(super) async fn list(
         })
         .collect();
     let new_link = if may_register(&session) {
-        r#"<p><a class="button" href="/subscribers/new">Đăng ký thuê bao mới</a> <a class="button" href="/subscribers/import">Nhập danh sách từ tệp CSV</a></p>"#
+        format!(
+            r#"<p><a class="button" href="/subscribers/new">{}</a> <a class="button" href="/subscribers/import">{}</a></p>"#,
+            session.t("Đăng ký thuê bao mới"),
+            session.t("Nhập danh sách từ tệp CSV"),
+        )
     } else {
-        ""
+        String::new()
     };
     let body = format!(
         r#"<form method="get" action="/subscribers" class="search" role="search">
-{q}<button type="submit">Tìm kiếm</button></form>
+{q}<button type="submit">{search}</button></form>
 {new_link}{table}"#,
+        search = session.t("Tìm kiếm"),
         q = field(
             "q",
-            "Tìm theo họ tên, số CCCD hoặc mã số thuế",
+            session.t("Tìm theo họ tên, số CCCD hoặc mã số thuế"),
             "search",
             q.as_deref().unwrap_or_default(),
             None,
             ""
         ),
         table = table(
-            "Thuê bao",
+            session.lang,
+            session.t("Thuê bao"),
             &[
-                "Họ và tên / tên tổ chức",
-                "Loại",
-                "Số định danh",
-                "Chức vụ",
-                "Tỉnh, thành phố"
+                session.t("Họ và tên / tên tổ chức"),
+                session.t("Loại"),
+                session.t("Số định danh"),
+                session.t("Chức vụ"),
+                session.t("Tỉnh, thành phố")
             ],
             &rows
         ),
     );
-    session.page(Status::Ok, "Thuê bao", &body)
+    session.page(Status::Ok, session.t("Thuê bao"), &body)
 }
 
 #[rocket::get("/subscribers/new")]
@@ -164,7 +170,7 @@ pub(super) async fn add(
         Ok(v) => Reply::Redirect(Box::new(Redirect::to(format!("/subscribers/{}", v["id"])))),
         Err(e) => {
             let status = refusal_status(&e);
-            subscriber_page(state, &session, status, &form, &FormErrors::from_error(&e)).await
+            subscriber_page(state, &session, status, &form, &session.form_errors(&e)).await
         }
     }
 }
@@ -196,7 +202,7 @@ pub(super) async fn show(
                     esc(serial),
                     esc(serial)
                 ),
-                esc(vi::state(c["status"].as_str().unwrap_or_default())),
+                esc(session.state(c["status"].as_str().unwrap_or_default())),
                 esc(c["not_after"].as_str().unwrap_or_default()),
                 esc(c["subject"].as_str().unwrap_or_default()),
             ]
@@ -208,26 +214,36 @@ pub(super) async fn show(
             vec![
                 esc(k["serial"].as_str().unwrap_or_default()),
                 esc(k["model"].as_str().unwrap_or("—")),
-                esc(vi::state(k["status"].as_str().unwrap_or_default())),
+                esc(session.state(k["status"].as_str().unwrap_or_default())),
             ]
         })
         .collect();
     let body = format!(
         r#"<dl class="facts">
-<dt>Loại</dt><dd>{kind}</dd>
-<dt>Số định danh</dt><dd>{uid}</dd>
-<dt>Chức vụ</dt><dd>{title}</dd>
-<dt>Cơ quan chủ quản</dt><dd>{org}</dd>
-<dt>Tỉnh, thành phố</dt><dd>{province}</dd>
-<dt>Thư điện tử</dt><dd>{email}</dd>
-<dt>Điện thoại</dt><dd>{phone}</dd>
+<dt>{l_kind}</dt><dd>{kind}</dd>
+<dt>{l_uid}</dt><dd>{uid}</dd>
+<dt>{l_title}</dt><dd>{title}</dd>
+<dt>{l_org}</dt><dd>{org}</dd>
+<dt>{l_province}</dt><dd>{province}</dd>
+<dt>{l_email}</dt><dd>{email}</dd>
+<dt>{l_phone}</dt><dd>{phone}</dd>
 </dl>
-<p><a href="/requests/new/issue?subscriber_id={id}">Yêu cầu cấp mới chứng thư số</a></p>
-<h2>Chứng thư số</h2>
+<p><a href="/requests/new/issue?subscriber_id={id}">{l_issue}</a></p>
+<h2>{l_certs}</h2>
 {certs}
-<h2>Thiết bị lưu khóa</h2>
+<h2>{l_tokens}</h2>
 {toks}"#,
-        kind = esc(vi::state(s["kind"].as_str().unwrap_or_default())),
+        l_kind = session.t("Loại"),
+        l_uid = session.t("Số định danh"),
+        l_title = session.t("Chức vụ"),
+        l_org = session.t("Cơ quan chủ quản"),
+        l_province = session.t("Tỉnh, thành phố"),
+        l_email = session.t("Thư điện tử"),
+        l_phone = session.t("Điện thoại"),
+        l_issue = session.t("Yêu cầu cấp mới chứng thư số"),
+        l_certs = session.t("Chứng thư số"),
+        l_tokens = session.t("Thiết bị lưu khóa"),
+        kind = esc(session.state(s["kind"].as_str().unwrap_or_default())),
         uid = t("uid"),
         title = t("title"),
         org = t("organization"),
@@ -235,18 +251,29 @@ pub(super) async fn show(
         email = t("email"),
         phone = t("phone"),
         certs = table(
-            "Chứng thư số của thuê bao",
-            &["Số hiệu", "Trạng thái", "Hết hạn", "Chủ thể"],
+            session.lang,
+            session.t("Chứng thư số của thuê bao"),
+            &[
+                session.t("Số hiệu"),
+                session.t("Trạng thái"),
+                session.t("Hết hạn"),
+                session.t("Chủ thể"),
+            ],
             &certs
         ),
         toks = table(
-            "Thiết bị lưu khóa của thuê bao",
-            &["Số sê-ri", "Model", "Trạng thái"],
+            session.lang,
+            session.t("Thiết bị lưu khóa của thuê bao"),
+            &[session.t("Số sê-ri"), "Model", session.t("Trạng thái")],
             &toks
         ),
     );
     let name = s["name"].as_str().unwrap_or_default().to_owned();
-    session.page(Status::Ok, &format!("Thuê bao: {name}"), &body)
+    session.page(
+        Status::Ok,
+        &format!("{}: {name}", session.t("Thuê bao")),
+        &body,
+    )
 }
 
 async fn subscriber_page(
@@ -262,7 +289,7 @@ async fn subscriber_page(
         Ok(rows) => rows,
         Err(e) => return session.error_page(&e),
     };
-    let mut unit_options = vec![(String::new(), "— Không chọn —".to_owned())];
+    let mut unit_options = vec![(String::new(), session.t("— Không chọn —").to_owned())];
     for u in &units {
         let name = u["name"].as_str().unwrap_or_default().to_owned();
         let label = format!("{name} ({})", u["province"].as_str().unwrap_or_default());
@@ -270,8 +297,14 @@ async fn subscriber_page(
     }
     let v = |f: &Option<String>| f.clone().unwrap_or_default();
     let kinds = [
-        ("individual".to_owned(), "Cá nhân (Mẫu 01)".to_owned()),
-        ("organization".to_owned(), "Tổ chức (Mẫu 02)".to_owned()),
+        (
+            "individual".to_owned(),
+            session.t("Cá nhân (Mẫu 01)").to_owned(),
+        ),
+        (
+            "organization".to_owned(),
+            session.t("Tổ chức (Mẫu 02)").to_owned(),
+        ),
     ];
     let fields = [
         "kind",
@@ -288,20 +321,21 @@ async fn subscriber_page(
     ];
     let body = format!(
         r#"{general}<form method="post" action="/subscribers" class="card" novalidate>
-{csrf}{kind}{name}{national_id}{tax_code}{title}{unit}{organization}{locality}{province}{email}{phone}<button type="submit">Đăng ký thuê bao</button>
+{csrf}{kind}{name}{national_id}{tax_code}{title}{unit}{organization}{locality}{province}{email}{phone}<button type="submit">{submit}</button>
 </form>"#,
+        submit = session.t("Đăng ký thuê bao"),
         general = errors.general(&fields),
         csrf = csrf_input(&session.csrf),
         kind = select(
             "kind",
-            "Loại thuê bao",
+            session.t("Loại thuê bao"),
             &kinds,
             &v(&form.kind),
             errors.get("kind")
         ),
         name = field(
             "name",
-            "Họ và tên / tên tổ chức",
+            session.t("Họ và tên / tên tổ chức"),
             "text",
             &v(&form.name),
             errors.get("name"),
@@ -309,7 +343,7 @@ async fn subscriber_page(
         ),
         national_id = field(
             "national_id",
-            "Số CCCD (cá nhân; hoặc CMND:…, HC:…)",
+            session.t("Số CCCD (cá nhân; hoặc CMND:…, HC:…)"),
             "text",
             &v(&form.national_id),
             errors.get("national_id"),
@@ -317,7 +351,7 @@ async fn subscriber_page(
         ),
         tax_code = field(
             "tax_code",
-            "Mã số thuế (tổ chức)",
+            session.t("Mã số thuế (tổ chức)"),
             "text",
             &v(&form.tax_code),
             errors.get("tax_code"),
@@ -325,7 +359,7 @@ async fn subscriber_page(
         ),
         title = field(
             "title",
-            "Chức vụ",
+            session.t("Chức vụ"),
             "text",
             &v(&form.title),
             errors.get("title"),
@@ -333,14 +367,14 @@ async fn subscriber_page(
         ),
         unit = select(
             "unit",
-            "Đơn vị",
+            session.t("Đơn vị"),
             &unit_options,
             &v(&form.unit),
             errors.get("unit")
         ),
         organization = field(
             "organization",
-            "Cơ quan chủ quản",
+            session.t("Cơ quan chủ quản"),
             "text",
             &v(&form.organization),
             errors.get("organization"),
@@ -348,7 +382,7 @@ async fn subscriber_page(
         ),
         locality = field(
             "locality",
-            "Địa bàn (xã, phường)",
+            session.t("Địa bàn (xã, phường)"),
             "text",
             &v(&form.locality),
             errors.get("locality"),
@@ -356,14 +390,14 @@ async fn subscriber_page(
         ),
         province = select(
             "province",
-            "Tỉnh, thành phố",
+            session.t("Tỉnh, thành phố"),
             &province_options(),
             &v(&form.province),
             errors.get("province")
         ),
         email = field(
             "email",
-            "Thư điện tử công vụ",
+            session.t("Thư điện tử công vụ"),
             "email",
             &v(&form.email),
             errors.get("email"),
@@ -371,14 +405,14 @@ async fn subscriber_page(
         ),
         phone = field(
             "phone",
-            "Điện thoại",
+            session.t("Điện thoại"),
             "tel",
             &v(&form.phone),
             errors.get("phone"),
             ""
         ),
     );
-    session.page(status, "Đăng ký thuê bao", &body)
+    session.page(status, session.t("Đăng ký thuê bao"), &body)
 }
 
 fn array(v: &Value) -> &[Value] {

@@ -6,6 +6,7 @@
 use ca_core::subject::SubjectError;
 use ca_core::CaError;
 
+use super::lang::Lang;
 use super::pages::vi_message;
 use crate::PortalError;
 
@@ -24,6 +25,14 @@ impl FormErrors {
     pub(super) fn from_error(e: &PortalError) -> Self {
         let (field, message) = explain(e);
         Self::on(field, message)
+    }
+
+    /// The same in `lang`: the English view shows the API's message.
+    pub(super) fn from_error_in(lang: Lang, e: &PortalError) -> Self {
+        match lang {
+            Lang::Vi => Self::from_error(e),
+            Lang::En => Self::on(explain(e).0, super::pages::en_message(e)),
+        }
     }
 
     /// The message next to `field`, if any.
@@ -81,6 +90,14 @@ pub(crate) fn explain(e: &PortalError) -> (&'static str, String) {
 /// The message of a refusal by role or province.
 pub(super) fn forbidden() -> &'static str {
     "Bạn không có quyền thực hiện thao tác này: dữ liệu thuộc tỉnh, thành phố khác hoặc vai trò của tài khoản không cho phép."
+}
+
+/// The name of a state, kind or status in `lang`.
+pub(super) fn state_in(lang: Lang, s: &str) -> &str {
+    match lang {
+        Lang::Vi => state(s),
+        Lang::En => super::en::state(s),
+    }
 }
 
 /// The Vietnamese name of a request or certificate state.

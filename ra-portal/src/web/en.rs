@@ -1,0 +1,224 @@
+//! The English wording of the pages' Vietnamese texts (see [`super::lang`]).
+//! A test reads every `.t("…")` and `.tf("…"` in `src/web/` and fails when
+//! a text has no entry here (or an entry whose `{}` placeholders differ),
+//! so a page never shows a half-translated English view.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// (Vietnamese, English), in the order the pages use them.
+const TABLE: &[(&str, &str)] = &[
+    // Layout and navigation.
+    ("Cổng đăng ký chứng thư số", "Certificate registration portal"),
+    ("Điều hướng chính", "Main navigation"),
+    ("Bảng điều khiển", "Dashboard"),
+    ("Đơn vị", "Units"),
+    ("Thuê bao", "Subscribers"),
+    ("Thiết bị lưu khóa", "Tokens"),
+    ("Yêu cầu", "Requests"),
+    ("Yêu cầu mới", "New request"),
+    ("Chứng thư số", "Certificates"),
+    ("Đăng xuất", "Sign out"),
+    ("chưa có dữ liệu.", "nothing yet."),
+    // Roles.
+    ("Quản trị viên", "Administrator"),
+    ("Cán bộ đăng ký (RA)", "Registration officer (RA)"),
+    ("Lãnh đạo phê duyệt", "Approver"),
+    ("Kiểm toán viên", "Auditor"),
+    // Sign-in and password.
+    ("Đăng nhập", "Sign in"),
+    ("Tên đăng nhập", "Username"),
+    ("Mật khẩu", "Password"),
+    ("Mã xác thực (TOTP)", "Authentication code (TOTP)"),
+    (
+        "Mã xác thực bắt buộc với quản trị viên và lãnh đạo phê duyệt.",
+        "Administrators and approvers must enter an authentication code.",
+    ),
+    ("Đổi mật khẩu", "Change password"),
+    ("Mật khẩu hiện tại", "Current password"),
+    ("Mật khẩu mới", "New password"),
+    ("Nhập lại mật khẩu mới", "New password again"),
+    ("Mật khẩu nhập lại không khớp.", "The two new passwords differ."),
+    (
+        "Bạn đang dùng mật khẩu một lần: hãy đặt mật khẩu mới (ít nhất 12 ký tự) trước khi tiếp tục.",
+        "You are using a one-time password: set a new password (at least 12 characters) before you go on.",
+    ),
+    ("Lỗi", "Error"),
+    ("Lỗi hệ thống.", "System error."),
+    ("Quay lại", "Back"),
+    // Dashboard.
+    ("Tài khoản", "Account"),
+    ("Vai trò", "Role"),
+    ("Tỉnh, thành phố", "Province or city"),
+    ("Tất cả tỉnh, thành phố", "Every province and city"),
+    ("Yêu cầu chờ phê duyệt", "Requests awaiting approval"),
+    ("Xem các yêu cầu chờ phê duyệt", "See the requests awaiting approval"),
+    ("Tìm kiếm chứng thư số", "Search certificates"),
+    // Error pages.
+    ("Không có quyền truy cập", "Access denied"),
+    ("Không tìm thấy", "Not found"),
+    ("Không thực hiện được", "Could not be done"),
+    ("Về bảng điều khiển", "Back to the dashboard"),
+    // Subscribers.
+    ("Đăng ký thuê bao mới", "Register a subscriber"),
+    ("Nhập danh sách từ tệp CSV", "Import a list from a CSV file"),
+    ("Tìm kiếm", "Search"),
+    ("Tìm theo họ tên, số CCCD hoặc mã số thuế", "Search by name, CCCD or tax code"),
+    ("Họ và tên / tên tổ chức", "Full name / organization name"),
+    ("Loại", "Kind"),
+    ("Số định danh", "Identifier"),
+    ("Chức vụ", "Title"),
+    ("Cơ quan chủ quản", "Parent agency"),
+    ("Thư điện tử", "E-mail"),
+    ("Điện thoại", "Phone"),
+    ("Yêu cầu cấp mới chứng thư số", "Request a new certificate"),
+    ("Chứng thư số của thuê bao", "The subscriber's certificates"),
+    ("Số hiệu", "Serial number"),
+    ("Trạng thái", "Status"),
+    ("Hết hạn", "Expires"),
+    ("Chủ thể", "Subject"),
+    ("Thiết bị lưu khóa của thuê bao", "The subscriber's tokens"),
+    ("Số sê-ri", "Serial number"),
+    ("— Không chọn —", "— None —"),
+    ("Cá nhân (Mẫu 01)", "Individual (form 01)"),
+    ("Tổ chức (Mẫu 02)", "Organization (form 02)"),
+    ("Đăng ký thuê bao", "Register a subscriber"),
+    ("Loại thuê bao", "Kind of subscriber"),
+    ("Số CCCD (cá nhân; hoặc CMND:…, HC:…)", "CCCD number (individuals; or CMND:…, HC:…)"),
+    ("Mã số thuế (tổ chức)", "Tax code (organizations)"),
+    ("Địa bàn (xã, phường)", "Locality (commune, ward)"),
+    ("Thư điện tử công vụ", "Official e-mail"),
+    // CSV import.
+    ("Các dòng của tệp", "Rows of the file"),
+];
+
+/// The English name of a request or certificate state, a token status or
+/// a subscriber kind (the stored names, as `super::vi::state` knows them).
+pub(crate) fn state(s: &str) -> &str {
+    match s {
+        "submitted" => "Submitted",
+        "approved" => "Approved",
+        "rejected" => "Rejected",
+        "issued" => "Carried out",
+        "failed" => "Failed",
+        "good" => "Active",
+        "suspended" => "Suspended",
+        "revoked" => "Revoked",
+        "pending" => "Awaiting signature",
+        "expired" => "Expired",
+        "active" => "In use",
+        "lost" => "Lost",
+        "damaged" => "Damaged",
+        "retired" => "Retired",
+        "individual" => "Individual",
+        "organization" => "Organization",
+        "device" => "Device or service",
+        other => other,
+    }
+}
+
+/// The English wording of `vi`, if the table has it.
+pub(crate) fn english(vi: &str) -> Option<&'static str> {
+    static MAP: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    MAP.get_or_init(|| TABLE.iter().copied().collect())
+        .get(vi)
+        .copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+    use std::path::Path;
+
+    use super::*;
+
+    /// The string literals passed to `.t(` in one source file.
+    fn texts(source: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut rest = source;
+        loop {
+            let at = [".t(\"", ".tf(\""]
+                .iter()
+                .filter_map(|call| rest.find(call).map(|i| i + call.len()))
+                .min();
+            let Some(at) = at else { break };
+            rest = &rest[at..];
+            let mut text = String::new();
+            let mut chars = rest.chars();
+            while let Some(c) = chars.next() {
+                match c {
+                    '"' => break,
+                    '\\' => {
+                        if let Some(n) = chars.next() {
+                            text.push(match n {
+                                'n' => '\n',
+                                other => other,
+                            });
+                        }
+                    }
+                    c => text.push(c),
+                }
+            }
+            out.push(text);
+        }
+        out
+    }
+
+    fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).expect("src/web") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("en.rs") {
+                let text = std::fs::read_to_string(&path).expect("source");
+                out.push((path.display().to_string(), text));
+            }
+        }
+    }
+
+    #[test]
+    fn every_page_text_has_its_english_wording() {
+        let mut files = Vec::new();
+        sources(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web"),
+            &mut files,
+        );
+        let mut missing = Vec::new();
+        let mut used = 0;
+        for (file, source) in &files {
+            for text in texts(source) {
+                used += 1;
+                match english(&text) {
+                    None => missing.push(format!("{file}: {text:?}")),
+                    Some(en) if en.matches("{}").count() != text.matches("{}").count() => {
+                        missing.push(format!("{file}: {text:?} (placeholders differ)"));
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        assert!(used > 20, "the pages translate only {used} texts");
+        assert!(
+            missing.is_empty(),
+            "texts without English wording:\n{}",
+            missing.join("\n")
+        );
+    }
+
+    #[test]
+    fn the_table_has_no_duplicate_or_untranslated_entry() {
+        let mut seen = HashSet::new();
+        for (vi, en) in TABLE {
+            assert!(seen.insert(*vi), "{vi:?} twice");
+            assert!(!en.is_empty() && en != vi, "{vi:?} has no English wording");
+        }
+    }
+
+    #[test]
+    fn the_scanner_reads_escapes() {
+        assert_eq!(
+            texts(r#"x.t("a \"b\"") + y.tf("c {}", &[&1]) + z.t("d")"#),
+            vec!["a \"b\"".to_owned(), "c {}".to_owned(), "d".to_owned()]
+        );
+    }
+}
