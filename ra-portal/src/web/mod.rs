@@ -95,7 +95,12 @@ impl<'r> FromRequest<'r> for WebSession {
         let sid = id.clone();
         match crate::api::blocking(move || accounts::session_user(&store, &sid)).await {
             Ok((user, csrf)) => Outcome::Success(Self { user, csrf, id }),
-            Err(e) => Outcome::Error((e.status_and_code().0, e)),
+            Err(e) => {
+                if matches!(e, PortalError::SessionExpired) {
+                    req.cookies().remove_private(SESSION_COOKIE);
+                }
+                Outcome::Error((e.status_and_code().0, e))
+            }
         }
     }
 }
@@ -109,9 +114,7 @@ impl WebSession {
                 rocket::response::Redirect::to("/password"),
             ))),
             Ok(s) => Ok(s),
-            Err(_) => Err(Reply::Redirect(Box::new(rocket::response::Redirect::to(
-                "/",
-            )))),
+            Err(e) => Err(pages::to_sign_in(&e)),
         }
     }
 
