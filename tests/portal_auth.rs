@@ -175,9 +175,9 @@ both_databases!(user_add_and_api_sign_in, |env| {
     env.sql("UPDATE users SET locked_until = '2000-01-01 00:00:00' WHERE username = 'cb.hanoi'");
     let t = sign_in(&server, &mut hn);
     api(&server, "GET", "/api/v1/me", Some(&t), None).ok();
-    // An expired bearer token is refused.
+    // An expired bearer token is refused, saying so.
     env.sql("UPDATE api_tokens SET expires_at = '2000-01-01 00:00:00'");
-    api(&server, "GET", "/api/v1/me", Some(&t), None).expect_error(401, "unauthenticated");
+    api(&server, "GET", "/api/v1/me", Some(&t), None).expect_error(401, "session_expired");
     // A disabled account is out at once, token or not.
     let t = sign_in(&server, &mut hn);
     env.sql("UPDATE users SET disabled = TRUE WHERE username = 'cb.hanoi'");
@@ -523,8 +523,9 @@ both_databases!(web_sign_in_csrf_and_expiry, |env| {
     env.sql("UPDATE sessions SET expires_at = '2000-01-01 00:00:00'");
     assert_eq!(
         page(&server, &jar, "/dashboard").location().as_deref(),
-        Some("/")
+        Some("/?session=expired")
     );
+    // That answer also cleared the cookie.
     curl(&server, "GET", "/api/v1/me", &[], None, &["-b", &jar])
         .expect_error(401, "unauthenticated");
 });

@@ -4,6 +4,7 @@
 use crate::certificate::CertificateError;
 use crate::crl::CrlError;
 use crate::csr::CsrError;
+use crate::ocsp::OcspError;
 use crate::profile::ProfileError;
 use crate::serial::SerialError;
 use crate::signer::SignerError;
@@ -38,6 +39,9 @@ pub enum CaError {
     /// A CRL.
     #[error(transparent)]
     Crl(#[from] CrlError),
+    /// An OCSP response (reading a stored one back).
+    #[error(transparent)]
+    Ocsp(#[from] OcspError),
     /// The configuration.
     #[error("configuration: {0}")]
     Config(String),

@@ -352,8 +352,11 @@ pub fn api_token_user(store: &Store, token: &str) -> Result<User, PortalError> {
             .first(c)
             .optional()?;
         let (expires, row) = found.ok_or(PortalError::Unauthenticated)?;
-        if expires <= now() || row.disabled {
+        if row.disabled {
             return Err(PortalError::Unauthenticated);
+        }
+        if expires <= now() {
+            return Err(PortalError::SessionExpired);
         }
         diesel::update(api_tokens::table.find(&hash))
             .set(api_tokens::last_used_at.eq(now()))
@@ -407,8 +410,11 @@ pub fn session_user(store: &Store, id: &str) -> Result<(User, String), PortalErr
             .first(c)
             .optional()?;
         let (expires, csrf, row) = found.ok_or(PortalError::Unauthenticated)?;
-        if expires <= now() || row.disabled {
+        if row.disabled {
             return Err(PortalError::Unauthenticated);
+        }
+        if expires <= now() {
+            return Err(PortalError::SessionExpired);
         }
         Ok((row.user()?, csrf))
     })

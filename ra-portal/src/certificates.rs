@@ -157,7 +157,9 @@ pub fn search(ca: &Ca, user: &User, f: &Filters) -> Result<Vec<serde_json::Value
     })
 }
 
-/// One certificate, if the user may read it.
+/// One certificate, if the user may read it, with the OCSP answer served
+/// now and the CRL that first listed its revocation
+/// ([`crate::revocation`]).
 pub fn details(ca: &Ca, user: &User, serial: &str) -> Result<serde_json::Value, PortalError> {
     let row = readable(ca, user, serial)?;
     let info = ca_core::lifecycle::CertificateInfo::from(&row);
@@ -170,6 +172,8 @@ pub fn details(ca: &Ca, user: &User, serial: &str) -> Result<serde_json::Value, 
             "expired".into(),
             json!(row.not_after < Utc::now().naive_utc()),
         );
+        o.insert("ocsp".into(), crate::revocation::ocsp(ca, &row)?);
+        o.insert("crl".into(), crate::revocation::crl(ca, &row)?);
     }
     Ok(v)
 }

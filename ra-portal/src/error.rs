@@ -12,6 +12,9 @@ pub enum PortalError {
     /// No valid bearer token or session.
     #[error("sign in first: this needs a valid bearer token or session")]
     Unauthenticated,
+    /// The bearer token or web session has expired.
+    #[error("the session or token has expired; sign in again")]
+    SessionExpired,
     /// Unknown user, wrong password or disabled account (never said which).
     #[error("wrong username or password")]
     InvalidCredentials,
@@ -101,6 +104,7 @@ impl PortalError {
     pub fn status_and_code(&self) -> (Status, &'static str) {
         match self {
             Self::Unauthenticated => (Status::Unauthorized, "unauthenticated"),
+            Self::SessionExpired => (Status::Unauthorized, "session_expired"),
             Self::InvalidCredentials => (Status::Unauthorized, "invalid_credentials"),
             Self::TotpRequired => (Status::Unauthorized, "totp_required"),
             Self::InvalidTotp => (Status::Unauthorized, "invalid_totp"),

@@ -19,6 +19,7 @@ pub mod password;
 mod random;
 pub mod registry;
 pub mod requests;
+pub mod revocation;
 mod role;
 mod run;
 pub mod schema;

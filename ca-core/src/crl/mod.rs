@@ -12,6 +12,7 @@ mod entries;
 mod error;
 mod generate;
 mod history;
+mod listing;
 mod name;
 mod query;
 #[cfg(test)]

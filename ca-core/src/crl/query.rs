@@ -256,7 +256,7 @@ fn newest_change(c: &mut DbConnection, issuer: &str) -> Result<Option<NaiveDateT
     Ok(listed.max(restored))
 }
 
-fn summary(h: CrlHead, shards: u32, public_url: &str) -> CrlSummary {
+pub(super) fn summary(h: CrlHead, shards: u32, public_url: &str) -> CrlSummary {
     let shard = u32::try_from(h.shard).unwrap_or(0);
     let name = CrlName::new(&h.issuer_id, shard, shards, h.delta);
     CrlSummary {

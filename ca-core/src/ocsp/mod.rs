@@ -11,6 +11,8 @@
 //! - signed answers: [`build_response`] (a `BasicOCSPResponse` signed through
 //!   a [`Signer`](crate::signer::Signer), responder ID by key hash) and
 //!   [`error_response`] (the unsigned error statuses);
+//! - what the responder serves now: [`Ca::served_ocsp`](crate::Ca::served_ocsp)
+//!   reads a stored pre-signed response back ([`ServedOcsp`]);
 //! - the delegated signers: [`Ca::ensure_ocsp_signer`](crate::Ca::ensure_ocsp_signer)
 //!   issues and rotates each issuer's OCSP-signing certificate and records it
 //!   in the `ocsp_signers` table. An issuer's own key never signs OCSP.
@@ -22,6 +24,7 @@ mod error;
 mod issuer;
 mod request;
 mod response;
+mod served;
 mod status;
 
 pub use delegate::OCSP_SIGNER_PROFILE;
@@ -29,6 +32,7 @@ pub use error::OcspError;
 pub use issuer::{find_issuer, IssuerKeyHashes};
 pub use request::{decode_get_path, parse_request, CertIdHash, CertIdOwned, ParsedRequest};
 pub use response::{build_response, build_response_with, error_response};
+pub use served::ServedOcsp;
 pub use status::{status_from_row, OcspStatus};
 pub use x509_ocsp::OcspResponseStatus;
 

@@ -1,7 +1,8 @@
 //! The certificate pages: search (`/certificates`, by serial, name,
 //! CCCD/MST, unit, token, status, expiring within N days) and a
 //! certificate's page (`/certificates/<serial>`) with its details, status,
-//! downloads and the requests that act on it. Both go through
+//! downloads, the OCSP answer served now, the CRL that first listed its
+//! revocation, and the requests that act on it. Both go through
 //! [`crate::certificates`], as the API does.
 
 use std::sync::Arc;
@@ -130,6 +131,7 @@ pub(super) async fn show(
 <dt>Thu hồi lúc</dt><dd>{ra}</dd>
 <dt>Lý do thu hồi</dt><dd>{rr}</dd>
 </dl>
+{live}
 <h2>Tải về</h2>
 <ul class="downloads">
 <li><a href="/api/v1/certificates/{s}.pem" download>PEM</a></li>
@@ -145,9 +147,74 @@ pub(super) async fn show(
         nb = t("not_before"),
         na = t("not_after"),
         ra = t("revoked_at"),
-        rr = t("revocation_reason"),
+        rr = esc(&c["revocation_reason"]
+            .as_str()
+            .map_or_else(|| "—".to_owned(), vi::reason)),
+        live = live_status(&c),
     );
     session.page(Status::Ok, &format!("Chứng thư số {serial}"), &body)
+}
+
+/// The OCSP answer served now and the CRL that first listed the
+/// revocation (the `ocsp` and `crl` objects of the details).
+fn live_status(c: &Value) -> String {
+    let t = |v: &Value, k: &str| esc(v[k].as_str().unwrap_or("—"));
+    let o = &c["ocsp"];
+    let ocsp = if o["available"] == Value::Bool(true) {
+        let revoked = if o["status"] == "revoked" {
+            format!(
+                r#"<dt>Thu hồi lúc (OCSP)</dt><dd id="ocsp-revoked-at">{}</dd>
+<dt>Lý do (OCSP)</dt><dd id="ocsp-reason">{}</dd>
+"#,
+                t(o, "revoked_at"),
+                esc(&o["reason"]
+                    .as_str()
+                    .map_or_else(|| "Không nêu lý do".to_owned(), vi::reason)),
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            r#"<dl class="facts">
+<dt>Trạng thái OCSP</dt><dd id="ocsp-status">{status}</dd>
+{revoked}<dt>Cập nhật lúc (thisUpdate)</dt><dd id="ocsp-this-update">{this}</dd>
+<dt>Cập nhật tiếp theo (nextUpdate)</dt><dd id="ocsp-next-update">{next}</dd>
+</dl>"#,
+            status = esc(vi::ocsp_status(o["status"].as_str().unwrap_or_default())),
+            this = t(o, "this_update"),
+            next = t(o, "next_update"),
+        )
+    } else {
+        r#"<p id="ocsp-status" class="notice">Dịch vụ OCSP chưa có phản hồi cho chứng thư này; phản hồi sẽ được ký trong lần làm mới tới.</p>"#
+            .to_owned()
+    };
+    let r = &c["crl"];
+    let crl = if r.is_null() {
+        String::new()
+    } else if r["listed"] == Value::Bool(true) {
+        let number = r["number"].as_i64().unwrap_or_default();
+        let kind = if r["delta"] == Value::Bool(true) {
+            "CRL bổ sung (delta)"
+        } else {
+            "CRL đầy đủ"
+        };
+        format!(
+            r#"<h2>Danh sách chứng thư bị thu hồi (CRL)</h2>
+<dl class="facts">
+<dt>Lần đầu có trong</dt><dd id="crl-first"><a href="{url}">{kind} số {number}</a></dd>
+<dt>CRL phát hành lúc (thisUpdate)</dt><dd id="crl-this-update">{this}</dd>
+<dt>CRL cập nhật tiếp theo (nextUpdate)</dt><dd>{next}</dd>
+</dl>"#,
+            url = t(r, "url"),
+            this = t(r, "this_update"),
+            next = t(r, "next_update"),
+        )
+    } else {
+        r#"<h2>Danh sách chứng thư bị thu hồi (CRL)</h2>
+<p id="crl-first" class="notice">Chưa có CRL nào đã phát hành liệt kê chứng thư này; chứng thư sẽ có trong CRL phát hành tiếp theo.</p>"#
+            .to_owned()
+    };
+    format!("<h2>Trạng thái trực tuyến (OCSP)</h2>\n{ocsp}\n{crl}")
 }
 
 fn results(

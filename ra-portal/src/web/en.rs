@@ -43,6 +43,10 @@ const TABLE: &[(&str, &str)] = &[
         "Bạn đang dùng mật khẩu một lần: hãy đặt mật khẩu mới (ít nhất 12 ký tự) trước khi tiếp tục.",
         "You are using a one-time password: set a new password (at least 12 characters) before you go on.",
     ),
+    (
+        "Phiên đăng nhập đã hết hạn; vui lòng đăng nhập lại. Thao tác vừa rồi chưa được thực hiện.",
+        "Your session has expired; please sign in again. What you just did was not carried out.",
+    ),
     ("Lỗi", "Error"),
     ("Lỗi hệ thống.", "System error."),
     ("Quay lại", "Back"),

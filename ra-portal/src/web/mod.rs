@@ -106,7 +106,12 @@ impl<'r> FromRequest<'r> for WebSession {
                 id,
                 lang,
             }),
-            Err(e) => Outcome::Error((e.status_and_code().0, e)),
+            Err(e) => {
+                if matches!(e, PortalError::SessionExpired) {
+                    req.cookies().remove_private(SESSION_COOKIE);
+                }
+                Outcome::Error((e.status_and_code().0, e))
+            }
         }
     }
 }
@@ -120,9 +125,7 @@ impl WebSession {
                 rocket::response::Redirect::to("/password"),
             ))),
             Ok(s) => Ok(s),
-            Err(_) => Err(Reply::Redirect(Box::new(rocket::response::Redirect::to(
-                "/",
-            )))),
+            Err(e) => Err(pages::to_sign_in(&e)),
         }
     }
 

@@ -53,12 +53,35 @@ pub(super) struct CsrfForm {
     csrf: Option<String>,
 }
 
-#[rocket::get("/")]
-pub(super) fn index(session: Result<WebSession, PortalError>, cookies: &CookieJar<'_>) -> Reply {
-    if session.is_ok() {
+/// Where a page asked without a live session sends the browser: the
+/// sign-in page, saying so when the session has expired.
+pub(super) fn to_sign_in(e: &PortalError) -> Reply {
+    let to = if matches!(e, PortalError::SessionExpired) {
+        "/?session=expired"
+    } else {
+        "/"
+    };
+    Reply::Redirect(Box::new(Redirect::to(to)))
+}
+
+#[rocket::get("/?<session>")]
+pub(super) fn index(
+    session: Option<&str>,
+    web: Result<WebSession, PortalError>,
+    cookies: &CookieJar<'_>,
+) -> Reply {
+    if web.is_ok() {
         return Reply::Redirect(Box::new(Redirect::to("/dashboard")));
     }
-    login_page(cookies, Status::Ok, "", &LoginErrors::default())
+    let errors = LoginErrors {
+        general: (session == Some("expired")).then(|| {
+            Lang::of(cookies)
+                .t("Phiên đăng nhập đã hết hạn; vui lòng đăng nhập lại. Thao tác vừa rồi chưa được thực hiện.")
+                .to_owned()
+        }),
+        ..LoginErrors::default()
+    };
+    login_page(cookies, Status::Ok, "", &errors)
 }
 
 #[rocket::post("/login", data = "<form>")]
@@ -134,8 +157,9 @@ pub(super) async fn dashboard(
     state: &State<Arc<PortalState>>,
     session: Result<WebSession, PortalError>,
 ) -> Reply {
-    let Ok(session) = session else {
-        return Reply::Redirect(Box::new(Redirect::to("/")));
+    let session = match session {
+        Ok(s) => s,
+        Err(e) => return to_sign_in(&e),
     };
     if session.user.must_change_password {
         return Reply::Redirect(Box::new(Redirect::to("/password")));
@@ -183,8 +207,9 @@ pub(super) async fn dashboard(
 
 #[rocket::get("/password")]
 pub(super) fn password_form(session: Result<WebSession, PortalError>) -> Reply {
-    let Ok(session) = session else {
-        return Reply::Redirect(Box::new(Redirect::to("/")));
+    let session = match session {
+        Ok(s) => s,
+        Err(e) => return to_sign_in(&e),
     };
     password_page(&session, Status::Ok, &PasswordErrors::default())
 }
@@ -195,8 +220,9 @@ pub(super) async fn password_submit(
     session: Result<WebSession, PortalError>,
     form: Option<Form<PasswordForm>>,
 ) -> Reply {
-    let Ok(session) = session else {
-        return Reply::Redirect(Box::new(Redirect::to("/")));
+    let session = match session {
+        Ok(s) => s,
+        Err(e) => return to_sign_in(&e),
     };
     let form = form.map(Form::into_inner).unwrap_or_default();
     if !csrf_matches(Some(&session.csrf), form.csrf.as_deref()) {
@@ -254,9 +280,12 @@ pub(super) async fn logout(
     cookies: &CookieJar<'_>,
     form: Option<Form<CsrfForm>>,
 ) -> Reply {
-    let Ok(session) = session else {
-        cookies.remove_private(SESSION_COOKIE);
-        return Reply::Redirect(Box::new(Redirect::to("/")));
+    let session = match session {
+        Ok(s) => s,
+        Err(e) => {
+            cookies.remove_private(SESSION_COOKIE);
+            return to_sign_in(&e);
+        }
     };
     let form = form.map(Form::into_inner).unwrap_or_default();
     if !csrf_matches(Some(&session.csrf), form.csrf.as_deref()) {
@@ -448,6 +477,7 @@ pub(super) fn en_message(e: &PortalError) -> String {
 pub(super) fn vi_message(e: &PortalError) -> String {
     match e {
         PortalError::InvalidCredentials => "Tên đăng nhập hoặc mật khẩu không đúng.".to_owned(),
+        PortalError::SessionExpired => SESSION_EXPIRED_VI.to_owned(),
         PortalError::TotpRequired => {
             "Tài khoản này cần mã xác thực (TOTP) từ ứng dụng xác thực.".to_owned()
         }

@@ -124,6 +124,34 @@ pub(super) fn state(s: &str) -> &str {
     }
 }
 
+/// The Vietnamese label of a revocation reason (kebab-case name),
+/// followed by the name: `Khóa bí mật bị lộ (key-compromise)`.
+pub(super) fn reason(s: &str) -> String {
+    let label = match s {
+        "unspecified" => "Không nêu lý do",
+        "key-compromise" => "Khóa bí mật bị lộ",
+        "ca-compromise" => "Khóa của CA bị lộ",
+        "affiliation-changed" => "Thay đổi cơ quan công tác",
+        "superseded" => "Được thay thế bằng chứng thư khác",
+        "cessation-of-operation" => "Ngừng hoạt động",
+        "certificate-hold" => "Tạm dừng",
+        "privilege-withdrawn" => "Bị rút quyền",
+        "aa-compromise" => "Khóa của cơ quan cấp thuộc tính bị lộ",
+        other => return other.to_owned(),
+    };
+    format!("{label} ({s})")
+}
+
+/// The Vietnamese label of an OCSP certificate status.
+pub(super) fn ocsp_status(s: &str) -> &str {
+    match s {
+        "good" => "Hợp lệ (good)",
+        "revoked" => "Đã thu hồi (revoked)",
+        "unknown" => "Không xác định (unknown)",
+        other => other,
+    }
+}
+
 fn ca_error(e: &CaError) -> Option<(&'static str, String)> {
     Some(match e {
         CaError::Subject(s) => subject(s),
