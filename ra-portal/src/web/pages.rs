@@ -477,7 +477,7 @@ pub(super) fn en_message(e: &PortalError) -> String {
 pub(super) fn vi_message(e: &PortalError) -> String {
     match e {
         PortalError::InvalidCredentials => "Tên đăng nhập hoặc mật khẩu không đúng.".to_owned(),
-        PortalError::SessionExpired => SESSION_EXPIRED_VI.to_owned(),
+        PortalError::SessionExpired => "Phiên đăng nhập đã hết hạn; vui lòng đăng nhập lại. Thao tác vừa rồi chưa được thực hiện.".to_owned(),
         PortalError::TotpRequired => {
             "Tài khoản này cần mã xác thực (TOTP) từ ứng dụng xác thực.".to_owned()
         }
