@@ -11,6 +11,7 @@
 
 pub mod accounts;
 pub mod api;
+pub mod audit_view;
 pub mod authz;
 pub mod certificates;
 mod error;
@@ -18,12 +19,14 @@ pub mod import;
 pub mod password;
 mod random;
 pub mod registry;
+pub mod reports;
 pub mod requests;
 mod role;
 mod run;
 pub mod schema;
 pub mod totp;
 mod web;
+pub mod working_days;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -19,7 +19,7 @@ pub(super) fn esc(s: &str) -> String {
 }
 
 /// The navigation bar of a signed-in user: (path, label).
-const NAV: [(&str, &str); 7] = [
+const NAV: [(&str, &str); 8] = [
     ("/dashboard", "Bảng điều khiển"),
     ("/units", "Đơn vị"),
     ("/subscribers", "Thuê bao"),
@@ -27,7 +27,11 @@ const NAV: [(&str, &str); 7] = [
     ("/requests", "Yêu cầu"),
     ("/requests/new", "Yêu cầu mới"),
     ("/certificates", "Chứng thư số"),
+    ("/reports", "Báo cáo"),
 ];
+
+/// The navigation entry of admins and auditors only.
+const AUDIT_NAV: (&str, &str) = ("/audit", "Nhật ký kiểm toán");
 
 /// A whole page: `title`, the signed-in user's bar (with the sign-out
 /// form) when there is one, and `body`.
@@ -38,6 +42,7 @@ pub(super) fn page(title: &str, user: Option<(&User, &str)>, body: &str) -> Stri
 <form method="post" action="/logout" class="inline"><input type="hidden" name="csrf" value="{csrf}"><button type="submit">Đăng xuất</button></form></nav>"#,
             links = NAV
                 .iter()
+                .chain(super::reports::reads_audit(u.role).then_some(&AUDIT_NAV))
                 .map(|(href, label)| format!(r#"<li><a href="{href}">{label}</a></li>"#))
                 .collect::<String>(),
             name = esc(&u.username),
