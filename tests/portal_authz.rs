@@ -14,36 +14,41 @@ const CT: &str = "Cần Thơ";
 const HN: &str = "Hà Nội";
 
 /// The actions, in the order of the expectation rows.
-const ACTIONS: [&str; 4] = ["read", "register", "submit", "decide"];
+const ACTIONS: [&str; 5] = ["read", "register", "submit", "decide", "audit"];
 
 /// (account, expectations in Cần Thơ, expectations in Hà Nội), written out
 /// from docs/authorization.md rather than computed by the code under test.
-const MATRIX: [(&str, [bool; 4], [bool; 4]); 6] = [
-    ("admin", [true, true, true, true], [true, true, true, true]),
+/// The audit log covers every province: "audit" is the same in both.
+const MATRIX: [(&str, [bool; 5], [bool; 5]); 6] = [
+    (
+        "admin",
+        [true, true, true, true, true],
+        [true, true, true, true, true],
+    ),
     (
         "officer",
-        [true, true, true, false],
-        [false, false, false, false],
+        [true, true, true, false, false],
+        [false, false, false, false, false],
     ),
     (
         "approver",
-        [true, false, false, true],
-        [false, false, false, false],
+        [true, false, false, true, false],
+        [false, false, false, false, false],
     ),
     (
         "kiemtoan",
-        [true, false, false, false],
-        [true, false, false, false],
+        [true, false, false, false, true],
+        [true, false, false, false, true],
     ),
     (
         "cb.hanoi",
-        [false, false, false, false],
-        [true, true, true, false],
+        [false, false, false, false, false],
+        [true, true, true, false, false],
     ),
     (
         "ld.hanoi",
-        [false, false, false, false],
-        [true, false, false, true],
+        [false, false, false, false, false],
+        [true, false, false, true, false],
     ),
 ];
 
@@ -145,6 +150,7 @@ both_databases!(matrix_walked_against_the_api, |env| {
                         &t,
                         &json!({ "kind": "issue", "subscriber_id": sub, "csr": csr }),
                     ),
+                    "audit" => api(&server, "GET", "/api/v1/audit?per_page=5", Some(&t), None),
                     _ => api(
                         &server,
                         "POST",

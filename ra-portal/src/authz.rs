@@ -16,11 +16,19 @@ pub enum Action {
     Submit,
     /// Approve or reject a request (never one's own: see [`decide`]).
     Decide,
+    /// Read the audit log and its hash-chain check (every province).
+    Audit,
 }
 
 impl Action {
     /// Every action, for the matrix test and the docs.
-    pub const ALL: [Self; 4] = [Self::Read, Self::Register, Self::Submit, Self::Decide];
+    pub const ALL: [Self; 5] = [
+        Self::Read,
+        Self::Register,
+        Self::Submit,
+        Self::Decide,
+        Self::Audit,
+    ];
 
     /// The name used in docs and errors.
     pub fn as_str(self) -> &'static str {
@@ -29,6 +37,7 @@ impl Action {
             Self::Register => "register",
             Self::Submit => "submit",
             Self::Decide => "decide",
+            Self::Audit => "audit",
         }
     }
 }
@@ -39,6 +48,7 @@ pub fn authorize(user: &User, action: Action, province: &str) -> Result<(), Port
         return Ok(());
     }
     let why = match (user.role, action) {
+        (_, Action::Audit) => "only administrators and auditors read the audit log".to_owned(),
         (Role::Auditor, _) => "an auditor reads and changes nothing".to_owned(),
         (Role::RaApprover, Action::Register | Action::Submit) => {
             "an approver decides requests; an officer registers and submits them".to_owned()
@@ -81,12 +91,12 @@ pub fn scope(user: &User) -> Option<&str> {
 pub fn allowed(role: Role, action: Action, own_province: bool) -> bool {
     match (role, action) {
         (Role::Admin, _) => true,
-        (Role::Auditor, Action::Read) => true,
+        (Role::Auditor, Action::Read | Action::Audit) => true,
         (Role::Auditor, _) => false,
         (Role::RaOfficer, Action::Read | Action::Register | Action::Submit) => own_province,
-        (Role::RaOfficer, Action::Decide) => false,
+        (Role::RaOfficer, Action::Decide | Action::Audit) => false,
         (Role::RaApprover, Action::Read | Action::Decide) => own_province,
-        (Role::RaApprover, Action::Register | Action::Submit) => false,
+        (Role::RaApprover, Action::Register | Action::Submit | Action::Audit) => false,
     }
 }
 
@@ -128,5 +138,9 @@ mod tests {
         let auditor = user(Role::Auditor, None);
         assert!(authorize(&auditor, Action::Read, "Hà Nội").is_ok());
         assert!(authorize(&auditor, Action::Register, "Hà Nội").is_err());
+        assert!(authorize(&auditor, Action::Audit, "").is_ok());
+        assert!(authorize(&user(Role::Admin, None), Action::Audit, "").is_ok());
+        assert!(authorize(&officer, Action::Audit, "Cần Thơ").is_err());
+        assert!(authorize(&approver, Action::Audit, "Cần Thơ").is_err());
     }
 }

@@ -11,6 +11,7 @@
 
 pub mod accounts;
 pub mod api;
+pub mod audit_view;
 pub mod authz;
 pub mod certificates;
 mod error;
@@ -18,6 +19,7 @@ pub mod import;
 pub mod password;
 mod random;
 pub mod registry;
+pub mod reports;
 pub mod requests;
 pub mod revocation;
 mod role;
@@ -25,6 +27,7 @@ mod run;
 pub mod schema;
 pub mod totp;
 mod web;
+pub mod working_days;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -9,6 +9,7 @@ mod certificates;
 mod fallback;
 mod openapi;
 mod registry;
+mod reports;
 mod requests;
 mod session;
 
@@ -48,6 +49,8 @@ pub fn routes() -> Vec<Route> {
         requests::reject,
         certificates::list,
         certificates::get,
+        reports::report,
+        reports::audit,
     ];
     r.extend(fallback::routes());
     r

@@ -18,6 +18,8 @@ const TABLE: &[(&str, &str)] = &[
     ("Yêu cầu", "Requests"),
     ("Yêu cầu mới", "New request"),
     ("Chứng thư số", "Certificates"),
+    ("Báo cáo", "Reports"),
+    ("Nhật ký kiểm toán", "Audit log"),
     ("Đăng xuất", "Sign out"),
     ("chưa có dữ liệu.", "nothing yet."),
     // Roles.
@@ -92,6 +94,7 @@ const TABLE: &[(&str, &str)] = &[
     ("Mã số thuế (tổ chức)", "Tax code (organizations)"),
     ("Địa bàn (xã, phường)", "Locality (commune, ward)"),
     ("Thư điện tử công vụ", "Official e-mail"),
+    ("Thuê bao: {}", "Subscriber: {}"),
     // CSV import.
     ("Các dòng của tệp", "Rows of the file"),
 ];

@@ -20,7 +20,7 @@ pub(super) fn esc(s: &str) -> String {
 }
 
 /// The navigation bar of a signed-in user: (path, label).
-const NAV: [(&str, &str); 7] = [
+const NAV: [(&str, &str); 8] = [
     ("/dashboard", "Bảng điều khiển"),
     ("/units", "Đơn vị"),
     ("/subscribers", "Thuê bao"),
@@ -28,7 +28,11 @@ const NAV: [(&str, &str); 7] = [
     ("/requests", "Yêu cầu"),
     ("/requests/new", "Yêu cầu mới"),
     ("/certificates", "Chứng thư số"),
+    ("/reports", "Báo cáo"),
 ];
+
+/// The navigation entry of admins and auditors only.
+const AUDIT_NAV: (&str, &str) = ("/audit", "Nhật ký kiểm toán");
 
 /// A whole page in `lang`: `title`, the signed-in user's bar (with the
 /// sign-out form) when there is one, the language switch, and `body`.
@@ -40,6 +44,7 @@ pub(super) fn page(lang: Lang, title: &str, user: Option<(&User, &str)>, body: &
             nav = lang.t("Điều hướng chính"),
             links = NAV
                 .iter()
+                .chain(super::reports::reads_audit(u.role).then_some(&AUDIT_NAV))
                 .map(|(href, label)| {
                     format!(r#"<li><a href="{href}">{}</a></li>"#, lang.t(*label))
                 })

@@ -1,7 +1,8 @@
 //! The web pages (Vietnamese): sign-in at `/`, the dashboard, password
 //! change, sign-out, the stylesheet, and for signed-in users the registry
 //! (units, subscribers, tokens), requests (a form per kind, the list, a
-//! request's page with its decision) and certificates (search, details).
+//! request's page with its decision), certificates (search, details),
+//! reports and the audit log.
 //! Pages call the same logic as the API (`crate::registry`,
 //! `crate::requests`, `crate::certificates`), so one `authorize` decides
 //! both; refusals are worded in Vietnamese next to their field by
@@ -13,12 +14,14 @@
 //! once.
 
 mod certificates;
+mod chart;
 mod en;
 mod html;
 mod import;
 mod lang;
 mod pages;
 mod registry;
+mod reports;
 mod request_form;
 mod requests;
 mod subscribers;
@@ -69,6 +72,8 @@ pub(crate) fn routes() -> Vec<Route> {
         requests::reject,
         certificates::search,
         certificates::show,
+        reports::page,
+        reports::audit,
     ]
 }
 

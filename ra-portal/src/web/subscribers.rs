@@ -271,7 +271,7 @@ pub(super) async fn show(
     let name = s["name"].as_str().unwrap_or_default().to_owned();
     session.page(
         Status::Ok,
-        &format!("{}: {name}", session.t("Thuê bao")),
+        &session.lang.tf("Thuê bao: {}", &[&name]),
         &body,
     )
 }

@@ -1,0 +1,237 @@
+//! The audit log as auditors and admins read it: events filtered by actor,
+//! action, object and date, newest first, a page at a time, with the result
+//! of the hash-chain check (`ca_core::audit::verify`) over the whole log.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use ca_core::audit::{self, Verification};
+use ca_core::store::models::AuditEventRow;
+use ca_core::store::schema::{audit_events, audit_head};
+use ca_core::store::DbConnection;
+use ca_core::Ca;
+
+use crate::authz::{self, Action};
+use crate::{PortalError, User};
+
+/// Events per page unless asked otherwise.
+pub const DEFAULT_PER_PAGE: i64 = 50;
+/// Most events per page.
+pub const MAX_PER_PAGE: i64 = 200;
+
+type Backend = <DbConnection as Connection>::Backend;
+
+/// The filters, as given (`?actor=&action=&object=&from=&to=&page=&per_page=`).
+#[derive(Debug, Clone, Default, rocket::FromForm)]
+pub struct AuditFilters {
+    /// Exactly this actor.
+    pub actor: Option<String>,
+    /// Exactly this action (e.g. `certificate.issue`).
+    pub action: Option<String>,
+    /// Exactly this object (e.g. `unit:3`).
+    pub object: Option<String>,
+    /// From this day (YYYY-MM-DD, UTC).
+    pub from: Option<String>,
+    /// Up to this day (YYYY-MM-DD, UTC, inclusive).
+    pub to: Option<String>,
+    /// The page, from 1.
+    pub page: Option<String>,
+    /// Events per page, 1–200.
+    pub per_page: Option<String>,
+}
+
+/// The hash-chain check result.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChainCheck {
+    /// Whether the whole log verified.
+    pub ok: bool,
+    /// Events verified (when it did).
+    pub events: Option<u64>,
+    /// The head's sequence number.
+    pub head_seq: i64,
+    /// The head's hash.
+    pub head_hash: String,
+    /// The first event at which the chain is broken (when it is).
+    pub broken_seq: Option<i64>,
+    /// What is wrong (when it is).
+    pub reason: Option<String>,
+}
+
+/// One event as shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventView {
+    /// Sequence number.
+    pub seq: i64,
+    /// When (UTC).
+    pub at: NaiveDateTime,
+    /// Who.
+    pub actor: String,
+    /// What.
+    pub action: String,
+    /// On what.
+    pub object: String,
+    /// The details (JSON).
+    pub details: serde_json::Value,
+    /// This event's hash.
+    pub hash: String,
+}
+
+/// A page of the log.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditPage {
+    /// The chain check over the whole log.
+    pub chain: ChainCheck,
+    /// Events matching the filters.
+    pub total: i64,
+    /// This page (from 1).
+    pub page: i64,
+    /// Events per page.
+    pub per_page: i64,
+    /// The events of this page, newest first.
+    pub events: Vec<EventView>,
+}
+
+/// The filters checked.
+#[derive(Debug, Clone, Default)]
+struct Parsed {
+    actor: Option<String>,
+    action: Option<String>,
+    object: Option<String>,
+    from: Option<NaiveDateTime>,
+    until: Option<NaiveDateTime>,
+    page: i64,
+    per_page: i64,
+}
+
+fn parse(f: &AuditFilters) -> Result<Parsed, PortalError> {
+    let text = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let day = |v: &Option<String>, name: &str| -> Result<Option<NaiveDate>, PortalError> {
+        text(v)
+            .map(|s| {
+                NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| {
+                    PortalError::invalid(
+                        "invalid_date",
+                        format!("{name} {s:?} is not a date YYYY-MM-DD"),
+                    )
+                })
+            })
+            .transpose()
+    };
+    let from = day(&f.from, "from")?;
+    let to = day(&f.to, "to")?;
+    if let (Some(a), Some(b)) = (from, to) {
+        if a > b {
+            return Err(PortalError::invalid(
+                "invalid_period",
+                format!("the period starts ({a}) after it ends ({b})"),
+            ));
+        }
+    }
+    let number = |v: &Option<String>, name: &str, default: i64, max: i64| match text(v) {
+        None => Ok(default),
+        Some(s) => match s.parse::<i64>() {
+            Ok(n) if (1..=max).contains(&n) => Ok(n),
+            _ => Err(PortalError::invalid(
+                if name == "page" {
+                    "invalid_page"
+                } else {
+                    "invalid_per_page"
+                },
+                format!("{name} {s:?} must be a whole number from 1 to {max}"),
+            )),
+        },
+    };
+    let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).unwrap_or_default();
+    Ok(Parsed {
+        actor: text(&f.actor),
+        action: text(&f.action),
+        object: text(&f.object),
+        from: from.map(midnight),
+        until: to.map(|d| midnight(d) + Duration::days(1)),
+        page: number(&f.page, "page", 1, 1_000_000)?,
+        per_page: number(&f.per_page, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)?,
+    })
+}
+
+fn filtered(p: &Parsed) -> audit_events::BoxedQuery<'static, Backend> {
+    let mut q = audit_events::table.into_boxed();
+    if let Some(a) = &p.actor {
+        q = q.filter(audit_events::actor.eq(a.clone()));
+    }
+    if let Some(a) = &p.action {
+        q = q.filter(audit_events::action.eq(a.clone()));
+    }
+    if let Some(o) = &p.object {
+        q = q.filter(audit_events::object.eq(o.clone()));
+    }
+    if let Some(t) = p.from {
+        q = q.filter(audit_events::at.ge(t));
+    }
+    if let Some(t) = p.until {
+        q = q.filter(audit_events::at.lt(t));
+    }
+    q
+}
+
+/// A page of the log with the chain check, for admins and auditors.
+pub fn view(ca: &Ca, user: &User, f: &AuditFilters) -> Result<AuditPage, PortalError> {
+    authz::authorize(user, Action::Audit, "")?;
+    let p = parse(f)?;
+    ca.store().read(|c| -> Result<_, PortalError> {
+        let verification = audit::verify(c)?;
+        let (head_seq, head_hash): (i64, String) = audit_head::table
+            .filter(audit_head::id.eq(1))
+            .select((audit_head::seq, audit_head::hash))
+            .first(c)?;
+        let chain = match verification {
+            Verification::Ok { events } => ChainCheck {
+                ok: true,
+                events: Some(events),
+                head_seq,
+                head_hash,
+                broken_seq: None,
+                reason: None,
+            },
+            Verification::Broken { seq, reason } => ChainCheck {
+                ok: false,
+                events: None,
+                head_seq,
+                head_hash,
+                broken_seq: Some(seq),
+                reason: Some(reason),
+            },
+        };
+        let total: i64 = filtered(&p).count().get_result(c)?;
+        let rows: Vec<AuditEventRow> = filtered(&p)
+            .order(audit_events::seq.desc())
+            .limit(p.per_page)
+            .offset((p.page - 1) * p.per_page)
+            .select(AuditEventRow::as_select())
+            .load(c)?;
+        Ok(AuditPage {
+            chain,
+            total,
+            page: p.page,
+            per_page: p.per_page,
+            events: rows
+                .into_iter()
+                .map(|r| EventView {
+                    details: serde_json::from_str(&r.details)
+                        .unwrap_or(serde_json::Value::String(r.details)),
+                    seq: r.seq,
+                    at: r.at,
+                    actor: r.actor,
+                    action: r.action,
+                    object: r.object,
+                    hash: r.hash,
+                })
+                .collect(),
+        })
+    })
+}
