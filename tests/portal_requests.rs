@@ -171,8 +171,8 @@ both_databases!(every_kind_submitted_and_approved, |env| {
     );
     assert_reason(env, &s1, "cessationofoperation");
 
-    // Báo mất: everything on TK-0002 revoked keyCompromise, the token lost;
-    // found again: active (its key stays blocked).
+    // Báo mất: everything on TK-0002 revoked keyCompromise, the token lost
+    // for good: it cannot be reported found (docs/tokens.md).
     let r = carry_out(
         &server,
         officer,
@@ -188,13 +188,14 @@ both_databases!(every_kind_submitted_and_approved, |env| {
             .clone()
     };
     assert_eq!(token_status("TK-0002"), "lost");
-    carry_out(
-        &server,
-        officer,
-        approver,
-        json!({ "kind": "token_found", "token": "TK-0002" }),
-    );
-    assert_eq!(token_status("TK-0002"), "active");
+    refused(env, 409, "token_unusable", || {
+        submit(
+            &server,
+            officer,
+            &json!({ "kind": "token_found", "token": "TK-0002" }),
+        )
+    });
+    assert_eq!(token_status("TK-0002"), "lost");
     // Its old key is blocked: refused at submission, nothing recorded.
     let c4 = std::fs::read_to_string(env.path("c4.csr")).expect("csr");
     refused(env, 409, "key_blocked", || {
@@ -262,9 +263,10 @@ both_databases!(every_kind_submitted_and_approved, |env| {
         None,
     )
     .ok();
+    // Ten: a lost token is not found again (docs/tokens.md).
     assert_eq!(
         issued["requests"].as_array().map(Vec::len),
-        Some(11),
+        Some(10),
         "{issued}"
     );
     let found = api(
@@ -312,7 +314,7 @@ both_databases!(every_kind_submitted_and_approved, |env| {
         env.query_i64("SELECT COUNT(*) AS n FROM audit_events WHERE action LIKE 'certificate.%' AND actor LIKE 'portal:%'"),
     );
     assert!(env.query_i64("SELECT COUNT(*) AS n FROM audit_events WHERE actor = 'portal:approver' AND action = 'token.lost'") == 1);
-    assert!(env.query_i64("SELECT COUNT(*) AS n FROM audit_events WHERE actor = 'portal:officer' AND action = 'request.submit'") == 12);
+    assert!(env.query_i64("SELECT COUNT(*) AS n FROM audit_events WHERE actor = 'portal:officer' AND action = 'request.submit'") == 11);
     assert_audit_ok(env);
 });
 

@@ -108,6 +108,16 @@ pub enum CaError {
         /// The token serial.
         serial: String,
     },
+    /// A subscriber with this identifier (an individual's CCCD, CMND or
+    /// passport, an organization's MST) is registered already.
+    #[error("{uid} is registered already{}", duplicate_of(.existing))]
+    DuplicateSubscriber {
+        /// The identifier, normalised (`CCCD:…`, `MST:…`).
+        uid: String,
+        /// The subscriber holding it (`None`: an earlier entry of the
+        /// same batch).
+        existing: Option<i64>,
+    },
     /// The token cannot be used for this.
     #[error("token {serial:?}: {reason}")]
     TokenUnusable {
@@ -143,4 +153,11 @@ pub enum CaError {
     /// The request contradicts the profile or the rules of the operation.
     #[error("{0}")]
     Refused(String),
+}
+
+fn duplicate_of(existing: &Option<i64>) -> String {
+    match existing {
+        Some(id) => format!(" (subscriber {id})"),
+        None => " (twice in the same batch)".to_owned(),
+    }
 }

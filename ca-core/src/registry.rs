@@ -20,10 +20,70 @@ use crate::{Ca, CaError};
 
 /// A token in use.
 pub const TOKEN_ACTIVE: &str = "active";
-/// A token reported lost: its keys are blocked.
+/// A token temporarily lost: its certificates are on hold (suspended)
+/// where their issuer allows suspension, until it is found or reported
+/// lost for good.
+pub const TOKEN_SUSPENDED: &str = "suspended";
+/// A token permanently lost: its certificates revoked keyCompromise, its
+/// keys blocked. Final.
 pub const TOKEN_LOST: &str = "lost";
 /// A token reported damaged: out of service, its certificates revoked.
+/// Final.
 pub const TOKEN_DAMAGED: &str = "damaged";
+/// A token retired (terminated): its live certificates revoked
+/// cessationOfOperation, its keys not blocked. Final.
+pub const TOKEN_RETIRED: &str = "retired";
+/// Every token state.
+pub const TOKEN_STATES: [&str; 5] = [
+    TOKEN_ACTIVE,
+    TOKEN_SUSPENDED,
+    TOKEN_LOST,
+    TOKEN_DAMAGED,
+    TOKEN_RETIRED,
+];
+
+/// The token state machine (as Dogtag TPS): `(from, to)` pairs allowed.
+/// Lost, damaged and retired are final; everything else is refused.
+pub const TOKEN_TRANSITIONS: [(&str, &str); 7] = [
+    (TOKEN_ACTIVE, TOKEN_SUSPENDED),
+    (TOKEN_SUSPENDED, TOKEN_ACTIVE),
+    (TOKEN_SUSPENDED, TOKEN_LOST),
+    (TOKEN_ACTIVE, TOKEN_LOST),
+    (TOKEN_ACTIVE, TOKEN_DAMAGED),
+    (TOKEN_ACTIVE, TOKEN_RETIRED),
+    (TOKEN_SUSPENDED, TOKEN_RETIRED),
+];
+
+/// Whether a token may go from state `from` to state `to`.
+pub fn token_transition_allowed(from: &str, to: &str) -> bool {
+    TOKEN_TRANSITIONS.contains(&(from, to))
+}
+
+/// Refuses a token transition the state machine does not allow, saying
+/// which ones it does.
+pub fn check_token_transition(token: &TokenRow, to: &str) -> Result<(), CaError> {
+    if token_transition_allowed(&token.status, to) {
+        return Ok(());
+    }
+    let next: Vec<&str> = TOKEN_TRANSITIONS
+        .iter()
+        .filter(|(f, _)| *f == token.status)
+        .map(|(_, t)| *t)
+        .collect();
+    let allowed = if next.is_empty() {
+        format!("{} is final", token.status)
+    } else {
+        format!(
+            "from {} it can only become {}",
+            token.status,
+            next.join(" or ")
+        )
+    };
+    Err(CaError::TokenUnusable {
+        serial: token.serial.clone(),
+        reason: format!("it is {}: it cannot become {to} ({allowed})", token.status),
+    })
+}
 
 /// Who a subscriber is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,6 +245,39 @@ impl CheckedSubscriber {
     pub fn province_note(&self) -> Option<&str> {
         self.province_note.as_deref()
     }
+
+    /// The identifier no other subscriber of the same kind may hold: an
+    /// individual's or an organization's (a device's is not unique).
+    pub fn unique_uid(&self) -> Option<String> {
+        match self.kind {
+            SubscriberKind::Individual | SubscriberKind::Organization => {
+                self.uid.as_ref().map(ToString::to_string)
+            }
+            SubscriberKind::Device => None,
+        }
+    }
+}
+
+/// [`Ca::registered_subscribers`] inside a transaction.
+fn registered_in(
+    c: &mut DbConnection,
+    checked: &[CheckedSubscriber],
+) -> Result<Vec<Option<(String, i64)>>, CaError> {
+    checked
+        .iter()
+        .map(|s| -> Result<Option<(String, i64)>, CaError> {
+            let Some(uid) = s.unique_uid() else {
+                return Ok(None);
+            };
+            let id: Option<i64> = subscribers::table
+                .filter(subscribers::kind.eq(s.kind.as_str()))
+                .filter(subscribers::uid.eq(&uid))
+                .select(subscribers::id)
+                .first(c)
+                .optional()?;
+            Ok(id.map(|id| (uid, id)))
+        })
+        .collect()
 }
 
 /// Checks a subscriber as registration does, without writing anything.
@@ -287,6 +380,24 @@ impl Ca {
             .collect::<Result<Vec<_>, _>>()?;
         let now = now();
         let ids = self.store.write(|c| -> Result<Vec<i64>, CaError> {
+            let mut seen = std::collections::HashSet::new();
+            for s in &checked {
+                if let Some(uid) = s.unique_uid() {
+                    if !seen.insert((s.kind.as_str(), uid.clone())) {
+                        return Err(CaError::DuplicateSubscriber {
+                            uid,
+                            existing: None,
+                        });
+                    }
+                }
+            }
+            let existing = registered_in(c, &checked)?;
+            if let Some((uid, id)) = existing.into_iter().flatten().next() {
+                return Err(CaError::DuplicateSubscriber {
+                    uid,
+                    existing: Some(id),
+                });
+            }
             checked
                 .iter()
                 .map(|s| insert_subscriber(c, s, actor, now))
@@ -409,6 +520,17 @@ impl Ca {
             )?;
             Ok(id)
         })
+    }
+
+    /// For each checked subscriber, the identifier and id of the
+    /// subscriber of the same kind registered with it already, if any
+    /// (individuals and organizations only: devices may share their
+    /// organization's MST).
+    pub fn registered_subscribers(
+        &self,
+        checked: &[CheckedSubscriber],
+    ) -> Result<Vec<Option<(String, i64)>>, CaError> {
+        self.store.read(|c| registered_in(c, checked))
     }
 
     /// A subscriber.
@@ -556,4 +678,46 @@ fn unit_id(
         })
         .returning(units::id)
         .get_result(c)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(status: &str) -> TokenRow {
+        TokenRow {
+            id: 1,
+            serial: "TK-1".into(),
+            model: None,
+            subscriber_id: Some(1),
+            status: status.into(),
+            created_at: now(),
+            updated_at: now(),
+        }
+    }
+
+    #[test]
+    fn token_state_machine() {
+        let mut allowed = 0;
+        for from in TOKEN_STATES {
+            for to in TOKEN_STATES {
+                let ok = check_token_transition(&token(from), to).is_ok();
+                assert_eq!(ok, token_transition_allowed(from, to), "{from} -> {to}");
+                allowed += usize::from(ok);
+            }
+        }
+        assert_eq!(allowed, 7);
+        for final_state in [TOKEN_LOST, TOKEN_DAMAGED, TOKEN_RETIRED] {
+            for to in TOKEN_STATES {
+                let e = check_token_transition(&token(final_state), to).expect_err("final");
+                assert!(e.to_string().contains("is final"), "{e}");
+            }
+        }
+        assert!(
+            check_token_transition(&token(TOKEN_SUSPENDED), TOKEN_DAMAGED)
+                .expect_err("refused")
+                .to_string()
+                .contains("it can only become active or lost or retired")
+        );
+    }
 }

@@ -1,7 +1,8 @@
 //! Portal accounts: creation (one-time password, TOTP secret), sign-in
 //! with lockout, password change, API bearer tokens and web sessions. Only
-//! hashes of passwords, tokens and session ids are stored; none of them,
-//! nor TOTP secrets, is ever logged or audited.
+//! hashes of passwords, tokens and session ids are stored; TOTP secrets
+//! are stored encrypted ([`TotpKey`]) and each code is accepted once (its
+//! time step is remembered); none of them is ever logged or audited.
 
 use chrono::{Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -13,6 +14,7 @@ use ca_core::store::{DbConnection, Store};
 
 use crate::random::{hash_secret, one_time_password, secret_256};
 use crate::schema::{api_tokens, sessions, users};
+use crate::totp_key::TotpKey;
 use crate::{password, totp, PortalError, Role};
 
 /// Failed sign-ins in a row that lock an account.
@@ -102,9 +104,10 @@ impl UserRow {
 }
 
 /// Creates an account after checking every field; nothing is written for
-/// a refused one.
+/// a refused one. Its TOTP secret is stored sealed with `key`.
 pub fn create_user(
     store: &Store,
+    key: &TotpKey,
     input: &NewAccount<'_>,
     actor: &str,
 ) -> Result<CreatedAccount, PortalError> {
@@ -155,6 +158,10 @@ pub fn create_user(
     } else {
         None
     };
+    let sealed = totp_secret
+        .as_deref()
+        .map(|s| key.seal(&username, s))
+        .transpose()?;
     let id = store.write(|c| -> Result<i64, PortalError> {
         let taken: i64 = users::table
             .filter(users::username.eq(&username))
@@ -173,7 +180,7 @@ pub fn create_user(
                 users::role.eq(input.role.as_str()),
                 users::province.eq(&province),
                 users::department.eq(&department),
-                users::totp_secret.eq(&totp_secret),
+                users::totp_secret.eq(&sealed),
                 users::must_change_password.eq(true),
                 users::failed_logins.eq(0),
                 users::created_at.eq(now()),
@@ -213,10 +220,12 @@ pub fn create_user(
 }
 
 /// Checks username, password and (for admins and approvers) the TOTP
-/// code. Failures count towards the lock; the fifth in a row locks the
-/// account for [`LOCK_MINUTES`].
+/// code, which is accepted once: a code of a time step no later than the
+/// last one accepted is refused. Failures count towards the lock; the
+/// fifth in a row locks the account for [`LOCK_MINUTES`].
 pub fn authenticate(
     store: &Store,
+    key: &TotpKey,
     username: &str,
     password_given: &str,
     totp_given: Option<&str>,
@@ -254,12 +263,32 @@ pub fn authenticate(
         let Some(given) = given else {
             return Err(PortalError::TotpRequired);
         };
-        let ok = row
-            .totp_secret
+        let secret = match row.totp_secret.as_deref() {
+            Some(stored) if TotpKey::is_sealed(stored) => Some(key.open(&row.username, stored)?),
+            Some(plain) => Some(plain.to_owned()),
+            None => None,
+        };
+        let step = secret
             .as_deref()
-            .is_some_and(|s| totp::verify(s, given, totp::unix_now()));
-        if !ok {
+            .and_then(|s| totp::verify_step(s, given, totp::unix_now()));
+        let Some(step) = step else {
             return Err(record_failure(store, &row, PortalError::InvalidTotp)?);
+        };
+        let step = i64::try_from(step).map_err(|_| PortalError::InvalidTotp)?;
+        // Compare-and-set: of two sign-ins with the same code, one wins.
+        let fresh = store.write(|c| -> Result<usize, PortalError> {
+            Ok(diesel::update(
+                users::table.find(row.id).filter(
+                    users::totp_last_step
+                        .is_null()
+                        .or(users::totp_last_step.lt(step)),
+                ),
+            )
+            .set(users::totp_last_step.eq(step))
+            .execute(c)?)
+        })?;
+        if fresh == 0 {
+            return Err(record_failure(store, &row, PortalError::TotpReplayed)?);
         }
     }
     if row.failed_logins != 0 || row.locked_until.is_some() {
@@ -426,6 +455,28 @@ pub fn delete_session(store: &Store, id: &str) -> Result<(), PortalError> {
     store.read(|c| -> Result<(), PortalError> {
         diesel::delete(sessions::table.find(hash)).execute(c)?;
         Ok(())
+    })
+}
+
+/// Seals every TOTP secret still stored in plaintext (accounts made before
+/// encryption at rest); run when the portal starts. Returns how many.
+pub fn seal_plain_totp_secrets(store: &Store, key: &TotpKey) -> Result<usize, PortalError> {
+    store.write(|c| -> Result<usize, PortalError> {
+        let rows: Vec<(i64, String, Option<String>)> = users::table
+            .filter(users::totp_secret.is_not_null())
+            .select((users::id, users::username, users::totp_secret))
+            .load(c)?;
+        let mut sealed = 0;
+        for (id, username, secret) in rows {
+            let Some(plain) = secret.filter(|s| !TotpKey::is_sealed(s)) else {
+                continue;
+            };
+            diesel::update(users::table.find(id))
+                .set(users::totp_secret.eq(key.seal(&username, &plain)?))
+                .execute(c)?;
+            sealed += 1;
+        }
+        Ok(sealed)
     })
 }
 

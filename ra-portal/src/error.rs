@@ -24,6 +24,12 @@ pub enum PortalError {
     /// The TOTP code is wrong.
     #[error("the TOTP code is wrong or expired")]
     InvalidTotp,
+    /// The TOTP code (its time step) was accepted once already.
+    #[error("this TOTP code was used already; wait for the next code of the authenticator app")]
+    TotpReplayed,
+    /// Too many sign-in attempts from one address.
+    #[error("too many sign-in attempts from this address; try again in a minute")]
+    RateLimited,
     /// Too many failed sign-ins.
     #[error("the account is locked after repeated failed sign-ins until {until} UTC; try again later or ask an administrator")]
     Locked {
@@ -108,6 +114,8 @@ impl PortalError {
             Self::InvalidCredentials => (Status::Unauthorized, "invalid_credentials"),
             Self::TotpRequired => (Status::Unauthorized, "totp_required"),
             Self::InvalidTotp => (Status::Unauthorized, "invalid_totp"),
+            Self::TotpReplayed => (Status::Unauthorized, "totp_replayed"),
+            Self::RateLimited => (Status::TooManyRequests, "rate_limited"),
             Self::Locked { .. } => (Status::Locked, "account_locked"),
             Self::PasswordChangeRequired => (Status::Forbidden, "password_change_required"),
             Self::Forbidden(_) => (Status::Forbidden, "forbidden"),
@@ -133,6 +141,7 @@ fn ca_status(e: &CaError) -> (Status, &'static str) {
         CaError::InvalidTransition { .. } => (Status::Conflict, "invalid_transition"),
         CaError::TokenUnusable { .. } => (Status::Conflict, "token_unusable"),
         CaError::DuplicateToken { .. } => (Status::Conflict, "duplicate_token"),
+        CaError::DuplicateSubscriber { .. } => (Status::Conflict, "duplicate_subscriber"),
         CaError::KeyBlocked { .. } => (Status::Conflict, "key_blocked"),
         CaError::SuspendDisabled { .. } => (Status::Conflict, "suspend_disabled"),
         CaError::AmbiguousSerial { .. } => (Status::Conflict, "ambiguous_serial"),

@@ -1,8 +1,8 @@
 //! CSV import of subscribers: a UTF-8 file (RFC 4180, comma-separated,
 //! Vietnamese or English headers), every row checked exactly as a single
 //! registration is (the CA core's identity checks, the caller's province
-//! scope through [`authz::authorize`]), duplicates inside the file found,
-//! and then either a report (preview, or a refused commit) or every
+//! scope through [`authz::authorize`]), duplicates inside the file and
+//! identifiers registered already found, and then either a report (preview, or a refused commit) or every
 //! subscriber registered in one transaction. The columns are described in
 //! `docs/csv-import.md`.
 
@@ -318,7 +318,7 @@ fn bad_csv(e: csv::Error) -> PortalError {
 /// Reads and checks the file as `user` would import it. File-level
 /// problems (not UTF-8, empty, unknown or missing column, not CSV, too
 /// large) are the error; row problems are in the report.
-pub fn check(user: &User, bytes: &[u8]) -> Result<Report, PortalError> {
+pub fn check(ca: &ca_core::Ca, user: &User, bytes: &[u8]) -> Result<Report, PortalError> {
     let Decoded {
         columns,
         indexes,
@@ -393,11 +393,50 @@ pub fn check(user: &User, bytes: &[u8]) -> Result<Report, PortalError> {
         }
         rows.push(row);
     }
+    registered_already(ca, &mut rows, &mut errors, &header_of)?;
     Ok(Report {
         rows,
         errors,
         columns,
     })
+}
+
+/// Adds an error to every row whose CCCD or MST another subscriber holds
+/// already (the CA core refuses them at commit; the report says which
+/// rows).
+fn registered_already(
+    ca: &ca_core::Ca,
+    rows: &mut [Row],
+    errors: &mut Vec<RowError>,
+    header_of: &dyn Fn(Column) -> String,
+) -> Result<(), PortalError> {
+    let mut numbers = Vec::new();
+    let mut checked = Vec::new();
+    for row in rows.iter() {
+        if let Some(c) = row.input.as_ref().and_then(|i| check_subscriber(i).ok()) {
+            numbers.push(row.row);
+            checked.push(c);
+        }
+    }
+    let found = ca.registered_subscribers(&checked)?;
+    for (number, hit) in numbers.into_iter().zip(found) {
+        let Some((uid, id)) = hit else { continue };
+        let field = if uid.starts_with("MST:") {
+            Column::TaxCode
+        } else {
+            Column::NationalId
+        };
+        let e = PortalError::Ca(CaError::DuplicateSubscriber {
+            uid,
+            existing: Some(id),
+        });
+        errors.push(row_error(number, field.key(), header_of(field), e));
+        if let Some(row) = rows.iter_mut().find(|r| r.row == number) {
+            row.input = None;
+        }
+    }
+    errors.sort_by_key(|e| e.row);
+    Ok(())
 }
 
 fn row_error(row: usize, field: &'static str, column: String, e: PortalError) -> RowError {
@@ -472,7 +511,7 @@ pub fn commit(
     user: &User,
     bytes: &[u8],
 ) -> Result<(Report, Vec<i64>), PortalError> {
-    let report = check(user, bytes)?;
+    let report = check(ca, user, bytes)?;
     if !report.errors.is_empty() {
         return Ok((report, Vec::new()));
     }

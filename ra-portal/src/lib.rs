@@ -18,6 +18,7 @@ mod error;
 pub mod import;
 pub mod password;
 mod random;
+pub mod rate_limit;
 pub mod registry;
 pub mod reports;
 pub mod requests;
@@ -26,6 +27,7 @@ mod role;
 mod run;
 pub mod schema;
 pub mod totp;
+pub mod totp_key;
 mod web;
 pub mod working_days;
 
@@ -54,17 +56,36 @@ pub struct PortalState {
     secret_key: String,
     /// CSV files previewed on the import page, awaiting confirmation.
     pub(crate) imports: import::Pending,
+    /// The key sealing TOTP secrets in the database.
+    pub totp_key: totp_key::TotpKey,
+    /// Sign-in attempts per client address.
+    pub sign_in_limit: rate_limit::RateLimiter,
 }
 
 impl PortalState {
-    /// The state over `ca`, with the cookie key of `data_dir` (created on
-    /// first use as `portal-secret-key`, mode 0600).
+    /// The state over `ca`, with the cookie key and the TOTP-secret key of
+    /// `data_dir` (created on first use as `portal-secret-key` and
+    /// `portal-totp-key`, mode 0600). Starting up also seals TOTP secrets
+    /// still stored in plaintext and ends, as failed, requests an earlier
+    /// run left approved but not carried out
+    /// ([`requests::fail_interrupted`]).
     pub fn new(ca: Arc<Ca>, data_dir: &Path) -> Result<Self, PortalError> {
+        let totp_key = totp_key::TotpKey::load_or_create(data_dir)?;
+        let sealed = accounts::seal_plain_totp_secrets(ca.store(), &totp_key)?;
+        if sealed > 0 {
+            tracing::info!(sealed, "TOTP secrets encrypted at rest");
+        }
+        let failed = requests::fail_interrupted(ca.store())?;
+        if !failed.is_empty() {
+            tracing::warn!(?failed, "requests interrupted after approval marked failed");
+        }
         Ok(Self {
             ca,
             session_ttl: chrono::Duration::minutes(SESSION_MINUTES),
             secret_key: secret_key(data_dir)?,
             imports: import::Pending::default(),
+            totp_key,
+            sign_in_limit: rate_limit::RateLimiter::default(),
         })
     }
 }

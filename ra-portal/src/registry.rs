@@ -30,6 +30,90 @@ pub struct UnitInput {
     /// Its tax code (MST), with or without the `MST:` prefix.
     #[serde(default)]
     pub tax_code: Option<String>,
+    /// The parent unit (a unit of the same province).
+    #[serde(default)]
+    pub parent_id: Option<i64>,
+    /// The electronic agency code (mã định danh điện tử của cơ quan,
+    /// Quyết định 20/2020/QĐ-TTg), e.g. `000.00.31.H29`; unique.
+    #[serde(default)]
+    pub agency_code: Option<String>,
+}
+
+/// Checks an electronic agency code (Quyết định 20/2020/QĐ-TTg): four
+/// groups separated by dots — three digits (level 4), two digits (level
+/// 3), two digits (level 2), and a capital letter with two digits (level
+/// 1: the ministry, province, … e.g. `H29`). Returns it in upper case.
+pub fn check_agency_code(code: &str) -> Result<String, PortalError> {
+    let code = code.trim().to_ascii_uppercase();
+    let groups: Vec<&str> = code.split('.').collect();
+    let digits = |g: &str, n: usize| g.len() == n && g.bytes().all(|b| b.is_ascii_digit());
+    let ok = groups.len() == 4
+        && digits(groups[0], 3)
+        && digits(groups[1], 2)
+        && digits(groups[2], 2)
+        && groups[3].len() == 3
+        && groups[3].as_bytes()[0].is_ascii_uppercase()
+        && digits(&groups[3][1..], 2);
+    if !ok {
+        return Err(PortalError::invalid(
+            "invalid_agency_code",
+            format!(
+                "{code:?} is not an electronic agency code (Quyết định 20/2020/QĐ-TTg): \
+                 999.99.99.X99, e.g. 000.00.31.H29"
+            ),
+        ));
+    }
+    Ok(code)
+}
+
+/// Refuses a parent unit that does not exist, is of another province, or
+/// would close a cycle (the unit `id` among its own ancestors).
+fn check_parent(
+    c: &mut ca_core::store::DbConnection,
+    id: Option<i64>,
+    parent_id: i64,
+    province: &str,
+) -> Result<(), PortalError> {
+    let parent: Option<(String, Option<i64>)> = units::table
+        .find(parent_id)
+        .select((units::province, units::parent_id))
+        .first(c)
+        .optional()?;
+    let Some((parent_province, mut up)) = parent else {
+        return Err(PortalError::invalid(
+            "invalid_parent",
+            format!("no unit {parent_id} to be the parent"),
+        ));
+    };
+    if parent_province != province {
+        return Err(PortalError::invalid(
+            "invalid_parent",
+            format!("the parent unit {parent_id} is of {parent_province}, not {province}"),
+        ));
+    }
+    let mut seen = vec![parent_id];
+    if id == Some(parent_id) {
+        return Err(PortalError::invalid(
+            "invalid_parent",
+            "a unit cannot be its own parent",
+        ));
+    }
+    while let Some(next) = up {
+        if Some(next) == id || seen.contains(&next) {
+            return Err(PortalError::invalid(
+                "invalid_parent",
+                format!("unit {parent_id} as the parent would make a cycle"),
+            ));
+        }
+        seen.push(next);
+        up = units::table
+            .find(next)
+            .select(units::parent_id)
+            .first::<Option<i64>>(c)
+            .optional()?
+            .flatten();
+    }
+    Ok(())
 }
 
 /// A subscriber to register (the CA core's [`SubscriberInput`] as JSON).
@@ -120,7 +204,30 @@ pub fn add_unit(ca: &Ca, user: &User, input: &UnitInput) -> Result<serde_json::V
         }
         None => None,
     };
+    let agency_code = input
+        .agency_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(check_agency_code)
+        .transpose()?;
     let id = ca.store().write(|c| -> Result<i64, PortalError> {
+        if let Some(parent) = input.parent_id {
+            check_parent(c, None, parent, &province)?;
+        }
+        if let Some(code) = &agency_code {
+            let holder: Option<i64> = units::table
+                .filter(units::agency_code.eq(code))
+                .select(units::id)
+                .first(c)
+                .optional()?;
+            if let Some(other) = holder {
+                return Err(PortalError::conflict(
+                    "duplicate_agency_code",
+                    format!("unit {other} has the electronic agency code {code} already"),
+                ));
+            }
+        }
         let taken: i64 = units::table
             .filter(units::province.eq(&province))
             .filter(units::name.eq(&name))
@@ -133,13 +240,17 @@ pub fn add_unit(ca: &Ca, user: &User, input: &UnitInput) -> Result<serde_json::V
             ));
         }
         let id: i64 = diesel::insert_into(units::table)
-            .values(NewUnit {
-                name: &name,
-                parent_agency: parent.as_deref(),
-                province: &province,
-                tax_code: tax_code.as_deref(),
-                created_at: now(),
-            })
+            .values((
+                NewUnit {
+                    name: &name,
+                    parent_agency: parent.as_deref(),
+                    province: &province,
+                    tax_code: tax_code.as_deref(),
+                    created_at: now(),
+                },
+                units::parent_id.eq(input.parent_id),
+                units::agency_code.eq(&agency_code),
+            ))
             .returning(units::id)
             .get_result(c)?;
         audit::append(
@@ -148,15 +259,120 @@ pub fn add_unit(ca: &Ca, user: &User, input: &UnitInput) -> Result<serde_json::V
                 actor: &user.actor(),
                 action: "unit.add",
                 object: &format!("unit:{id}"),
-                details: json!({ "name": name, "province": province, "tax_code": tax_code }),
+                details: json!({
+                    "name": name, "province": province, "tax_code": tax_code,
+                    "parent_id": input.parent_id, "agency_code": agency_code,
+                }),
             },
         )?;
         Ok(id)
     })?;
     Ok(json!({
         "id": id, "name": name, "parent_agency": parent, "province": province,
-        "tax_code": tax_code, "province_note": note,
+        "tax_code": tax_code, "parent_id": input.parent_id, "agency_code": agency_code,
+        "province_note": note,
     }))
+}
+
+/// Changes to a unit's place in the hierarchy and its agency code
+/// (`PATCH /api/v1/units/{id}`): an absent field is left as it is, `null`
+/// clears it.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitChanges {
+    /// The new parent unit (same province, no cycle), or `null`.
+    #[serde(default, deserialize_with = "present")]
+    pub parent_id: Option<serde_json::Value>,
+    /// The new electronic agency code, or `null`.
+    #[serde(default, deserialize_with = "present")]
+    pub agency_code: Option<serde_json::Value>,
+}
+
+/// A field that is present, `null` included (`Some(Value::Null)`); an
+/// absent one stays `None` through `default`.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<serde_json::Value>, D::Error> {
+    <serde_json::Value as serde::Deserialize>::deserialize(d).map(Some)
+}
+
+/// Changes a unit's parent or agency code, in a province the user may
+/// register in; refuses a parent of another province or one that would
+/// make the unit its own ancestor.
+pub fn update_unit(
+    ca: &Ca,
+    user: &User,
+    id: i64,
+    changes: &UnitChanges,
+) -> Result<serde_json::Value, PortalError> {
+    let parent: Option<Option<i64>> = match &changes.parent_id {
+        None => None,
+        Some(serde_json::Value::Null) => Some(None),
+        Some(v) => Some(Some(v.as_i64().ok_or_else(|| {
+            PortalError::invalid(
+                "invalid_parent",
+                "parent_id is a unit id (a number) or null",
+            )
+        })?)),
+    };
+    let code: Option<Option<String>> = match &changes.agency_code {
+        None => None,
+        Some(serde_json::Value::Null) => Some(None),
+        Some(serde_json::Value::String(s)) if s.trim().is_empty() => Some(None),
+        Some(serde_json::Value::String(s)) => Some(Some(check_agency_code(s)?)),
+        Some(_) => {
+            return Err(PortalError::invalid(
+                "invalid_agency_code",
+                "agency_code is a string or null",
+            ))
+        }
+    };
+    let row = ca.store().write(|c| -> Result<UnitRow, PortalError> {
+        let row: UnitRow = units::table
+            .find(id)
+            .select(UnitRow::as_select())
+            .first(c)
+            .optional()?
+            .ok_or_else(|| PortalError::NotFound(format!("no unit {id}")))?;
+        authz::authorize(user, Action::Register, &row.province)?;
+        if let Some(Some(p)) = parent {
+            check_parent(c, Some(id), p, &row.province)?;
+        }
+        if let Some(Some(code)) = &code {
+            let holder: Option<i64> = units::table
+                .filter(units::agency_code.eq(code))
+                .filter(units::id.ne(id))
+                .select(units::id)
+                .first(c)
+                .optional()?;
+            if let Some(other) = holder {
+                return Err(PortalError::conflict(
+                    "duplicate_agency_code",
+                    format!("unit {other} has the electronic agency code {code} already"),
+                ));
+            }
+        }
+        let parent_id = parent.unwrap_or(row.parent_id);
+        let agency_code = code.clone().unwrap_or(row.agency_code.clone());
+        diesel::update(units::table.find(id))
+            .set((
+                units::parent_id.eq(parent_id),
+                units::agency_code.eq(&agency_code),
+            ))
+            .execute(c)?;
+        audit::append(
+            c,
+            AuditEvent {
+                actor: &user.actor(),
+                action: "unit.update",
+                object: &format!("unit:{id}"),
+                details: json!({ "parent_id": parent_id, "agency_code": agency_code }),
+            },
+        )?;
+        Ok(units::table
+            .find(id)
+            .select(UnitRow::as_select())
+            .first(c)?)
+    })?;
+    Ok(unit_json(&row))
 }
 
 /// Units in the user's scope.
@@ -327,6 +543,7 @@ fn unit_json(u: &UnitRow) -> serde_json::Value {
     json!({
         "id": u.id, "name": u.name, "parent_agency": u.parent_agency,
         "province": u.province, "tax_code": u.tax_code,
+        "parent_id": u.parent_id, "agency_code": u.agency_code,
     })
 }
 

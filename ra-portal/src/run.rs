@@ -51,21 +51,26 @@ pub fn mount(rocket: Rocket<Build>, state: Arc<PortalState>) -> Rocket<Build> {
 /// portal instance sharing the data directory shares the key, so a
 /// session cookie made by one is read by the others.
 pub fn secret_key(data_dir: &Path) -> Result<String, PortalError> {
-    let path = data_dir.join(SECRET_KEY_FILE);
+    key_file(data_dir, SECRET_KEY_FILE)
+}
+
+/// A 256-bit key kept as base64 in the file `name` of the data directory,
+/// generated (mode 0600) when missing. Every portal instance sharing the
+/// data directory shares it.
+pub(crate) fn key_file(data_dir: &Path, name: &str) -> Result<String, PortalError> {
+    let path = data_dir.join(name);
     let io = |e: std::io::Error, p: &PathBuf| {
-        PortalError::Internal(format!("cookie key {}: {e}", p.display()))
+        PortalError::Internal(format!("key file {}: {e}", p.display()))
     };
     match std::fs::read_to_string(&path) {
         Ok(text) => {
             let key = text.trim().to_owned();
             let bytes = base64::engine::general_purpose::STANDARD
                 .decode(&key)
-                .map_err(|e| {
-                    PortalError::Internal(format!("cookie key {}: {e}", path.display()))
-                })?;
+                .map_err(|e| PortalError::Internal(format!("key file {}: {e}", path.display())))?;
             if bytes.len() != 32 {
                 return Err(PortalError::Internal(format!(
-                    "cookie key {} must hold 32 bytes in base64",
+                    "key file {} must hold 32 bytes in base64",
                     path.display()
                 )));
             }
@@ -92,7 +97,7 @@ pub fn secret_key(data_dir: &Path) -> Result<String, PortalError> {
             Ok(key)
         }
         // Another process made it meanwhile: use theirs.
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => secret_key(data_dir),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => key_file(data_dir, name),
         Err(e) => Err(io(e, &path)),
     }
 }

@@ -16,6 +16,7 @@ diesel::table! {
         locked_until -> Nullable<Timestamp>,
         created_at -> Timestamp,
         disabled -> Bool,
+        totp_last_step -> Nullable<BigInt>,
     }
 }
 

@@ -6,7 +6,7 @@
 use aws_lc_rs::hmac;
 
 /// Seconds per step.
-const STEP: u64 = 30;
+pub const STEP: u64 = 30;
 /// Digits of a code.
 const DIGITS: u32 = 6;
 const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -28,20 +28,34 @@ pub fn current_code(secret_b32: &str) -> Option<String> {
     Some(code_at(&base32_decode(secret_b32)?, unix_now()))
 }
 
+/// The code of a base32 secret at time step `step` (Unix time / 30).
+pub fn code_for_step(secret_b32: &str, step: u64) -> Option<String> {
+    Some(hotp(&base32_decode(secret_b32)?, step, DIGITS))
+}
+
 /// Whether `code` is the code of `secret_b32` now, one step before or one
 /// step after.
 pub fn verify(secret_b32: &str, code: &str, unix: u64) -> bool {
-    let Some(secret) = base32_decode(secret_b32) else {
-        return false;
-    };
+    verify_step(secret_b32, code, unix).is_some()
+}
+
+/// The time step whose code `code` is (now, one step before or one step
+/// after), if any: what replay protection remembers.
+pub fn verify_step(secret_b32: &str, code: &str, unix: u64) -> Option<u64> {
+    let secret = base32_decode(secret_b32)?;
     let code = code.trim();
     if code.len() != DIGITS as usize || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
+        return None;
     }
     let step = unix / STEP;
-    [step.saturating_sub(1), step, step + 1]
-        .iter()
-        .any(|s| constant_time_eq(hotp(&secret, *s, DIGITS).as_bytes(), code.as_bytes()))
+    let mut found = None;
+    // Every candidate is compared, so the time taken does not say which.
+    for s in [step.saturating_sub(1), step, step + 1] {
+        if constant_time_eq(hotp(&secret, s, DIGITS).as_bytes(), code.as_bytes()) {
+            found = Some(s);
+        }
+    }
+    found
 }
 
 /// The URI an authenticator app scans.

@@ -3,6 +3,7 @@
 
 use ca_core::Ca;
 use ra_portal::accounts::{self, CreatedAccount, NewAccount};
+use ra_portal::totp_key::TotpKey;
 use ra_portal::{totp, Role};
 
 /// `govpki user …`.
@@ -51,8 +52,10 @@ pub(super) fn run(ca: &Ca, cmd: UserCommand, actor: &str) -> anyhow::Result<()> 
     match cmd {
         UserCommand::Add(args) => {
             let role: Role = args.role.parse()?;
+            let key = TotpKey::load_or_create(&ca.config().data_dir)?;
             let created = accounts::create_user(
                 ca.store(),
+                &key,
                 &NewAccount {
                     username: &args.username,
                     role,
@@ -74,9 +77,11 @@ pub(super) fn run(ca: &Ca, cmd: UserCommand, actor: &str) -> anyhow::Result<()> 
 pub(super) fn demo_accounts(ca: &Ca, actor: &str) -> anyhow::Result<()> {
     println!();
     println!("demo RA portal accounts (one-time passwords: change them at first sign-in):");
+    let key = TotpKey::load_or_create(&ca.config().data_dir)?;
     for (username, role, province, department) in DEMO_ACCOUNTS {
         let created = accounts::create_user(
             ca.store(),
+            &key,
             &NewAccount {
                 username,
                 role,

@@ -23,11 +23,34 @@ pub(crate) struct Account {
 }
 
 impl Account {
-    /// The current TOTP code, when the account has a secret.
+    /// A TOTP code the portal has not seen yet, when the account has a
+    /// secret: the portal accepts each time step once, so a step handed
+    /// out before is skipped (the next step is accepted too, as clock
+    /// drift); when both are used up, wait for the next step.
     pub(crate) fn code(&self) -> Option<String> {
-        self.totp
-            .as_deref()
-            .map(|s| ra_portal::totp::current_code(s).expect("a base32 TOTP secret"))
+        let secret = self.totp.as_deref()?;
+        Some(fresh_code(secret))
+    }
+}
+
+/// The code of the earliest time step not handed out yet for `secret`
+/// that the portal accepts now (the current step or the next).
+pub(crate) fn fresh_code(secret: &str) -> String {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    static USED: Mutex<Option<HashMap<String, u64>>> = Mutex::new(None);
+    loop {
+        let now = ra_portal::totp::unix_now() / ra_portal::totp::STEP;
+        {
+            let mut used = USED.lock().unwrap_or_else(|e| e.into_inner());
+            let used = used.get_or_insert_with(HashMap::new);
+            let step = used.get(secret).map_or(now, |last| now.max(last + 1));
+            if step <= now + 1 {
+                used.insert(secret.to_owned(), step);
+                return ra_portal::totp::code_for_step(secret, step).expect("a base32 TOTP secret");
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
     }
 }
 

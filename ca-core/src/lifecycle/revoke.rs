@@ -1,6 +1,8 @@
 //! Ending and pausing certificates: revoke (thu hồi), suspend (tạm dừng),
-//! restore (khôi phục), and the lost-token action (báo mất thiết bị). Each is
-//! one transaction with one audit event.
+//! restore (khôi phục), and the token state changes that act on every
+//! certificate of a token (báo tạm mất, tìm thấy, báo mất, hỏng, ngừng sử
+//! dụng) under the state machine of [`crate::registry::TOKEN_TRANSITIONS`].
+//! Each is one transaction with one audit event.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -9,7 +11,9 @@ use serde_json::json;
 use super::engine::now;
 use super::CertificateRef;
 use crate::audit::{self, AuditEvent};
-use crate::registry::{TOKEN_ACTIVE, TOKEN_DAMAGED, TOKEN_LOST};
+use crate::registry::{
+    check_token_transition, TOKEN_ACTIVE, TOKEN_DAMAGED, TOKEN_LOST, TOKEN_RETIRED, TOKEN_SUSPENDED,
+};
 use crate::status::{CertStatus, RevocationReason};
 use crate::store::models::{BlockedKeyRow, CertificateRow, TokenRow};
 use crate::store::schema::{blocked_keys, certificates, issuers, tokens};
@@ -119,9 +123,10 @@ impl Ca {
         })
     }
 
-    /// A lost token: every good or suspended certificate on it is revoked
-    /// with keyCompromise, their keys are blocked, and the token is marked
-    /// lost — at once, in one transaction. Returns the revoked serials.
+    /// A lost token (active or temporarily lost before): every good or
+    /// suspended certificate on it is revoked with keyCompromise, their
+    /// keys are blocked, and the token is marked lost — at once, in one
+    /// transaction. Returns the revoked serials.
     pub fn token_lost(&self, token_serial: &str, actor: &str) -> Result<Vec<String>, CaError> {
         self.store.write(|c| {
             let token: TokenRow = tokens::table
@@ -132,12 +137,7 @@ impl Ca {
                 .ok_or_else(|| CaError::UnknownToken {
                     serial: token_serial.to_owned(),
                 })?;
-            if token.status == TOKEN_LOST {
-                return Err(CaError::TokenUnusable {
-                    serial: token.serial,
-                    reason: "it is already reported lost".into(),
-                });
-            }
+            check_token_transition(&token, TOKEN_LOST)?;
             let live: Vec<CertificateRow> = certificates::table
                 .filter(certificates::token_id.eq(token.id))
                 .filter(
@@ -182,15 +182,7 @@ impl Ca {
     pub fn token_damaged(&self, token_serial: &str, actor: &str) -> Result<Vec<String>, CaError> {
         self.store.write(|c| {
             let token = crate::registry::load_token(c, token_serial)?;
-            if token.status != TOKEN_ACTIVE {
-                return Err(CaError::TokenUnusable {
-                    serial: token.serial,
-                    reason: format!(
-                        "it is {}, only an active token can be reported damaged",
-                        token.status
-                    ),
-                });
-            }
+            check_token_transition(&token, TOKEN_DAMAGED)?;
             let live: Vec<i64> = certificates::table
                 .filter(certificates::token_id.eq(token.id))
                 .filter(
@@ -228,36 +220,139 @@ impl Ca {
         })
     }
 
-    /// A lost token found again: it returns to service (active). Its
-    /// certificates stay revoked and its old keys stay blocked, so it needs
-    /// new keys (a re-issue) before it signs again.
-    pub fn token_found(&self, token_serial: &str, actor: &str) -> Result<(), CaError> {
+    /// A temporarily lost (suspended) token found again: it returns to
+    /// service (active) and every certificate on hold on it is restored to
+    /// good. A permanently lost token stays lost. Returns the restored
+    /// serials.
+    pub fn token_found(&self, token_serial: &str, actor: &str) -> Result<Vec<String>, CaError> {
         self.store.write(|c| {
             let token = crate::registry::load_token(c, token_serial)?;
-            if token.status != TOKEN_LOST {
-                return Err(CaError::TokenUnusable {
-                    serial: token.serial,
-                    reason: format!("it is {}, only a lost token can be found", token.status),
-                });
+            check_token_transition(&token, TOKEN_ACTIVE)?;
+            let held: Vec<CertificateRow> = certificates::table
+                .filter(certificates::token_id.eq(token.id))
+                .filter(certificates::status.eq(CertStatus::Suspended.as_str()))
+                .select(CertificateRow::as_select())
+                .load(c)?;
+            let now = now();
+            for row in &held {
+                diesel::update(certificates::table.find(row.id))
+                    .set((
+                        certificates::status.eq(CertStatus::Good.as_str()),
+                        certificates::revoked_at.eq(None::<chrono::NaiveDateTime>),
+                        certificates::status_changed_at.eq(now),
+                        certificates::revocation_reason.eq(None::<String>),
+                    ))
+                    .execute(c)?;
             }
-            diesel::update(tokens::table.find(token.id))
-                .set((
-                    tokens::status.eq(TOKEN_ACTIVE),
-                    tokens::updated_at.eq(now()),
-                ))
-                .execute(c)?;
+            set_token_status(c, &token, TOKEN_ACTIVE)?;
+            let restored: Vec<String> = held.into_iter().map(|r| r.serial).collect();
             audit::append(
                 c,
                 AuditEvent {
                     actor,
                     action: "token.found",
                     object: &format!("token:{}", token.serial),
-                    details: json!({}),
+                    details: json!({ "restored": restored }),
                 },
             )?;
-            Ok(())
+            Ok(restored)
         })
     }
+
+    /// A token temporarily lost (báo tạm mất): it is suspended and every
+    /// good certificate on it is put on hold (certificateHold) where its
+    /// issuer allows suspension; those of an issuer that does not stay
+    /// good and are listed in the audit event. Returns the held serials.
+    pub fn token_suspend(&self, token_serial: &str, actor: &str) -> Result<Vec<String>, CaError> {
+        self.store.write(|c| {
+            let token = crate::registry::load_token(c, token_serial)?;
+            check_token_transition(&token, TOKEN_SUSPENDED)?;
+            let good: Vec<(CertificateRow, bool)> = certificates::table
+                .inner_join(issuers::table)
+                .filter(certificates::token_id.eq(token.id))
+                .filter(certificates::status.eq(CertStatus::Good.as_str()))
+                .select((CertificateRow::as_select(), issuers::allow_suspend))
+                .load(c)?;
+            let now = now();
+            let mut held = Vec::new();
+            let mut not_held = Vec::new();
+            for (row, allowed) in good {
+                if !allowed {
+                    not_held.push(row.serial);
+                    continue;
+                }
+                diesel::update(certificates::table.find(row.id))
+                    .set((
+                        certificates::status.eq(CertStatus::Suspended.as_str()),
+                        certificates::revoked_at.eq(now),
+                        certificates::status_changed_at.eq(now),
+                        certificates::revocation_reason
+                            .eq(RevocationReason::CertificateHold.as_str()),
+                    ))
+                    .execute(c)?;
+                held.push(row.serial);
+            }
+            set_token_status(c, &token, TOKEN_SUSPENDED)?;
+            audit::append(
+                c,
+                AuditEvent {
+                    actor,
+                    action: "token.suspend",
+                    object: &format!("token:{}", token.serial),
+                    details: json!({ "held": held, "not_held": not_held }),
+                },
+            )?;
+            Ok(held)
+        })
+    }
+
+    /// A token retired (terminated, ngừng sử dụng): every good or
+    /// suspended certificate on it is revoked with cessationOfOperation
+    /// (its keys were not disclosed: nothing is blocked) and the token is
+    /// marked retired, in one transaction. Returns the revoked serials.
+    pub fn token_retire(&self, token_serial: &str, actor: &str) -> Result<Vec<String>, CaError> {
+        self.store.write(|c| {
+            let token = crate::registry::load_token(c, token_serial)?;
+            check_token_transition(&token, TOKEN_RETIRED)?;
+            let live: Vec<i64> = certificates::table
+                .filter(certificates::token_id.eq(token.id))
+                .filter(
+                    certificates::status
+                        .eq_any([CertStatus::Good.as_str(), CertStatus::Suspended.as_str()]),
+                )
+                .select(certificates::id)
+                .load(c)?;
+            let mut revoked = Vec::with_capacity(live.len());
+            for id in live {
+                revoked.push(revoke_row(
+                    c,
+                    id,
+                    RevocationReason::CessationOfOperation,
+                    None,
+                    "token retired",
+                )?);
+            }
+            set_token_status(c, &token, TOKEN_RETIRED)?;
+            audit::append(
+                c,
+                AuditEvent {
+                    actor,
+                    action: "token.retire",
+                    object: &format!("token:{}", token.serial),
+                    details: json!({ "revoked": revoked }),
+                },
+            )?;
+            Ok(revoked)
+        })
+    }
+}
+
+/// Sets a token's state (the transition checked by the caller).
+fn set_token_status(c: &mut DbConnection, token: &TokenRow, status: &str) -> Result<(), CaError> {
+    diesel::update(tokens::table.find(token.id))
+        .set((tokens::status.eq(status), tokens::updated_at.eq(now())))
+        .execute(c)?;
+    Ok(())
 }
 
 /// Revokes one certificate row inside the caller's transaction; refuses a

@@ -41,6 +41,10 @@ pub struct UnitRow {
     pub province: String,
     pub tax_code: Option<String>,
     pub created_at: NaiveDateTime,
+    /// The parent unit (same province).
+    pub parent_id: Option<i64>,
+    /// The electronic agency code (Quyết định 20/2020/QĐ-TTg).
+    pub agency_code: Option<String>,
 }
 
 /// A new unit.

@@ -37,6 +37,8 @@ diesel::table! {
         province -> Text,
         tax_code -> Nullable<Text>,
         created_at -> Timestamp,
+        parent_id -> Nullable<BigInt>,
+        agency_code -> Nullable<Text>,
     }
 }
 

@@ -36,6 +36,7 @@ pub fn routes() -> Vec<Route> {
         openapi::document,
         registry::add_unit,
         registry::list_units,
+        registry::update_unit,
         registry::add_subscriber,
         registry::list_subscribers,
         registry::import_subscribers,

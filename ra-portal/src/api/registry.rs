@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::{blocking, body, ApiResult, ApiUser};
 use crate::import;
-use crate::registry::{self, SubscriberJson, TokenInput, UnitInput};
+use crate::registry::{self, SubscriberJson, TokenInput, UnitChanges, UnitInput};
 use crate::{PortalError, PortalState};
 
 type JsonBody<'r, T> = Result<Json<T>, rocket::serde::json::Error<'r>>;
@@ -25,6 +25,20 @@ pub(super) async fn add_unit(
     let ca = Arc::clone(&state.ca);
     let v = blocking(move || registry::add_unit(&ca, &user, &input)).await?;
     Ok((Status::Created, Json(v)))
+}
+
+#[rocket::patch("/units/<id>", data = "<input>")]
+pub(super) async fn update_unit(
+    state: &State<Arc<PortalState>>,
+    user: Result<ApiUser, PortalError>,
+    id: i64,
+    input: JsonBody<'_, UnitChanges>,
+) -> ApiResult<Json<Value>> {
+    let user = user?.0;
+    let input = body(input)?;
+    let ca = Arc::clone(&state.ca);
+    let v = blocking(move || registry::update_unit(&ca, &user, id, &input)).await?;
+    Ok(Json(v))
 }
 
 #[rocket::get("/units")]
@@ -124,7 +138,7 @@ pub(super) async fn import_subscribers(
     let bytes = read.into_inner();
     let ca = Arc::clone(&state.ca);
     if dry_run.unwrap_or(false) {
-        let report = blocking(move || import::check(&user, &bytes)).await?;
+        let report = blocking(move || import::check(&ca, &user, &bytes)).await?;
         return Ok((Status::Ok, Json(report.to_json())));
     }
     let (report, ids) = blocking(move || import::commit(&ca, &user, &bytes)).await?;

@@ -33,18 +33,22 @@ pub(super) struct PasswordChange {
 #[rocket::post("/session", data = "<input>")]
 pub(super) async fn create(
     state: &State<Arc<PortalState>>,
+    remote: Option<std::net::SocketAddr>,
     input: Result<Json<SignIn>, rocket::serde::json::Error<'_>>,
 ) -> ApiResult<Json<Value>> {
+    state.sign_in_limit.attempt(remote.map(|a| a.ip()))?;
     let input = body(input)?;
-    let store = state.ca.store().clone();
+    let portal = Arc::clone(state.inner());
     let (user, token, expires) = blocking(move || {
+        let store = portal.ca.store();
         let user = accounts::authenticate(
-            &store,
+            store,
+            &portal.totp_key,
             &input.username,
             &input.password,
             input.totp.as_deref(),
         )?;
-        let (token, expires) = accounts::create_api_token(&store, &user)?;
+        let (token, expires) = accounts::create_api_token(store, &user)?;
         Ok((user, token, expires))
     })
     .await?;

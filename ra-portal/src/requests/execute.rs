@@ -96,10 +96,24 @@ pub(super) fn run(ca: &Ca, kind: Kind, input: &RequestInput, actor: &str) -> Res
             })
         }
         Kind::TokenFound => {
-            ca.token_found(token(input)?, actor)?;
+            let restored = ca.token_found(token(input)?, actor)?;
             Ok(Done {
                 certificate_id: None,
-                details: json!({}),
+                details: json!({ "restored": restored }),
+            })
+        }
+        Kind::TokenSuspend => {
+            let held = ca.token_suspend(token(input)?, actor)?;
+            Ok(Done {
+                certificate_id: None,
+                details: json!({ "held": held }),
+            })
+        }
+        Kind::TokenRetire => {
+            let revoked = ca.token_retire(token(input)?, actor)?;
+            Ok(Done {
+                certificate_id: None,
+                details: json!({ "revoked": revoked }),
             })
         }
     }

@@ -1,6 +1,6 @@
 //! Requests: what an officer submits (issue, renew, change of information,
-//! re-issue, suspend, restore, revoke, token lost / found / damaged) and an
-//! approver decides. States: submitted → approved | rejected, approved →
+//! re-issue, suspend, restore, revoke; token suspended / found / lost /
+//! damaged / retired, see `docs/tokens.md`) and an approver decides. States: submitted → approved | rejected, approved →
 //! issued | failed. Approval runs the CA core operation with the approver
 //! as the audited actor; every step is one transaction with its audit
 //! event.
@@ -43,15 +43,22 @@ pub enum Kind {
     Restore,
     /// Thu hồi with a reason.
     Revoke,
-    /// Báo mất thiết bị: everything on the token revoked.
+    /// Báo mất hẳn thiết bị: everything on the token revoked
+    /// keyCompromise, its keys blocked (from active or suspended).
     TokenLost,
-    /// A lost token found again.
+    /// A temporarily lost (suspended) token found again: active, its held
+    /// certificates restored.
     TokenFound,
-    /// A damaged token.
+    /// A damaged token (from active).
     TokenDamaged,
+    /// Báo tạm mất: the token suspended, its certificates on hold.
+    TokenSuspend,
+    /// Ngừng sử dụng: the token retired, its live certificates revoked
+    /// cessationOfOperation.
+    TokenRetire,
 }
 
-const KINDS: [(Kind, &str); 10] = [
+const KINDS: [(Kind, &str); 12] = [
     (Kind::Issue, "issue"),
     (Kind::Renew, "renew"),
     (Kind::ChangeInfo, "change_info"),
@@ -62,6 +69,8 @@ const KINDS: [(Kind, &str); 10] = [
     (Kind::TokenLost, "token_lost"),
     (Kind::TokenFound, "token_found"),
     (Kind::TokenDamaged, "token_damaged"),
+    (Kind::TokenSuspend, "token_suspend"),
+    (Kind::TokenRetire, "token_retire"),
 ];
 
 impl Kind {
@@ -92,7 +101,11 @@ impl Kind {
     pub fn on_token(self) -> bool {
         matches!(
             self,
-            Self::TokenLost | Self::TokenFound | Self::TokenDamaged
+            Self::TokenLost
+                | Self::TokenFound
+                | Self::TokenDamaged
+                | Self::TokenSuspend
+                | Self::TokenRetire
         )
     }
 }
@@ -358,6 +371,63 @@ pub fn approve(
             },
         )?;
         load_in(c, id)
+    })
+}
+
+/// How long a request may stay `approved` (its CA operation running)
+/// before start-up takes it for one interrupted by a crash. Long enough
+/// that another portal instance's approval in progress is left alone.
+pub const INTERRUPTED_AFTER_MINUTES: i64 = 5;
+
+/// The error recorded on a request interrupted between its approval and
+/// the end of its CA operation.
+pub const INTERRUPTED_ERROR: &str = "interrupted: the portal stopped after the approval, before the CA operation was recorded; check the certificate or token (the operation may have been carried out) and submit the request again if it was not";
+
+/// Marks `failed` every request left `approved` for more than
+/// [`INTERRUPTED_AFTER_MINUTES`] — a portal stopped (crash, power cut)
+/// between the approval and the end of the CA operation — with
+/// [`INTERRUPTED_ERROR`], one audit event each, so that it can be
+/// submitted again. Run at start-up; returns the ids.
+pub fn fail_interrupted(store: &Store) -> Result<Vec<i64>, PortalError> {
+    let before = now() - chrono::Duration::minutes(INTERRUPTED_AFTER_MINUTES);
+    store.write(|c| -> Result<Vec<i64>, PortalError> {
+        let stuck: Vec<RequestRow> = requests::table
+            .filter(requests::state.eq(APPROVED))
+            .filter(requests::decided_at.lt(before))
+            .select(RequestRow::as_select())
+            .load(c)?;
+        let mut ids = Vec::with_capacity(stuck.len());
+        for row in stuck {
+            let changed = diesel::update(
+                requests::table
+                    .find(row.id)
+                    .filter(requests::state.eq(APPROVED)),
+            )
+            .set((
+                requests::state.eq(FAILED),
+                requests::error.eq(INTERRUPTED_ERROR),
+                requests::finished_at.eq(now()),
+            ))
+            .execute(c)?;
+            if changed == 0 {
+                continue;
+            }
+            audit::append(
+                c,
+                AuditEvent {
+                    actor: "ra-portal",
+                    action: "request.failed",
+                    object: &format!("request:{}", row.id),
+                    details: json!({
+                        "kind": row.kind,
+                        "error": INTERRUPTED_ERROR,
+                        "approved_at": row.decided_at.map(|t| t.to_string()),
+                    }),
+                },
+            )?;
+            ids.push(row.id);
+        }
+        Ok(ids)
     })
 }
 

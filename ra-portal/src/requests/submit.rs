@@ -8,7 +8,10 @@ use serde_json::json;
 
 use ca_core::audit::{self, AuditEvent};
 use ca_core::csr::parse_csr;
-use ca_core::registry::{current_province, TOKEN_ACTIVE, TOKEN_LOST};
+use ca_core::registry::{
+    check_token_transition, current_province, TOKEN_ACTIVE, TOKEN_DAMAGED, TOKEN_LOST,
+    TOKEN_RETIRED, TOKEN_SUSPENDED,
+};
 use ca_core::serial::Serial;
 use ca_core::status::{CertStatus, RevocationReason};
 use ca_core::store::models::{CertificateRow, SubscriberRow, TokenRow};
@@ -30,7 +33,7 @@ const MAX_CSR: usize = 64 * 1024;
 #[serde(deny_unknown_fields)]
 pub struct RequestInput {
     /// issue, renew, change_info, reissue, suspend, restore, revoke,
-    /// token_lost, token_found, token_damaged.
+    /// token_suspend, token_found, token_lost, token_damaged, token_retire.
     pub kind: String,
     /// issue: the subscriber.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -206,7 +209,11 @@ fn check_fields(kind: Kind, input: &RequestInput) -> Result<(), PortalError> {
         Kind::Reissue => (&["serial", "csr"], &["token", "days", "reason"]),
         Kind::Suspend | Kind::Restore => (&["serial"], &[]),
         Kind::Revoke => (&["serial", "reason"], &[]),
-        Kind::TokenLost | Kind::TokenFound | Kind::TokenDamaged => (&["token"], &[]),
+        Kind::TokenLost
+        | Kind::TokenFound
+        | Kind::TokenDamaged
+        | Kind::TokenSuspend
+        | Kind::TokenRetire => (&["token"], &[]),
     };
     for (field, present) in given {
         if present && !required.contains(&field) && !optional.contains(&field) {
@@ -419,23 +426,20 @@ fn check(ca: &Ca, kind: Kind, input: &RequestInput, target: &Target) -> Result<(
                 ));
             }
         }
-        Kind::TokenLost => {
+        Kind::TokenSuspend
+        | Kind::TokenFound
+        | Kind::TokenLost
+        | Kind::TokenDamaged
+        | Kind::TokenRetire => {
             let token = target.token.as_ref().ok_or_else(missing_token)?;
-            if token.status == TOKEN_LOST {
-                return Err(CaError::TokenUnusable {
-                    serial: token.serial.clone(),
-                    reason: "it is already reported lost".into(),
-                }
-                .into());
-            }
-        }
-        Kind::TokenFound => {
-            let token = target.token.as_ref().ok_or_else(missing_token)?;
-            expect_token(token, TOKEN_LOST, "be reported found")?;
-        }
-        Kind::TokenDamaged => {
-            let token = target.token.as_ref().ok_or_else(missing_token)?;
-            expect_token(token, TOKEN_ACTIVE, "be reported damaged")?;
+            let to = match kind {
+                Kind::TokenSuspend => TOKEN_SUSPENDED,
+                Kind::TokenFound => TOKEN_ACTIVE,
+                Kind::TokenLost => TOKEN_LOST,
+                Kind::TokenDamaged => TOKEN_DAMAGED,
+                _ => TOKEN_RETIRED,
+            };
+            check_token_transition(token, to)?;
         }
     }
     Ok(())

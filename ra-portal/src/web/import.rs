@@ -80,7 +80,8 @@ pub(super) async fn preview(
     };
     let user = session.user.clone();
     let checked = bytes.clone();
-    match blocking(move || import::check(&user, &checked)).await {
+    let ca = Arc::clone(&state.ca);
+    match blocking(move || import::check(&ca, &user, &checked)).await {
         Ok(report) => {
             let digest = state.imports.put(&session.id, bytes);
             preview_page(&session, Status::Ok, &report, Some(&digest), None)

@@ -88,6 +88,7 @@ pub(super) fn index(
 pub(super) async fn login(
     state: &State<Arc<PortalState>>,
     cookies: &CookieJar<'_>,
+    remote: Option<std::net::SocketAddr>,
     form: Option<Form<LoginForm>>,
 ) -> Reply {
     let form = form.map(Form::into_inner).unwrap_or_default();
@@ -102,16 +103,25 @@ pub(super) async fn login(
         };
         return login_page(cookies, Status::Forbidden, &username, &errors);
     }
-    let store = state.ca.store().clone();
+    if let Err(e) = state.sign_in_limit.attempt(remote.map(|a| a.ip())) {
+        let errors = LoginErrors {
+            general: Some(vi_message(&e)),
+            ..LoginErrors::default()
+        };
+        return login_page(cookies, e.status_and_code().0, &username, &errors);
+    }
+    let portal = Arc::clone(state.inner());
     let ttl = state.session_ttl;
     let outcome = blocking(move || {
+        let store = portal.ca.store();
         let user = accounts::authenticate(
-            &store,
+            store,
+            &portal.totp_key,
             form.username.as_deref().unwrap_or_default(),
             form.password.as_deref().unwrap_or_default(),
             form.totp.as_deref(),
         )?;
-        let (id, _) = accounts::create_session(&store, &user, ttl)?;
+        let (id, _) = accounts::create_session(store, &user, ttl)?;
         Ok((user, id))
     })
     .await;
@@ -138,7 +148,9 @@ pub(super) async fn login(
                     password: Some(message),
                     ..LoginErrors::default()
                 },
-                PortalError::TotpRequired | PortalError::InvalidTotp => LoginErrors {
+                PortalError::TotpRequired
+                | PortalError::InvalidTotp
+                | PortalError::TotpReplayed => LoginErrors {
                     totp: Some(message),
                     ..LoginErrors::default()
                 },
@@ -482,6 +494,13 @@ pub(super) fn vi_message(e: &PortalError) -> String {
             "Tài khoản này cần mã xác thực (TOTP) từ ứng dụng xác thực.".to_owned()
         }
         PortalError::InvalidTotp => "Mã xác thực không đúng hoặc đã hết hạn.".to_owned(),
+        PortalError::TotpReplayed => {
+            "Mã xác thực này đã được dùng; vui lòng chờ mã tiếp theo trên ứng dụng xác thực."
+                .to_owned()
+        }
+        PortalError::RateLimited => {
+            "Có quá nhiều lần đăng nhập từ địa chỉ này; vui lòng thử lại sau một phút.".to_owned()
+        }
         PortalError::Locked { until } => format!(
             "Tài khoản tạm khóa do đăng nhập sai nhiều lần, đến {until} UTC. Vui lòng thử lại sau hoặc liên hệ quản trị viên."
         ),

@@ -28,6 +28,8 @@ pub(super) struct UnitForm {
     parent_agency: Option<String>,
     province: Option<String>,
     tax_code: Option<String>,
+    parent_id: Option<String>,
+    agency_code: Option<String>,
 }
 
 /// The token form.
@@ -69,11 +71,21 @@ pub(super) async fn add_unit(
     if !session.csrf_ok(form.csrf.as_deref()) {
         return session.csrf_refused();
     }
+    let parent_id = match optional(&form.parent_id).map(|p| p.parse::<i64>()) {
+        None => None,
+        Some(Ok(id)) => Some(id),
+        Some(Err(_)) => {
+            let errors = FormErrors::on("parent_id", "Hãy chọn đơn vị cấp trên trong danh sách.");
+            return units_page(state, &session, Status::UnprocessableEntity, &form, &errors).await;
+        }
+    };
     let input = UnitInput {
         name: text(&form.name),
         parent_agency: optional(&form.parent_agency),
         province: text(&form.province),
         tax_code: optional(&form.tax_code),
+        parent_id,
+        agency_code: optional(&form.agency_code),
     };
     let ca = Arc::clone(&state.ca);
     let user = session.user.clone();
@@ -152,22 +164,72 @@ async fn units_page(
         Ok(rows) => rows,
         Err(e) => return session.error_page(&e),
     };
+    let name_of = |id: &Value| {
+        rows.iter()
+            .find(|u| u["id"] == *id)
+            .and_then(|u| u["name"].as_str())
+            .unwrap_or("—")
+            .to_owned()
+    };
+    let mut parents = vec![(String::new(), "— Không có —".to_owned())];
+    parents.extend(rows.iter().map(|u| {
+        (
+            u["id"].to_string(),
+            format!(
+                "{} ({})",
+                u["name"].as_str().unwrap_or_default(),
+                u["province"].as_str().unwrap_or_default()
+            ),
+        )
+    }));
     let rows: Vec<Vec<String>> = rows
         .iter()
         .map(|u| {
-            ["name", "parent_agency", "province", "tax_code"]
+            let mut cells: Vec<String> = ["name", "parent_agency", "province", "tax_code"]
                 .iter()
                 .map(|k| esc(u[*k].as_str().unwrap_or("—")))
-                .collect()
+                .collect();
+            cells.insert(
+                1,
+                if u["parent_id"].is_null() {
+                    "—".to_owned()
+                } else {
+                    esc(&name_of(&u["parent_id"]))
+                },
+            );
+            cells.push(esc(u["agency_code"].as_str().unwrap_or("—")));
+            cells
         })
         .collect();
     let form_html = if may_register(session) {
         let v = |f: &Option<String>| f.clone().unwrap_or_default();
         format!(
             r#"<h2>Đăng ký đơn vị</h2>{general}<form method="post" action="/units" class="card" novalidate>
-{csrf}{name}{parent}{province}{tax}<button type="submit">Đăng ký đơn vị</button>
+{csrf}{name}{parent_unit}{parent}{province}{tax}{agency_code}<button type="submit">Đăng ký đơn vị</button>
 </form>"#,
-            general = errors.general(&["name", "parent_agency", "province", "tax_code"]),
+            general = errors.general(&[
+                "name",
+                "parent_id",
+                "parent_agency",
+                "province",
+                "tax_code",
+                "agency_code"
+            ]),
+            parent_unit = select(
+                "parent_id",
+                "Đơn vị cấp trên",
+                &parents,
+                &v(&form.parent_id),
+                errors.get("parent_id")
+            ),
+            agency_code = field(
+                "agency_code",
+                "Mã định danh điện tử của cơ quan (QĐ 20/2020/QĐ-TTg)",
+                "text",
+                &v(&form.agency_code),
+                errors.get("agency_code"),
+                r#"placeholder="000.00.31.H29" maxlength="13""#
+            ),
             csrf = csrf_input(&session.csrf),
             name = field(
                 "name",
@@ -211,9 +273,11 @@ async fn units_page(
             "Đơn vị",
             &[
                 "Tên đơn vị",
+                "Đơn vị cấp trên",
                 "Cơ quan chủ quản",
                 "Tỉnh, thành phố",
-                "Mã số thuế"
+                "Mã số thuế",
+                "Mã định danh điện tử"
             ],
             &rows
         )

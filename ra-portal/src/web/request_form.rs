@@ -180,9 +180,11 @@ pub(super) fn kind_label(kind: Kind) -> &'static str {
         Kind::Suspend => "Tạm dừng chứng thư số",
         Kind::Restore => "Khôi phục chứng thư số",
         Kind::Revoke => "Thu hồi chứng thư số",
+        Kind::TokenSuspend => "Báo tạm mất thiết bị lưu khóa",
+        Kind::TokenFound => "Báo tìm thấy thiết bị lưu khóa (đã tạm mất)",
         Kind::TokenLost => "Báo mất thiết bị lưu khóa",
-        Kind::TokenFound => "Báo tìm thấy thiết bị lưu khóa",
         Kind::TokenDamaged => "Báo hỏng thiết bị lưu khóa",
+        Kind::TokenRetire => "Ngừng sử dụng thiết bị lưu khóa",
     }
 }
 
@@ -303,7 +305,11 @@ fn fields(kind: Kind) -> &'static [&'static str] {
         Kind::Reissue => &["serial", "csr", "token", "reason"],
         Kind::Suspend | Kind::Restore => &["serial"],
         Kind::Revoke => &["serial", "reason"],
-        Kind::TokenLost | Kind::TokenFound | Kind::TokenDamaged => &["token"],
+        Kind::TokenSuspend
+        | Kind::TokenFound
+        | Kind::TokenLost
+        | Kind::TokenDamaged
+        | Kind::TokenRetire => &["token"],
     }
 }
 

@@ -70,6 +70,10 @@ pub(crate) fn explain(e: &PortalError) -> (&'static str, String) {
                 "name",
                 "Tỉnh, thành phố này đã có một đơn vị cùng tên.".into(),
             ),
+            "duplicate_agency_code" => (
+                "agency_code",
+                "Mã định danh điện tử này đã được gán cho một đơn vị khác.".into(),
+            ),
             "duplicate_request" => (
                 "",
                 "Đã có một yêu cầu cùng loại cho đối tượng này đang chờ phê duyệt.".into(),
@@ -177,6 +181,21 @@ fn ca_error(e: &CaError) -> Option<(&'static str, String)> {
             "token",
             "Không tìm thấy thiết bị lưu khóa có số sê-ri này.".into(),
         ),
+        CaError::DuplicateSubscriber { uid, existing } => {
+            let (field, what) = if uid.starts_with("MST:") {
+                ("tax_code", "Mã số thuế")
+            } else {
+                ("national_id", "Số định danh (CCCD, CMND, hộ chiếu)")
+            };
+            let whom = match existing {
+                Some(id) => format!(" cho thuê bao số {id}"),
+                None => " ở một dòng khác trong cùng tệp".to_owned(),
+            };
+            (
+                field,
+                format!("{what} {uid} đã được đăng ký{whom}: mỗi cá nhân, tổ chức chỉ đăng ký một lần."),
+            )
+        }
         CaError::DuplicateToken { .. } => (
             "serial",
             "Số sê-ri thiết bị này đã được đăng ký.".into(),
@@ -349,6 +368,16 @@ fn subject_field(field: &str) -> (&'static str, &'static str) {
 fn invalid(code: &str, message: &str) -> (&'static str, String) {
     match code {
         "invalid_name" => ("name", "Tên đơn vị phải có từ 1 đến 200 ký tự.".into()),
+        "invalid_agency_code" => (
+            "agency_code",
+            "Mã định danh điện tử của cơ quan có dạng 000.00.00.H00 (Quyết định 20/2020/QĐ-TTg), ví dụ 000.00.31.H29."
+                .into(),
+        ),
+        "invalid_parent" => (
+            "parent_id",
+            "Đơn vị cấp trên phải là một đơn vị đã đăng ký của cùng tỉnh, thành phố, và không tạo thành vòng lặp."
+                .into(),
+        ),
         "invalid_identity" => (
             "tax_code",
             "Mã số thuế gồm đúng 10 chữ số, hoặc 10 chữ số, dấu “-” và 3 chữ số mã chi nhánh."
