@@ -12,6 +12,7 @@
 pub mod accounts;
 pub mod api;
 pub mod authz;
+pub mod bulk;
 pub mod certificates;
 mod error;
 pub mod import;
@@ -50,6 +51,8 @@ pub struct PortalState {
     secret_key: String,
     /// CSV files previewed on the import page, awaiting confirmation.
     pub(crate) imports: import::Pending,
+    /// The bulk re-issue jobs running in this process.
+    pub bulk: bulk::Runner,
 }
 
 impl PortalState {
@@ -61,6 +64,14 @@ impl PortalState {
             session_ttl: chrono::Duration::minutes(SESSION_MINUTES),
             secret_key: secret_key(data_dir)?,
             imports: import::Pending::default(),
+            bulk: bulk::Runner::default(),
         })
+    }
+
+    /// Starts the worker of an approved (or retried) unit change.
+    pub fn start_bulk(&self, row: &requests::RequestRow) {
+        if row.kind == requests::Kind::UnitChange.as_str() && row.state == requests::APPROVED {
+            self.bulk.spawn(Arc::clone(&self.ca), row.id);
+        }
     }
 }

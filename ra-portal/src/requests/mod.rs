@@ -1,12 +1,15 @@
 //! Requests: what an officer submits (issue, renew, change of information,
-//! re-issue, suspend, restore, revoke, token lost / found / damaged) and an
-//! approver decides. States: submitted → approved | rejected, approved →
-//! issued | failed. Approval runs the CA core operation with the approver
+//! re-issue, suspend, restore, revoke, token lost / found / damaged, a unit
+//! renamed or merged) and an approver decides. States: submitted → approved
+//! | rejected, approved → issued | failed (a unit change stays approved
+//! while its bulk job runs, and a failed one goes back to approved when its
+//! failed items are retried). Approval runs the CA core operation with the approver
 //! as the audited actor; every step is one transaction with its audit
 //! event.
 
 mod execute;
 mod submit;
+mod unit_change;
 
 use std::fmt;
 use std::str::FromStr;
@@ -49,9 +52,12 @@ pub enum Kind {
     TokenFound,
     /// A damaged token.
     TokenDamaged,
+    /// A unit renamed or merged: every active certificate of its
+    /// subscribers replaced (change of information, same key).
+    UnitChange,
 }
 
-const KINDS: [(Kind, &str); 10] = [
+const KINDS: [(Kind, &str); 11] = [
     (Kind::Issue, "issue"),
     (Kind::Renew, "renew"),
     (Kind::ChangeInfo, "change_info"),
@@ -62,6 +68,7 @@ const KINDS: [(Kind, &str); 10] = [
     (Kind::TokenLost, "token_lost"),
     (Kind::TokenFound, "token_found"),
     (Kind::TokenDamaged, "token_damaged"),
+    (Kind::UnitChange, "unit_change"),
 ];
 
 impl Kind {
@@ -286,7 +293,9 @@ pub fn reject(
 /// Approves a submitted request and carries it out: the request is
 /// `issued` when the CA operation succeeded, `failed` (with the error)
 /// when it did not. A request whose target no longer allows the operation
-/// is refused before anything changes.
+/// is refused before anything changes. A unit change is only recorded
+/// here (approved, with its bulk job): the caller starts the job's worker
+/// ([`crate::bulk::Runner::spawn`]).
 pub fn approve(
     ca: &Ca,
     user: &User,
@@ -299,6 +308,9 @@ pub fn approve(
     authz::decide(user, &row.province, row.submitted_by)?;
     expect_submitted(&row)?;
     let kind: Kind = row.kind.parse()?;
+    if kind == Kind::UnitChange {
+        return unit_change::approve(ca, user, id, comment);
+    }
     let payload: RequestInput = serde_json::from_str(&row.payload)
         .map_err(|e| PortalError::Internal(format!("stored request {id}: {e}")))?;
     submit::check_target(ca, kind, &payload)?;
@@ -361,7 +373,7 @@ pub fn approve(
     })
 }
 
-fn expect_submitted(row: &RequestRow) -> Result<(), PortalError> {
+pub(crate) fn expect_submitted(row: &RequestRow) -> Result<(), PortalError> {
     if row.state == SUBMITTED {
         Ok(())
     } else {
@@ -376,7 +388,7 @@ fn load(store: &Store, id: i64) -> Result<RequestRow, PortalError> {
     store.read(|c| load_in(c, id))
 }
 
-fn load_in(c: &mut DbConnection, id: i64) -> Result<RequestRow, PortalError> {
+pub(crate) fn load_in(c: &mut DbConnection, id: i64) -> Result<RequestRow, PortalError> {
     requests::table
         .find(id)
         .select(RequestRow::as_select())

@@ -30,7 +30,7 @@ const MAX_CSR: usize = 64 * 1024;
 #[serde(deny_unknown_fields)]
 pub struct RequestInput {
     /// issue, renew, change_info, reissue, suspend, restore, revoke,
-    /// token_lost, token_found, token_damaged.
+    /// token_lost, token_found, token_damaged, unit_change.
     pub kind: String,
     /// issue: the subscriber.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -57,6 +57,15 @@ pub struct RequestInput {
     /// change_info: the new registry data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes: Option<ChangesInput>,
+    /// unit_change: the unit renamed or merged away.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_id: Option<i64>,
+    /// unit_change (rename): the unit's new name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_name: Option<String>,
+    /// unit_change (merger): the unit of the same province it merges into.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merge_into: Option<i64>,
 }
 
 /// The registry changes of a change of information.
@@ -114,6 +123,9 @@ pub(super) struct Target {
 pub fn submit(ca: &Ca, user: &User, input: &RequestInput) -> Result<RequestRow, PortalError> {
     let kind: Kind = input.kind.parse()?;
     check_fields(kind, input)?;
+    if kind == Kind::UnitChange {
+        return super::unit_change::submit(ca, user, input);
+    }
     let target = resolve(ca, kind, input)?;
     authz::authorize(user, Action::Submit, &target.province)?;
     // Moving a subscriber to another province takes the right to submit
@@ -189,7 +201,7 @@ pub(super) fn check_target(ca: &Ca, kind: Kind, input: &RequestInput) -> Result<
 
 /// Refuses fields the kind does not use, and missing required ones.
 fn check_fields(kind: Kind, input: &RequestInput) -> Result<(), PortalError> {
-    let given: [(&str, bool); 8] = [
+    let given: [(&str, bool); 11] = [
         ("subscriber_id", input.subscriber_id.is_some()),
         ("profile", input.profile.is_some()),
         ("csr", input.csr.is_some()),
@@ -198,6 +210,9 @@ fn check_fields(kind: Kind, input: &RequestInput) -> Result<(), PortalError> {
         ("serial", input.serial.is_some()),
         ("reason", input.reason.is_some()),
         ("changes", input.changes.is_some()),
+        ("unit_id", input.unit_id.is_some()),
+        ("unit_name", input.unit_name.is_some()),
+        ("merge_into", input.merge_into.is_some()),
     ];
     let (required, optional): (&[&str], &[&str]) = match kind {
         Kind::Issue => (&["subscriber_id", "csr"], &["profile", "token", "days"]),
@@ -207,6 +222,7 @@ fn check_fields(kind: Kind, input: &RequestInput) -> Result<(), PortalError> {
         Kind::Suspend | Kind::Restore => (&["serial"], &[]),
         Kind::Revoke => (&["serial", "reason"], &[]),
         Kind::TokenLost | Kind::TokenFound | Kind::TokenDamaged => (&["token"], &[]),
+        Kind::UnitChange => (&["unit_id"], &["unit_name", "merge_into"]),
     };
     for (field, present) in given {
         if present && !required.contains(&field) && !optional.contains(&field) {
@@ -437,6 +453,8 @@ fn check(ca: &Ca, kind: Kind, input: &RequestInput, target: &Target) -> Result<(
             let token = target.token.as_ref().ok_or_else(missing_token)?;
             expect_token(token, TOKEN_ACTIVE, "be reported damaged")?;
         }
+        // Checked by `unit_change::plan`, never through a target.
+        Kind::UnitChange => {}
     }
     Ok(())
 }

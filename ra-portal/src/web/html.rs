@@ -32,6 +32,16 @@ const NAV: [(&str, &str); 7] = [
 /// A whole page: `title`, the signed-in user's bar (with the sign-out
 /// form) when there is one, and `body`.
 pub(super) fn page(title: &str, user: Option<(&User, &str)>, body: &str) -> String {
+    page_with_head(title, user, "", body)
+}
+
+/// As [`page`], with more (already escaped) `<head>` elements.
+pub(super) fn page_with_head(
+    title: &str,
+    user: Option<(&User, &str)>,
+    head: &str,
+    body: &str,
+) -> String {
     let bar = match user {
         Some((u, csrf)) => format!(
             r#"<nav class="bar" aria-label="Điều hướng chính"><ul class="menu">{links}</ul><span>{name} · {role}</span>
@@ -54,7 +64,7 @@ pub(super) fn page(title: &str, user: Option<(&User, &str)>, body: &str) -> Stri
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} — govpki</title>
 <link rel="stylesheet" href="/static/style.css">
-</head>
+{head}</head>
 <body>
 <header><p class="brand">govpki · Cổng đăng ký chứng thư số</p>{bar}</header>
 <main>

@@ -12,6 +12,7 @@
 //! in the `sessions` table, so signing out or disabling a user ends it at
 //! once.
 
+mod bulk;
 mod certificates;
 mod html;
 mod import;
@@ -63,6 +64,8 @@ pub(crate) fn routes() -> Vec<Route> {
         requests::show,
         requests::approve,
         requests::reject,
+        bulk::show,
+        bulk::retry,
         certificates::search,
         certificates::show,
     ]
