@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod api;
 pub mod audit_view;
 pub mod authz;
+pub mod bulk;
 pub mod certificates;
 mod error;
 pub mod import;
@@ -60,6 +61,8 @@ pub struct PortalState {
     pub totp_key: totp_key::TotpKey,
     /// Sign-in attempts per client address.
     pub sign_in_limit: rate_limit::RateLimiter,
+    /// The bulk re-issue jobs running in this process.
+    pub bulk: bulk::Runner,
 }
 
 impl PortalState {
@@ -86,6 +89,14 @@ impl PortalState {
             imports: import::Pending::default(),
             totp_key,
             sign_in_limit: rate_limit::RateLimiter::default(),
+            bulk: bulk::Runner::default(),
         })
+    }
+
+    /// Starts the worker of an approved (or retried) unit change.
+    pub fn start_bulk(&self, row: &requests::RequestRow) {
+        if row.kind == requests::Kind::UnitChange.as_str() && row.state == requests::APPROVED {
+            self.bulk.spawn(Arc::clone(&self.ca), row.id);
+        }
     }
 }

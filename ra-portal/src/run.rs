@@ -13,7 +13,7 @@ use rocket::config::LogLevel;
 use rocket::figment::Figment;
 use rocket::{Build, Rocket};
 
-use crate::{api, import, web, PortalError, PortalState};
+use crate::{api, bulk, import, web, PortalError, PortalState};
 
 /// The file in the data directory holding the private-cookie key.
 const SECRET_KEY_FILE: &str = "portal-secret-key";
@@ -29,7 +29,13 @@ pub struct RunConfig {
 
 /// Mounts the pages at `/` (and `/static/…`), the API at `/api/v1` with
 /// its JSON catchers, sets the private-cookie key and manages the state.
+/// Bulk re-issue jobs left unfinished by a stopped process start again.
 pub fn mount(rocket: Rocket<Build>, state: Arc<PortalState>) -> Rocket<Build> {
+    match bulk::resume(&state.ca, &state.bulk) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(jobs = n, "resuming unfinished bulk re-issue jobs"),
+        Err(e) => tracing::error!(error = %e, "cannot resume the bulk re-issue jobs"),
+    }
     let figment = rocket
         .figment()
         .clone()

@@ -1,5 +1,6 @@
-//! Diesel definitions of the portal's own tables (migration
-//! `2026-11-25-000005_portal`, both backends). The CA's tables stay in
+//! Diesel definitions of the portal's own tables (migrations
+//! `2026-11-25-000005_portal` and `2026-11-25-000006_bulk_jobs`, both
+//! backends). The CA's tables stay in
 //! `ca_core::store::schema`; nothing in ca-core reads these.
 
 diesel::table! {
@@ -61,6 +62,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    bulk_jobs (request_id) {
+        request_id -> BigInt,
+        action -> Text,
+        unit_id -> BigInt,
+        target_unit_id -> BigInt,
+        unit_name -> Text,
+        skipped_suspended -> BigInt,
+        claimed_by -> Nullable<Text>,
+        claimed_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    bulk_items (id) {
+        id -> BigInt,
+        request_id -> BigInt,
+        certificate_id -> BigInt,
+        state -> Text,
+        new_certificate_id -> Nullable<BigInt>,
+        error -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(users, api_tokens, sessions, requests);
+diesel::joinable!(bulk_items -> bulk_jobs (request_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    users, api_tokens, sessions, requests, bulk_jobs, bulk_items
+);

@@ -212,7 +212,48 @@ impl Ca {
         self.replace(req, Operation::Reissue)
     }
 
+    /// Thay đổi nội dung for many certificates at once (a unit renamed or
+    /// merged): every request is checked on its own and refused ones do
+    /// not stop the others; the accepted ones share one record and one
+    /// store transaction, each keeping the whole issuance cycle (record the
+    /// TBS, sign, verify, store) and its own audit events. Results come in
+    /// request order. Registry changes, if any, are written per request
+    /// before its certificate is planned, as [`change_info`](Self::change_info)
+    /// does; a caller that already changed the registry passes none.
+    pub fn change_info_batch(&self, reqs: &[ReplaceRequest<'_>]) -> Vec<Result<Issued, CaError>> {
+        let prepared: Vec<Result<Prepared<'_>, CaError>> = reqs
+            .iter()
+            .map(|req| self.plan_replace(req, Operation::ChangeInfo))
+            .collect();
+        let issuances: Vec<Issuance<'_>> = prepared
+            .iter()
+            .zip(reqs)
+            .filter_map(|(p, req)| p.as_ref().ok().map(|p| p.issuance(req.actor)))
+            .collect();
+        let mut issued = self.run_issuances(&issuances).into_iter();
+        prepared
+            .into_iter()
+            .map(|p| match p {
+                Err(e) => Err(e),
+                Ok(_) => issued
+                    .next()
+                    .unwrap_or_else(|| Err(CaError::Refused("issuance batch out of step".into()))),
+            })
+            .collect()
+    }
+
     fn replace(&self, req: &ReplaceRequest<'_>, op: Operation) -> Result<Issued, CaError> {
+        let prepared = self.plan_replace(req, op)?;
+        self.run_issuance(prepared.issuance(req.actor))
+    }
+
+    /// Checks a renewal, change of information or re-issue, writes its
+    /// registry changes, and prepares its issuance.
+    fn plan_replace(
+        &self,
+        req: &ReplaceRequest<'_>,
+        op: Operation,
+    ) -> Result<Prepared<'_>, CaError> {
         if op != Operation::ChangeInfo && !req.changes.is_empty() {
             return Err(CaError::Refused(format!(
                 "{} does not change subscriber information; use change-info",
@@ -328,7 +369,7 @@ impl Ca {
         if !req.changes.is_empty() {
             self.update_subscriber(plan.subscriber.id, &req.changes, req.actor)?;
         }
-        self.issue_plan(plan, op.as_str(), request, replaces, req.actor)
+        self.prepare(plan, op.as_str(), request, replaces)
     }
 
     fn issue_plan(

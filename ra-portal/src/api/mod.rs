@@ -5,6 +5,7 @@
 //! below answer 401 before they answer 404).
 
 mod auth;
+mod bulk;
 mod certificates;
 mod fallback;
 mod openapi;
@@ -48,6 +49,8 @@ pub fn routes() -> Vec<Route> {
         requests::get,
         requests::approve,
         requests::reject,
+        bulk::get,
+        bulk::retry,
         certificates::list,
         certificates::get,
         reports::report,

@@ -70,6 +70,7 @@ pub(super) async fn approve(
     let ca = Arc::clone(&state.ca);
     let row =
         blocking(move || requests::approve(&ca, &user, id, decision.comment.as_deref())).await?;
+    state.start_bulk(&row);
     Ok(Json(row.to_json()))
 }
 

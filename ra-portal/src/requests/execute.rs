@@ -95,6 +95,9 @@ pub(super) fn run(ca: &Ca, kind: Kind, input: &RequestInput, actor: &str) -> Res
                 details: json!({ "revoked": revoked }),
             })
         }
+        Kind::UnitChange => Err(CaError::Refused(
+            "a unit change is carried out by its bulk job".into(),
+        )),
         Kind::TokenFound => {
             let restored = ca.token_found(token(input)?, actor)?;
             Ok(Done {

@@ -1,12 +1,16 @@
 //! Requests: what an officer submits (issue, renew, change of information,
 //! re-issue, suspend, restore, revoke; token suspended / found / lost /
-//! damaged / retired, see `docs/tokens.md`) and an approver decides. States: submitted → approved | rejected, approved →
-//! issued | failed. Approval runs the CA core operation with the approver
+//! damaged / retired, see `docs/tokens.md`; a unit renamed or merged) and
+//! an approver decides. States: submitted → approved | rejected, approved
+//! → issued | failed (a unit change stays approved while its bulk job
+//! runs, and a failed one goes back to approved when its failed items are
+//! retried). Approval runs the CA core operation with the approver
 //! as the audited actor; every step is one transaction with its audit
 //! event.
 
 mod execute;
 mod submit;
+mod unit_change;
 
 use std::fmt;
 use std::str::FromStr;
@@ -56,9 +60,12 @@ pub enum Kind {
     /// Ngừng sử dụng: the token retired, its live certificates revoked
     /// cessationOfOperation.
     TokenRetire,
+    /// A unit renamed or merged: every active certificate of its
+    /// subscribers replaced (change of information, same key).
+    UnitChange,
 }
 
-const KINDS: [(Kind, &str); 12] = [
+const KINDS: [(Kind, &str); 13] = [
     (Kind::Issue, "issue"),
     (Kind::Renew, "renew"),
     (Kind::ChangeInfo, "change_info"),
@@ -299,7 +306,9 @@ pub fn reject(
 /// Approves a submitted request and carries it out: the request is
 /// `issued` when the CA operation succeeded, `failed` (with the error)
 /// when it did not. A request whose target no longer allows the operation
-/// is refused before anything changes.
+/// is refused before anything changes. A unit change is only recorded
+/// here (approved, with its bulk job): the caller starts the job's worker
+/// ([`crate::bulk::Runner::spawn`]).
 pub fn approve(
     ca: &Ca,
     user: &User,
@@ -312,6 +321,9 @@ pub fn approve(
     authz::decide(user, &row.province, row.submitted_by)?;
     expect_submitted(&row)?;
     let kind: Kind = row.kind.parse()?;
+    if kind == Kind::UnitChange {
+        return unit_change::approve(ca, user, id, comment);
+    }
     let payload: RequestInput = serde_json::from_str(&row.payload)
         .map_err(|e| PortalError::Internal(format!("stored request {id}: {e}")))?;
     submit::check_target(ca, kind, &payload)?;
@@ -383,7 +395,8 @@ pub const INTERRUPTED_AFTER_MINUTES: i64 = 5;
 /// the end of its CA operation.
 pub const INTERRUPTED_ERROR: &str = "interrupted: the portal stopped after the approval, before the CA operation was recorded; check the certificate or token (the operation may have been carried out) and submit the request again if it was not";
 
-/// Marks `failed` every request left `approved` for more than
+/// Marks `failed` every request (but a unit change, whose bulk job
+/// resumes instead) left `approved` for more than
 /// [`INTERRUPTED_AFTER_MINUTES`] — a portal stopped (crash, power cut)
 /// between the approval and the end of the CA operation — with
 /// [`INTERRUPTED_ERROR`], one audit event each, so that it can be
@@ -393,6 +406,9 @@ pub fn fail_interrupted(store: &Store) -> Result<Vec<i64>, PortalError> {
     store.write(|c| -> Result<Vec<i64>, PortalError> {
         let stuck: Vec<RequestRow> = requests::table
             .filter(requests::state.eq(APPROVED))
+            // A unit change stays approved while its bulk job runs; its
+            // job resumes at start-up (`crate::bulk::resume`).
+            .filter(requests::kind.ne(Kind::UnitChange.as_str()))
             .filter(requests::decided_at.lt(before))
             .select(RequestRow::as_select())
             .load(c)?;
@@ -431,7 +447,7 @@ pub fn fail_interrupted(store: &Store) -> Result<Vec<i64>, PortalError> {
     })
 }
 
-fn expect_submitted(row: &RequestRow) -> Result<(), PortalError> {
+pub(crate) fn expect_submitted(row: &RequestRow) -> Result<(), PortalError> {
     if row.state == SUBMITTED {
         Ok(())
     } else {
@@ -446,7 +462,7 @@ fn load(store: &Store, id: i64) -> Result<RequestRow, PortalError> {
     store.read(|c| load_in(c, id))
 }
 
-fn load_in(c: &mut DbConnection, id: i64) -> Result<RequestRow, PortalError> {
+pub(crate) fn load_in(c: &mut DbConnection, id: i64) -> Result<RequestRow, PortalError> {
     requests::table
         .find(id)
         .select(RequestRow::as_select())

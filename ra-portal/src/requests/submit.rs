@@ -33,7 +33,7 @@ const MAX_CSR: usize = 64 * 1024;
 #[serde(deny_unknown_fields)]
 pub struct RequestInput {
     /// issue, renew, change_info, reissue, suspend, restore, revoke,
-    /// token_suspend, token_found, token_lost, token_damaged, token_retire.
+    /// token_suspend, token_found, token_lost, token_damaged, token_retire, unit_change.
     pub kind: String,
     /// issue: the subscriber.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -60,6 +60,15 @@ pub struct RequestInput {
     /// change_info: the new registry data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes: Option<ChangesInput>,
+    /// unit_change: the unit renamed or merged away.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_id: Option<i64>,
+    /// unit_change (rename): the unit's new name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_name: Option<String>,
+    /// unit_change (merger): the unit of the same province it merges into.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merge_into: Option<i64>,
 }
 
 /// The registry changes of a change of information.
@@ -117,6 +126,9 @@ pub(super) struct Target {
 pub fn submit(ca: &Ca, user: &User, input: &RequestInput) -> Result<RequestRow, PortalError> {
     let kind: Kind = input.kind.parse()?;
     check_fields(kind, input)?;
+    if kind == Kind::UnitChange {
+        return super::unit_change::submit(ca, user, input);
+    }
     let target = resolve(ca, kind, input)?;
     authz::authorize(user, Action::Submit, &target.province)?;
     // Moving a subscriber to another province takes the right to submit
@@ -192,7 +204,7 @@ pub(super) fn check_target(ca: &Ca, kind: Kind, input: &RequestInput) -> Result<
 
 /// Refuses fields the kind does not use, and missing required ones.
 fn check_fields(kind: Kind, input: &RequestInput) -> Result<(), PortalError> {
-    let given: [(&str, bool); 8] = [
+    let given: [(&str, bool); 11] = [
         ("subscriber_id", input.subscriber_id.is_some()),
         ("profile", input.profile.is_some()),
         ("csr", input.csr.is_some()),
@@ -201,6 +213,9 @@ fn check_fields(kind: Kind, input: &RequestInput) -> Result<(), PortalError> {
         ("serial", input.serial.is_some()),
         ("reason", input.reason.is_some()),
         ("changes", input.changes.is_some()),
+        ("unit_id", input.unit_id.is_some()),
+        ("unit_name", input.unit_name.is_some()),
+        ("merge_into", input.merge_into.is_some()),
     ];
     let (required, optional): (&[&str], &[&str]) = match kind {
         Kind::Issue => (&["subscriber_id", "csr"], &["profile", "token", "days"]),
@@ -214,6 +229,7 @@ fn check_fields(kind: Kind, input: &RequestInput) -> Result<(), PortalError> {
         | Kind::TokenDamaged
         | Kind::TokenSuspend
         | Kind::TokenRetire => (&["token"], &[]),
+        Kind::UnitChange => (&["unit_id"], &["unit_name", "merge_into"]),
     };
     for (field, present) in given {
         if present && !required.contains(&field) && !optional.contains(&field) {
@@ -441,6 +457,8 @@ fn check(ca: &Ca, kind: Kind, input: &RequestInput, target: &Target) -> Result<(
             };
             check_token_transition(token, to)?;
         }
+        // Checked by `unit_change::plan`, never through a target.
+        Kind::UnitChange => {}
     }
     Ok(())
 }

@@ -37,6 +37,17 @@ const AUDIT_NAV: (&str, &str) = ("/audit", "Nhật ký kiểm toán");
 /// A whole page in `lang`: `title`, the signed-in user's bar (with the
 /// sign-out form) when there is one, the language switch, and `body`.
 pub(super) fn page(lang: Lang, title: &str, user: Option<(&User, &str)>, body: &str) -> String {
+    page_with_head(lang, title, user, "", body)
+}
+
+/// As [`page`], with more (already escaped) `<head>` elements.
+pub(super) fn page_with_head(
+    lang: Lang,
+    title: &str,
+    user: Option<(&User, &str)>,
+    head: &str,
+    body: &str,
+) -> String {
     let bar = match user {
         Some((u, csrf)) => format!(
             r#"<nav class="bar" aria-label="{nav}"><ul class="menu">{links}</ul><span>{name} · {role}</span>
@@ -64,7 +75,7 @@ pub(super) fn page(lang: Lang, title: &str, user: Option<(&User, &str)>, body: &
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} — govpki</title>
 <link rel="stylesheet" href="/static/style.css">
-</head>
+{head}</head>
 <body>
 <header><p class="brand">govpki · {brand}</p><p class="lang">{switch}</p>{bar}</header>
 <main>

@@ -13,6 +13,7 @@
 //! in the `sessions` table, so signing out or disabling a user ends it at
 //! once.
 
+mod bulk;
 mod certificates;
 mod chart;
 mod en;
@@ -70,6 +71,8 @@ pub(crate) fn routes() -> Vec<Route> {
         requests::show,
         requests::approve,
         requests::reject,
+        bulk::show,
+        bulk::retry,
         certificates::search,
         certificates::show,
         reports::page,

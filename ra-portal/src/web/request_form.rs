@@ -38,6 +38,9 @@ pub(super) struct RequestForm<'r> {
     new_organization: Option<String>,
     new_province: Option<String>,
     new_email: Option<String>,
+    unit_id: Option<String>,
+    unit_name: Option<String>,
+    merge_into: Option<String>,
 }
 
 /// What a request form shows again after a refusal (the file excepted:
@@ -56,6 +59,9 @@ struct Values {
     new_organization: String,
     new_province: String,
     new_email: String,
+    unit_id: String,
+    unit_name: String,
+    merge_into: String,
 }
 
 #[rocket::get("/requests/new")]
@@ -185,6 +191,7 @@ pub(super) fn kind_label(kind: Kind) -> &'static str {
         Kind::TokenLost => "Báo mất thiết bị lưu khóa",
         Kind::TokenDamaged => "Báo hỏng thiết bị lưu khóa",
         Kind::TokenRetire => "Ngừng sử dụng thiết bị lưu khóa",
+        Kind::UnitChange => "Đổi tên hoặc sáp nhập đơn vị (cấp lại hàng loạt)",
     }
 }
 
@@ -237,6 +244,28 @@ fn input_of(kind: Kind, form: &RequestForm<'_>) -> Result<RequestInput, FormErro
             ..ChangesInput::default()
         };
         input.changes = Some(changes);
+    }
+    if has("unit_id") {
+        fn number(
+            f: &Option<String>,
+            field: &'static str,
+            message: &'static str,
+        ) -> Result<Option<i64>, FormErrors> {
+            match optional(f) {
+                None => Ok(None),
+                Some(s) => s
+                    .parse()
+                    .map(Some)
+                    .map_err(|_| FormErrors::on(field, message)),
+            }
+        }
+        input.unit_id = number(&form.unit_id, "unit_id", "Hãy chọn đơn vị.")?;
+        input.unit_name = optional(&form.unit_name);
+        input.merge_into = number(
+            &form.merge_into,
+            "merge_into",
+            "Hãy chọn đơn vị sáp nhập vào.",
+        )?;
     }
     Ok(input)
 }
@@ -292,6 +321,9 @@ fn values_of(form: &RequestForm<'_>) -> Values {
         new_organization: v(&form.new_organization),
         new_province: v(&form.new_province),
         new_email: v(&form.new_email),
+        unit_id: v(&form.unit_id),
+        unit_name: v(&form.unit_name),
+        merge_into: v(&form.merge_into),
     }
 }
 
@@ -310,6 +342,7 @@ fn fields(kind: Kind) -> &'static [&'static str] {
         | Kind::TokenLost
         | Kind::TokenDamaged
         | Kind::TokenRetire => &["token"],
+        Kind::UnitChange => &["unit_id", "unit_name", "merge_into"],
     }
 }
 
@@ -467,6 +500,43 @@ async fn request_page(
                 ));
                 html.push_str("</fieldset>\n");
             }
+            "unit_id" | "merge_into" => {
+                let ca = Arc::clone(&state.ca);
+                let user = session.user.clone();
+                let units = match blocking(move || registry::units(&ca, &user)).await {
+                    Ok(u) => u,
+                    Err(e) => return session.error_page(&e),
+                };
+                let (label, none, value) = if *f == "unit_id" {
+                    ("Đơn vị", "— Chọn đơn vị —", &v.unit_id)
+                } else {
+                    (
+                        "Sáp nhập vào đơn vị (để trống nếu chỉ đổi tên)",
+                        "— Không sáp nhập —",
+                        &v.merge_into,
+                    )
+                };
+                let mut options = vec![(String::new(), none.to_owned())];
+                options.extend(units.iter().map(|u| {
+                    (
+                        u["id"].to_string(),
+                        format!(
+                            "{} ({})",
+                            u["name"].as_str().unwrap_or_default(),
+                            u["province"].as_str().unwrap_or_default()
+                        ),
+                    )
+                }));
+                html.push_str(&select(f, label, &options, value, errors.get(f)));
+            }
+            "unit_name" => html.push_str(&field(
+                "unit_name",
+                "Tên mới của đơn vị (để trống nếu sáp nhập)",
+                "text",
+                &v.unit_name,
+                errors.get("unit_name"),
+                r#"maxlength="200""#,
+            )),
             _ => {}
         }
     }

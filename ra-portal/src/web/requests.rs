@@ -119,7 +119,15 @@ pub(super) async fn approve(
     let user = session.user.clone();
     let comment = form.comment.clone();
     match blocking(move || requests::approve(&ca, &user, id, comment.as_deref())).await {
-        Ok(_) => Reply::Redirect(Box::new(Redirect::to(format!("/requests/{id}")))),
+        Ok(row) => {
+            state.start_bulk(&row);
+            let to = if row.kind == Kind::UnitChange.as_str() {
+                format!("/bulk/{id}")
+            } else {
+                format!("/requests/{id}")
+            };
+            Reply::Redirect(Box::new(Redirect::to(to)))
+        }
         Err(e) => {
             let errors = FormErrors::from_error(&e);
             let comment = form.comment.unwrap_or_default();
@@ -225,6 +233,25 @@ async fn request_view(
             let text = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
             facts.push((label, esc(&text)));
         }
+    }
+    for (key, label) in [
+        ("unit_id", "Đơn vị"),
+        ("unit_name", "Tên mới của đơn vị"),
+        ("merge_into", "Sáp nhập vào đơn vị"),
+    ] {
+        if let Some(v) = payload.get(key).filter(|v| !v.is_null()) {
+            let text = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+            facts.push((label, esc(&text)));
+        }
+    }
+    if row.kind == Kind::UnitChange.as_str()
+        && row.decided_by.is_some()
+        && row.state != requests::REJECTED
+    {
+        facts.push((
+            "Cấp lại hàng loạt",
+            format!(r#"<a href="/bulk/{id}">Xem tiến độ</a>"#, id = row.id),
+        ));
     }
     let facts: String = facts
         .iter()

@@ -79,6 +79,16 @@ pub(crate) fn explain(e: &PortalError) -> (&'static str, String) {
                 "Đã có một yêu cầu cùng loại cho đối tượng này đang chờ phê duyệt.".into(),
             ),
             "request_decided" => ("", "Yêu cầu này đã được phê duyệt hoặc từ chối.".into()),
+            "unit_name_taken" => (
+                "unit_name",
+                "Tỉnh, thành phố này đã có một đơn vị mang tên này.".into(),
+            ),
+            "not_failed" => (
+                "",
+                "Chỉ thử lại được khi việc cấp lại hàng loạt đã kết thúc với lỗi.".into(),
+            ),
+            "job_busy" => ("", "Việc cấp lại hàng loạt này đang được xử lý.".into()),
+            "no_bulk_job" => ("", "Yêu cầu này không có việc cấp lại hàng loạt.".into()),
             "not_issued" => ("", "Chứng thư số chưa được ký.".into()),
             _ => ("", vi_message(e)),
         },
@@ -378,6 +388,22 @@ fn invalid(code: &str, message: &str) -> (&'static str, String) {
             "Đơn vị cấp trên phải là một đơn vị đã đăng ký của cùng tỉnh, thành phố, và không tạo thành vòng lặp."
                 .into(),
         ),
+        "invalid_unit_name" => (
+            "unit_name",
+            "Tên đơn vị mới phải có từ 1 đến 200 ký tự.".into(),
+        ),
+        "invalid_unit_change" => (
+            "",
+            "Hãy chọn một trong hai: nhập tên mới (đổi tên) hoặc chọn đơn vị sáp nhập vào, không cả hai.".into(),
+        ),
+        "self_merge" => (
+            "merge_into",
+            "Không thể sáp nhập một đơn vị vào chính nó.".into(),
+        ),
+        "other_province" => (
+            "merge_into",
+            "Đơn vị sáp nhập vào phải thuộc cùng tỉnh, thành phố.".into(),
+        ),
         "invalid_identity" => (
             "tax_code",
             "Mã số thuế gồm đúng 10 chữ số, hoặc 10 chữ số, dấu “-” và 3 chữ số mã chi nhánh."
@@ -420,6 +446,7 @@ fn missing(message: &str) -> (&'static str, String) {
         "serial" => ("serial", "Hãy nhập số hiệu chứng thư số.".into()),
         "reason" => ("reason", "Hãy chọn lý do.".into()),
         "token" => ("token", "Hãy nhập số sê-ri thiết bị.".into()),
+        "unit_id" => ("unit_id", "Hãy chọn đơn vị.".into()),
         _ => ("", "Hãy nhập ít nhất một thông tin thay đổi.".into()),
     }
 }
@@ -437,6 +464,8 @@ fn not_found(m: &str) -> (&'static str, String) {
         )
     } else if m.starts_with("no subscriber") {
         ("subscriber_id", "Không tìm thấy thuê bao.".into())
+    } else if m.starts_with("no unit") {
+        ("unit_id", "Không tìm thấy đơn vị.".into())
     } else {
         ("", "Không tìm thấy.".into())
     }

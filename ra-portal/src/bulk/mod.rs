@@ -1,0 +1,355 @@
+//! Bulk re-issue jobs (docs/bulk-reissue.md): an approved `unit_change`
+//! request replaces every active certificate of the unit's subscribers by
+//! a change-of-information certificate on the same key, the old one
+//! revoked superseded. The job is recorded with the approval (one item per
+//! certificate, `pending`); a worker thread ([`Runner`]) carries it out in
+//! batches through the CA core, marking items `done` (with the new
+//! certificate) or `failed` (with the error). A job left unfinished by a
+//! stopped process continues when the portal is mounted again; an item
+//! whose certificate was already replaced is marked done, never issued
+//! twice. Failed items can be retried ([`retry`]).
+
+mod worker;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde_json::json;
+
+use ca_core::audit::{self, AuditEvent};
+use ca_core::status::CertStatus;
+use ca_core::store::models::UnitRow;
+use ca_core::store::schema::{certificates, subscribers};
+use ca_core::store::{DbConnection, Store};
+
+use crate::accounts::now;
+use crate::authz;
+use crate::requests::{self, RequestRow};
+use crate::schema::{bulk_items, bulk_jobs, requests as requests_table};
+use crate::{PortalError, User};
+
+pub use worker::{process, resume, Progress, Runner};
+
+/// An item waiting for the worker.
+pub const PENDING: &str = "pending";
+/// An item whose certificate was replaced.
+pub const DONE: &str = "done";
+/// An item whose replacement failed (see its error).
+pub const FAILED: &str = "failed";
+
+/// What a unit change does to the unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// The unit gets a new name.
+    Rename,
+    /// The unit's subscribers move to another unit of the province.
+    Merge,
+}
+
+impl Action {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Rename => "rename",
+            Self::Merge => "merge",
+        }
+    }
+}
+
+/// A job as stored.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = bulk_jobs)]
+pub struct JobRow {
+    /// The unit_change request (the job's id).
+    pub request_id: i64,
+    /// rename or merge.
+    pub action: String,
+    /// The unit renamed or merged away.
+    pub unit_id: i64,
+    /// The unit the subscribers belong to afterwards.
+    pub target_unit_id: i64,
+    /// The name the new certificates carry.
+    pub unit_name: String,
+    /// Suspended certificates left as they are.
+    pub skipped_suspended: i64,
+    /// The worker holding the job.
+    #[serde(skip)]
+    pub claimed_by: Option<String>,
+    /// Until when.
+    #[serde(skip)]
+    pub claimed_until: Option<NaiveDateTime>,
+    /// When the job was recorded (the approval).
+    pub created_at: NaiveDateTime,
+    /// When its last item ended.
+    pub finished_at: Option<NaiveDateTime>,
+}
+
+/// An item as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = bulk_items)]
+pub struct ItemRow {
+    /// The id.
+    pub id: i64,
+    /// The job.
+    pub request_id: i64,
+    /// The certificate to replace.
+    pub certificate_id: i64,
+    /// pending, done or failed.
+    pub state: String,
+    /// Its replacement.
+    pub new_certificate_id: Option<i64>,
+    /// Why it failed.
+    pub error: Option<String>,
+    /// When the state last changed.
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = bulk_items)]
+struct NewItem {
+    request_id: i64,
+    certificate_id: i64,
+    state: &'static str,
+    updated_at: NaiveDateTime,
+}
+
+/// What [`create_job`] recorded.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Created {
+    /// Items (active certificates).
+    pub(crate) items: i64,
+    /// Suspended certificates left alone.
+    pub(crate) skipped_suspended: i64,
+}
+
+/// Records the job of request `request_id` inside the approval's
+/// transaction: one pending item per good certificate of the subscribers
+/// of `unit` (chosen before a merger moves them). Suspended certificates
+/// are counted, not replaced: a new certificate would be good and so lift
+/// the suspension; once restored, they get a change of information of
+/// their own.
+pub(crate) fn create_job(
+    c: &mut DbConnection,
+    request_id: i64,
+    action: Action,
+    unit: &UnitRow,
+    target: &UnitRow,
+    name: &str,
+) -> Result<Created, PortalError> {
+    let of_unit = subscribers::table
+        .filter(subscribers::unit_id.eq(unit.id))
+        .select(subscribers::id.nullable());
+    let good: Vec<i64> = certificates::table
+        .filter(certificates::subscriber_id.eq_any(of_unit))
+        .filter(certificates::status.eq(CertStatus::Good.as_str()))
+        .select(certificates::id)
+        .order(certificates::id.asc())
+        .load(c)?;
+    let of_unit = subscribers::table
+        .filter(subscribers::unit_id.eq(unit.id))
+        .select(subscribers::id.nullable());
+    let skipped_suspended: i64 = certificates::table
+        .filter(certificates::subscriber_id.eq_any(of_unit))
+        .filter(certificates::status.eq(CertStatus::Suspended.as_str()))
+        .count()
+        .get_result(c)?;
+    let at = now();
+    diesel::insert_into(bulk_jobs::table)
+        .values((
+            bulk_jobs::request_id.eq(request_id),
+            bulk_jobs::action.eq(action.as_str()),
+            bulk_jobs::unit_id.eq(unit.id),
+            bulk_jobs::target_unit_id.eq(target.id),
+            bulk_jobs::unit_name.eq(name),
+            bulk_jobs::skipped_suspended.eq(skipped_suspended),
+            bulk_jobs::created_at.eq(at),
+        ))
+        .execute(c)?;
+    // One row per statement: the multi-backend connection has no batch
+    // insert; it is one transaction all the same.
+    for &certificate_id in &good {
+        diesel::insert_into(bulk_items::table)
+            .values(NewItem {
+                request_id,
+                certificate_id,
+                state: PENDING,
+                updated_at: at,
+            })
+            .execute(c)?;
+    }
+    Ok(Created {
+        items: i64::try_from(good.len()).unwrap_or(i64::MAX),
+        skipped_suspended,
+    })
+}
+
+/// Marks a job without items finished (inside the approval).
+pub(crate) fn finish_empty(c: &mut DbConnection, request_id: i64) -> Result<(), PortalError> {
+    diesel::update(bulk_jobs::table.find(request_id))
+        .set(bulk_jobs::finished_at.eq(now()))
+        .execute(c)?;
+    Ok(())
+}
+
+/// Counts of a job's items.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct Counts {
+    /// Every item.
+    pub total: i64,
+    /// Replaced.
+    pub done: i64,
+    /// Failed.
+    pub failed: i64,
+    /// Waiting.
+    pub pending: i64,
+}
+
+/// An item as people read it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ItemView {
+    /// The certificate replaced (serial).
+    pub old_serial: String,
+    /// Its replacement (serial), once done.
+    pub new_serial: Option<String>,
+    /// pending, done or failed.
+    pub state: String,
+    /// Why it failed.
+    pub error: Option<String>,
+}
+
+/// A job with its progress and items.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct JobView {
+    /// The job.
+    #[serde(flatten)]
+    pub job: JobRow,
+    /// The request's state (approved while the job runs).
+    pub request_state: String,
+    /// Item counts.
+    #[serde(flatten)]
+    pub counts: Counts,
+    /// The items, in order.
+    pub items: Vec<ItemView>,
+}
+
+/// The job of request `request_id`, if the user may read the request.
+pub fn view(store: &Store, user: &User, request_id: i64) -> Result<JobView, PortalError> {
+    let request = requests::get(store, user, request_id)?;
+    store.read(|c| -> Result<JobView, PortalError> {
+        let job = load_job(c, request_id)?;
+        let counts = counts(c, request_id)?;
+        let items: Vec<ItemRow> = bulk_items::table
+            .filter(bulk_items::request_id.eq(request_id))
+            .select(ItemRow::as_select())
+            .order(bulk_items::id.asc())
+            .load(c)?;
+        let mut ids: Vec<i64> = items.iter().map(|i| i.certificate_id).collect();
+        ids.extend(items.iter().filter_map(|i| i.new_certificate_id));
+        let mut serials = std::collections::HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(5000) {
+            let rows: Vec<(i64, String)> = certificates::table
+                .filter(certificates::id.eq_any(chunk))
+                .select((certificates::id, certificates::serial))
+                .load(c)?;
+            serials.extend(rows);
+        }
+        let items = items
+            .into_iter()
+            .map(|i| ItemView {
+                old_serial: serials.get(&i.certificate_id).cloned().unwrap_or_default(),
+                new_serial: i.new_certificate_id.and_then(|n| serials.get(&n).cloned()),
+                state: i.state,
+                error: i.error,
+            })
+            .collect();
+        Ok(JobView {
+            job,
+            request_state: request.state,
+            counts,
+            items,
+        })
+    })
+}
+
+/// Puts a failed job's failed items back to pending and the request back
+/// to approved (an approver of the province or an admin); the caller then
+/// starts the worker ([`Runner::spawn`]).
+pub fn retry(store: &Store, user: &User, request_id: i64) -> Result<RequestRow, PortalError> {
+    store.write(|c| -> Result<RequestRow, PortalError> {
+        let row = requests::load_in(c, request_id)?;
+        authz::authorize(user, authz::Action::Decide, &row.province)?;
+        load_job(c, request_id)?;
+        if row.state != requests::FAILED {
+            return Err(PortalError::conflict(
+                "not_failed",
+                format!(
+                    "request {request_id} is {}: only a failed job is retried",
+                    row.state
+                ),
+            ));
+        }
+        let at = now();
+        let n = diesel::update(
+            bulk_items::table
+                .filter(bulk_items::request_id.eq(request_id))
+                .filter(bulk_items::state.eq(FAILED)),
+        )
+        .set((
+            bulk_items::state.eq(PENDING),
+            bulk_items::error.eq(None::<String>),
+            bulk_items::updated_at.eq(at),
+        ))
+        .execute(c)?;
+        diesel::update(bulk_jobs::table.find(request_id))
+            .set(bulk_jobs::finished_at.eq(None::<NaiveDateTime>))
+            .execute(c)?;
+        diesel::update(requests_table::table.find(request_id))
+            .set((
+                requests_table::state.eq(requests::APPROVED),
+                requests_table::error.eq(None::<String>),
+                requests_table::finished_at.eq(None::<NaiveDateTime>),
+            ))
+            .execute(c)?;
+        audit::append(
+            c,
+            AuditEvent {
+                actor: &user.actor(),
+                action: "request.retry",
+                object: &format!("request:{request_id}"),
+                details: json!({ "items": n }),
+            },
+        )?;
+        requests::load_in(c, request_id)
+    })
+}
+
+pub(crate) fn load_job(c: &mut DbConnection, request_id: i64) -> Result<JobRow, PortalError> {
+    bulk_jobs::table
+        .find(request_id)
+        .select(JobRow::as_select())
+        .first(c)
+        .optional()?
+        .ok_or_else(|| {
+            PortalError::conflict(
+                "no_bulk_job",
+                format!("request {request_id} has no bulk job (not an approved unit_change)"),
+            )
+        })
+}
+
+pub(crate) fn counts(c: &mut DbConnection, request_id: i64) -> Result<Counts, PortalError> {
+    let rows: Vec<(String, i64)> = bulk_items::table
+        .filter(bulk_items::request_id.eq(request_id))
+        .group_by(bulk_items::state)
+        .select((bulk_items::state, diesel::dsl::count_star()))
+        .load(c)?;
+    let mut out = Counts::default();
+    for (state, n) in rows {
+        out.total += n;
+        match state.as_str() {
+            DONE => out.done = n,
+            FAILED => out.failed = n,
+            _ => out.pending += n,
+        }
+    }
+    Ok(out)
+}
