@@ -78,6 +78,7 @@ const KINDS: [(Kind, &str); 13] = [
     (Kind::TokenDamaged, "token_damaged"),
     (Kind::TokenSuspend, "token_suspend"),
     (Kind::TokenRetire, "token_retire"),
+    (Kind::UnitChange, "unit_change"),
 ];
 
 impl Kind {

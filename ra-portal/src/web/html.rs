@@ -57,7 +57,7 @@ pub(super) fn page_with_head(
                 .iter()
                 .chain(super::reports::reads_audit(u.role).then_some(&AUDIT_NAV))
                 .map(|(href, label)| {
-                    format!(r#"<li><a href="{href}">{}</a></li>"#, lang.t(*label))
+                    format!(r#"<li><a href="{href}">{}</a></li>"#, lang.t(label))
                 })
                 .collect::<String>(),
             name = esc(&u.username),
