@@ -95,8 +95,12 @@ const TABLE: &[(&str, &str)] = &[
     ("Địa bàn (xã, phường)", "Locality (commune, ward)"),
     ("Thư điện tử công vụ", "Official e-mail"),
     ("Thuê bao: {}", "Subscriber: {}"),
-    // CSV import.
+    // == Units, tokens, requests, request forms, bulk re-issue ==
+    // (end of units, tokens, requests)
+    //
+    // == Certificates, CSV import, reports, audit ==
     ("Các dòng của tệp", "Rows of the file"),
+    // (end of certificates, import, reports, audit)
 ];
 
 /// The English name of a request or certificate state, a token status or
