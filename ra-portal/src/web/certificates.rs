@@ -12,6 +12,7 @@ use rocket::State;
 use serde_json::Value;
 
 use super::html::{esc, field, select, table};
+use super::lang::Lang;
 use super::pages::Reply;
 use super::registry::refusal_status;
 use super::vi::{self, FormErrors};
@@ -55,7 +56,10 @@ pub(super) async fn search(
                 .to_string(),
         ),
         Some(_) => {
-            let errors = FormErrors::on("within", "Số ngày phải là số nguyên từ 0 đến 3650.");
+            let errors = FormErrors::on(
+                "within",
+                session.t("Số ngày phải là số nguyên từ 0 đến 3650."),
+            );
             return results(&session, Status::UnprocessableEntity, &form, &[], &errors);
         }
     };
@@ -73,7 +77,7 @@ pub(super) async fn search(
     match blocking(move || certificates::search(&ca, &user, &filters)).await {
         Ok(rows) => results(&session, Status::Ok, &form, &rows, &FormErrors::default()),
         Err(e) => {
-            let errors = FormErrors::from_error(&e);
+            let errors = session.form_errors(&e);
             results(&session, refusal_status(&e), &form, &[], &errors)
         }
     }
@@ -99,122 +103,195 @@ pub(super) async fn show(
     let t = |k: &str| esc(c[k].as_str().unwrap_or("—"));
     let serial = c["serial"].as_str().unwrap_or_default().to_owned();
     let s = esc(&serial);
-    let mut status = vi::state(c["status"].as_str().unwrap_or_default()).to_owned();
+    let mut status = session
+        .state(c["status"].as_str().unwrap_or_default())
+        .to_owned();
     if c["expired"] == Value::Bool(true) {
-        status = format!("{status} (đã hết hạn)");
+        status = session.lang.tf("{} (đã hết hạn)", &[&status]);
     }
     let subscriber = match c["subscriber_id"].as_i64() {
-        Some(id) => format!(r#"<a href="/subscribers/{id}">Thuê bao số {id}</a>"#),
-        None => "— (chứng thư CA)".to_owned(),
+        Some(id) => format!(
+            r#"<a href="/subscribers/{id}">{}</a>"#,
+            session.lang.tf("Thuê bao số {}", &[&id])
+        ),
+        None => session.t("— (chứng thư CA)").to_owned(),
     };
     let actions: String = [
-        ("renew", "Gia hạn"),
-        ("change_info", "Thay đổi nội dung"),
-        ("reissue", "Cấp lại"),
-        ("suspend", "Tạm dừng"),
-        ("restore", "Khôi phục"),
-        ("revoke", "Thu hồi"),
+        ("renew", session.t("Gia hạn")),
+        ("change_info", session.t("Thay đổi nội dung")),
+        ("reissue", session.t("Cấp lại")),
+        ("suspend", session.t("Tạm dừng")),
+        ("restore", session.t("Khôi phục")),
+        ("revoke", session.t("Thu hồi")),
     ]
     .iter()
-    .map(|(k, l)| format!(r#"<li><a href="/requests/new/{k}?serial={s}">{l}</a></li>"#))
+    .map(|(k, l)| {
+        format!(
+            r#"<li><a href="/requests/new/{k}?serial={s}">{}</a></li>"#,
+            l
+        )
+    })
+    .collect();
+    let reason = c["revocation_reason"]
+        .as_str()
+        .map_or_else(|| "—".to_owned(), |r| reason_in(session.lang, r));
+    let facts: String = [
+        (session.t("Số hiệu"), r#" id="serial""#, s.clone()),
+        (session.t("Trạng thái"), r#" id="status""#, esc(&status)),
+        (session.t("Chủ thể"), "", t("subject")),
+        (session.t("Thuê bao"), "", subscriber),
+        (session.t("CA cấp"), "", t("issuer")),
+        (session.t("Hồ sơ"), "", t("profile")),
+        (session.t("Hiệu lực từ"), "", t("not_before")),
+        (session.t("Hiệu lực đến"), "", t("not_after")),
+        (session.t("Thu hồi lúc"), "", t("revoked_at")),
+        (session.t("Lý do thu hồi"), "", esc(&reason)),
+    ]
+    .iter()
+    .map(|(label, id, value)| format!("<dt>{label}</dt><dd{id}>{value}</dd>\n"))
     .collect();
     let body = format!(
         r#"<dl class="facts">
-<dt>Số hiệu</dt><dd id="serial">{s}</dd>
-<dt>Trạng thái</dt><dd id="status">{status}</dd>
-<dt>Chủ thể</dt><dd>{subject}</dd>
-<dt>Thuê bao</dt><dd>{subscriber}</dd>
-<dt>CA cấp</dt><dd>{issuer}</dd>
-<dt>Hồ sơ</dt><dd>{profile}</dd>
-<dt>Hiệu lực từ</dt><dd>{nb}</dd>
-<dt>Hiệu lực đến</dt><dd>{na}</dd>
-<dt>Thu hồi lúc</dt><dd>{ra}</dd>
-<dt>Lý do thu hồi</dt><dd>{rr}</dd>
-</dl>
+{facts}</dl>
 {live}
-<h2>Tải về</h2>
+<h2>{l_download}</h2>
 <ul class="downloads">
 <li><a href="/api/v1/certificates/{s}.pem" download>PEM</a></li>
 <li><a href="/api/v1/certificates/{s}.der" download>DER</a></li>
-<li><a href="/api/v1/certificates/{s}.p7b" download>Chuỗi chứng thư (.p7b)</a></li>
+<li><a href="/api/v1/certificates/{s}.p7b" download>{l_chain}</a></li>
 </ul>
-<h2>Yêu cầu với chứng thư này</h2>
+<h2>{l_requests}</h2>
 <ul class="kinds">{actions}</ul>"#,
-        status = esc(&status),
-        subject = t("subject"),
-        issuer = t("issuer"),
-        profile = t("profile"),
-        nb = t("not_before"),
-        na = t("not_after"),
-        ra = t("revoked_at"),
-        rr = esc(&c["revocation_reason"]
-            .as_str()
-            .map_or_else(|| "—".to_owned(), vi::reason)),
-        live = live_status(&c),
+        live = live_status(session.lang, &c),
+        l_download = session.t("Tải về"),
+        l_chain = session.t("Chuỗi chứng thư (.p7b)"),
+        l_requests = session.t("Yêu cầu với chứng thư này"),
     );
-    session.page(Status::Ok, &format!("Chứng thư số {serial}"), &body)
+    let title = session.lang.tf("Chứng thư số {}", &[&serial]);
+    session.page(Status::Ok, &title, &body)
 }
 
 /// The OCSP answer served now and the CRL that first listed the
 /// revocation (the `ocsp` and `crl` objects of the details).
-fn live_status(c: &Value) -> String {
-    let t = |v: &Value, k: &str| esc(v[k].as_str().unwrap_or("—"));
-    let o = &c["ocsp"];
-    let ocsp = if o["available"] == Value::Bool(true) {
-        let revoked = if o["status"] == "revoked" {
-            format!(
-                r#"<dt>Thu hồi lúc (OCSP)</dt><dd id="ocsp-revoked-at">{}</dd>
-<dt>Lý do (OCSP)</dt><dd id="ocsp-reason">{}</dd>
+fn live_status(lang: Lang, c: &Value) -> String {
+    format!(
+        "<h2>{}</h2>\n{}\n{}",
+        lang.t("Trạng thái trực tuyến (OCSP)"),
+        ocsp_facts(lang, &c["ocsp"]),
+        crl_facts(lang, &c["crl"])
+    )
+}
+
+fn text(v: &Value, k: &str) -> String {
+    esc(v[k].as_str().unwrap_or("—"))
+}
+
+/// The OCSP answer served now.
+fn ocsp_facts(lang: Lang, o: &Value) -> String {
+    if o["available"] != Value::Bool(true) {
+        return format!(
+            r#"<p id="ocsp-status" class="notice">{}</p>"#,
+            lang.t("Dịch vụ OCSP chưa có phản hồi cho chứng thư này; phản hồi sẽ được ký trong lần làm mới tới.")
+        );
+    }
+    let revoked = if o["status"] == "revoked" {
+        format!(
+            r#"<dt>{}</dt><dd id="ocsp-revoked-at">{}</dd>
+<dt>{}</dt><dd id="ocsp-reason">{}</dd>
 "#,
-                t(o, "revoked_at"),
-                esc(&o["reason"]
-                    .as_str()
-                    .map_or_else(|| "Không nêu lý do".to_owned(), vi::reason)),
-            )
-        } else {
-            String::new()
-        };
-        format!(
-            r#"<dl class="facts">
-<dt>Trạng thái OCSP</dt><dd id="ocsp-status">{status}</dd>
-{revoked}<dt>Cập nhật lúc (thisUpdate)</dt><dd id="ocsp-this-update">{this}</dd>
-<dt>Cập nhật tiếp theo (nextUpdate)</dt><dd id="ocsp-next-update">{next}</dd>
-</dl>"#,
-            status = esc(vi::ocsp_status(o["status"].as_str().unwrap_or_default())),
-            this = t(o, "this_update"),
-            next = t(o, "next_update"),
+            lang.t("Thu hồi lúc (OCSP)"),
+            text(o, "revoked_at"),
+            lang.t("Lý do (OCSP)"),
+            esc(&o["reason"].as_str().map_or_else(
+                || lang.t("Không nêu lý do").to_owned(),
+                |r| reason_in(lang, r)
+            )),
         )
     } else {
-        r#"<p id="ocsp-status" class="notice">Dịch vụ OCSP chưa có phản hồi cho chứng thư này; phản hồi sẽ được ký trong lần làm mới tới.</p>"#
-            .to_owned()
-    };
-    let r = &c["crl"];
-    let crl = if r.is_null() {
         String::new()
-    } else if r["listed"] == Value::Bool(true) {
-        let number = r["number"].as_i64().unwrap_or_default();
-        let kind = if r["delta"] == Value::Bool(true) {
-            "CRL bổ sung (delta)"
-        } else {
-            "CRL đầy đủ"
-        };
-        format!(
-            r#"<h2>Danh sách chứng thư bị thu hồi (CRL)</h2>
-<dl class="facts">
-<dt>Lần đầu có trong</dt><dd id="crl-first"><a href="{url}">{kind} số {number}</a></dd>
-<dt>CRL phát hành lúc (thisUpdate)</dt><dd id="crl-this-update">{this}</dd>
-<dt>CRL cập nhật tiếp theo (nextUpdate)</dt><dd>{next}</dd>
-</dl>"#,
-            url = t(r, "url"),
-            this = t(r, "this_update"),
-            next = t(r, "next_update"),
-        )
-    } else {
-        r#"<h2>Danh sách chứng thư bị thu hồi (CRL)</h2>
-<p id="crl-first" class="notice">Chưa có CRL nào đã phát hành liệt kê chứng thư này; chứng thư sẽ có trong CRL phát hành tiếp theo.</p>"#
-            .to_owned()
     };
-    format!("<h2>Trạng thái trực tuyến (OCSP)</h2>\n{ocsp}\n{crl}")
+    format!(
+        r#"<dl class="facts">
+<dt>{l_status}</dt><dd id="ocsp-status">{status}</dd>
+{revoked}<dt>{l_this}</dt><dd id="ocsp-this-update">{this}</dd>
+<dt>{l_next}</dt><dd id="ocsp-next-update">{next}</dd>
+</dl>"#,
+        l_status = lang.t("Trạng thái OCSP"),
+        status = esc(&ocsp_status_in(
+            lang,
+            o["status"].as_str().unwrap_or_default()
+        )),
+        l_this = lang.t("Cập nhật lúc (thisUpdate)"),
+        this = text(o, "this_update"),
+        l_next = lang.t("Cập nhật tiếp theo (nextUpdate)"),
+        next = text(o, "next_update"),
+    )
+}
+
+/// The CRL that first listed the revocation, if any.
+fn crl_facts(lang: Lang, r: &Value) -> String {
+    if r.is_null() {
+        return String::new();
+    }
+    let heading = lang.t("Danh sách chứng thư bị thu hồi (CRL)");
+    if r["listed"] != Value::Bool(true) {
+        return format!(
+            r#"<h2>{heading}</h2>
+<p id="crl-first" class="notice">{}</p>"#,
+            lang.t("Chưa có CRL nào đã phát hành liệt kê chứng thư này; chứng thư sẽ có trong CRL phát hành tiếp theo.")
+        );
+    }
+    let number = r["number"].as_i64().unwrap_or_default();
+    let kind = if r["delta"] == Value::Bool(true) {
+        lang.tf("CRL bổ sung (delta) số {}", &[&number])
+    } else {
+        lang.tf("CRL đầy đủ số {}", &[&number])
+    };
+    format!(
+        r#"<h2>{heading}</h2>
+<dl class="facts">
+<dt>{l_first}</dt><dd id="crl-first"><a href="{url}">{kind}</a></dd>
+<dt>{l_this}</dt><dd id="crl-this-update">{this}</dd>
+<dt>{l_next}</dt><dd>{next}</dd>
+</dl>"#,
+        l_first = lang.t("Lần đầu có trong"),
+        url = text(r, "url"),
+        l_this = lang.t("CRL phát hành lúc (thisUpdate)"),
+        this = text(r, "this_update"),
+        l_next = lang.t("CRL cập nhật tiếp theo (nextUpdate)"),
+        next = text(r, "next_update"),
+    )
+}
+
+/// A revocation reason in `lang`, followed by its name.
+fn reason_in(lang: Lang, s: &str) -> String {
+    if lang == Lang::Vi {
+        return vi::reason(s);
+    }
+    let label = match s {
+        "unspecified" => "Unspecified",
+        "key-compromise" => "Key compromise",
+        "ca-compromise" => "CA key compromise",
+        "affiliation-changed" => "Change of affiliation",
+        "superseded" => "Superseded by another certificate",
+        "cessation-of-operation" => "Cessation of operation",
+        "certificate-hold" => "Suspended",
+        "privilege-withdrawn" => "Privilege withdrawn",
+        "aa-compromise" => "Attribute authority key compromise",
+        other => return other.to_owned(),
+    };
+    format!("{label} ({s})")
+}
+
+/// An OCSP certificate status in `lang`.
+fn ocsp_status_in(lang: Lang, s: &str) -> String {
+    match (lang, s) {
+        (Lang::Vi, _) => vi::ocsp_status(s).to_owned(),
+        (Lang::En, "good") => "Valid (good)".to_owned(),
+        (Lang::En, "revoked") => "Revoked (revoked)".to_owned(),
+        (Lang::En, "unknown") => "Unknown (unknown)".to_owned(),
+        (Lang::En, other) => other.to_owned(),
+    }
 }
 
 fn results(
@@ -230,9 +307,9 @@ fn results(
             .iter()
             .map(|s| {
                 let label = if s.is_empty() {
-                    "— Tất cả —"
+                    session.t("— Tất cả —")
                 } else {
-                    vi::state(s)
+                    session.state(s)
                 };
                 ((*s).to_owned(), label.to_owned())
             })
@@ -240,7 +317,7 @@ fn results(
     let fields = [
         field(
             "serial",
-            "Số hiệu",
+            session.t("Số hiệu"),
             "text",
             &v(&form.serial),
             errors.get("serial"),
@@ -248,7 +325,7 @@ fn results(
         ),
         field(
             "name",
-            "Họ tên / tên tổ chức",
+            session.t("Họ tên / tên tổ chức"),
             "text",
             &v(&form.name),
             errors.get("name"),
@@ -256,7 +333,7 @@ fn results(
         ),
         field(
             "national_id",
-            "Số CCCD hoặc mã số thuế",
+            session.t("Số CCCD hoặc mã số thuế"),
             "text",
             &v(&form.national_id),
             errors.get("national_id"),
@@ -264,7 +341,7 @@ fn results(
         ),
         field(
             "unit",
-            "Đơn vị",
+            session.t("Đơn vị"),
             "text",
             &v(&form.unit),
             errors.get("unit"),
@@ -272,7 +349,7 @@ fn results(
         ),
         field(
             "token",
-            "Số sê-ri thiết bị",
+            session.t("Số sê-ri thiết bị"),
             "text",
             &v(&form.token),
             errors.get("token"),
@@ -280,14 +357,14 @@ fn results(
         ),
         select(
             "status",
-            "Trạng thái",
+            session.t("Trạng thái"),
             &statuses,
             &v(&form.status),
             errors.get("status"),
         ),
         field(
             "within",
-            "Hết hạn trong vòng (ngày)",
+            session.t("Hết hạn trong vòng (ngày)"),
             "number",
             &v(&form.within),
             errors.get("within"),
@@ -299,9 +376,11 @@ fn results(
         .iter()
         .map(|c| {
             let serial = c["serial"].as_str().unwrap_or_default();
-            let mut status = vi::state(c["status"].as_str().unwrap_or_default()).to_owned();
+            let mut status = session
+                .state(c["status"].as_str().unwrap_or_default())
+                .to_owned();
             if c["expired"] == Value::Bool(true) {
-                status = vi::state("expired").to_owned();
+                status = session.state("expired").to_owned();
             }
             vec![
                 format!(r#"<a href="/certificates/{s}">{s}</a>"#, s = esc(serial)),
@@ -315,8 +394,9 @@ fn results(
         .collect();
     let body = format!(
         r#"{general}<form method="get" action="/certificates" class="card search" role="search" novalidate>
-{fields}<button type="submit">Tìm kiếm</button></form>
+{fields}<button type="submit">{search}</button></form>
 {table}"#,
+        search = session.t("Tìm kiếm"),
         general = errors.general(&[
             "serial",
             "name",
@@ -328,17 +408,17 @@ fn results(
         ]),
         table = table(
             session.lang,
-            "Kết quả tìm kiếm",
+            session.t("Kết quả tìm kiếm"),
             &[
-                "Số hiệu",
-                "Thuê bao",
-                "Số định danh",
-                "Trạng thái",
-                "Hết hạn",
-                "Tỉnh, thành phố"
+                session.t("Số hiệu"),
+                session.t("Thuê bao"),
+                session.t("Số định danh"),
+                session.t("Trạng thái"),
+                session.t("Hết hạn"),
+                session.t("Tỉnh, thành phố")
             ],
             &rows
         ),
     );
-    session.page(status, "Tìm kiếm chứng thư số", &body)
+    session.page(status, session.t("Tìm kiếm chứng thư số"), &body)
 }

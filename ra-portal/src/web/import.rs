@@ -1,6 +1,6 @@
 //! "Nhập danh sách từ tệp CSV" (`/subscribers/import`): a CSV file
 //! uploaded (multipart), checked by [`crate::import`] as the API checks
-//! it, shown as a preview table with each row's errors in Vietnamese next
+//! it, shown as a preview table with each row's errors (in the page language) next
 //! to the row, then committed by the "Xác nhận nhập" button (CSRF). The
 //! previewed file waits server-side under the session and its SHA-256,
 //! which the confirmation carries: what is committed is exactly what was
@@ -15,7 +15,7 @@ use rocket::State;
 
 use super::html::{csrf_input, esc, table};
 use super::lang::Lang;
-use super::pages::Reply;
+use super::pages::{en_message, Reply};
 use super::vi::{self, FormErrors};
 use super::WebSession;
 use crate::api::blocking;
@@ -61,9 +61,9 @@ pub(super) async fn preview(
     let Ok(form) = form.map(Form::into_inner) else {
         let errors = FormErrors::on(
             "file",
-            format!(
+            session.lang.tf(
                 "Không đọc được tệp: tệp quá lớn (tối đa {}) hoặc dữ liệu gửi lên bị hỏng.",
-                import::MAX_LABEL
+                &[&import::MAX_LABEL],
             ),
         );
         return upload_page(&session, Status::PayloadTooLarge, &errors);
@@ -71,7 +71,7 @@ pub(super) async fn preview(
     if !session.csrf_ok(form.csrf.as_deref()) {
         return session.csrf_refused();
     }
-    let bytes = match read(form.file.as_ref()).await {
+    let bytes = match read(session.lang, form.file.as_ref()).await {
         Ok(b) => b,
         Err((status, message)) => {
             let errors = FormErrors::on("file", message);
@@ -88,7 +88,11 @@ pub(super) async fn preview(
         }
         Err(e) => {
             let status = e.status_and_code().0;
-            upload_page(&session, status, &FormErrors::on("file", file_error(&e)))
+            upload_page(
+                &session,
+                status,
+                &FormErrors::on("file", file_error(session.lang, &e)),
+            )
         }
     }
 }
@@ -111,7 +115,7 @@ pub(super) async fn confirm(
     let Some(bytes) = state.imports.take(&session.id, digest.trim()) else {
         let errors = FormErrors::on(
             "file",
-            "Không tìm thấy tệp đã xem trước (đã quá 30 phút, đã được nhập, hoặc nội dung đã thay đổi): hãy tải tệp lên lại.",
+            session.t("Không tìm thấy tệp đã xem trước (đã quá 30 phút, đã được nhập, hoặc nội dung đã thay đổi): hãy tải tệp lên lại."),
         );
         return upload_page(&session, Status::Conflict, &errors);
     };
@@ -120,45 +124,47 @@ pub(super) async fn confirm(
     match blocking(move || import::commit(&ca, &user, &bytes)).await {
         Ok((report, ids)) if report.errors.is_empty() => {
             let body = format!(
-                r#"<p class="notice" role="status">Đã nhập {n} thuê bao.</p>
-<p><a class="button" href="/subscribers">Xem danh sách thuê bao</a></p>
+                r#"<p class="notice" role="status">{done}</p>
+<p><a class="button" href="/subscribers">{list}</a></p>
 {table}"#,
-                n = ids.len(),
+                done = session.lang.tf("Đã nhập {} thuê bao.", &[&ids.len()]),
+                list = session.t("Xem danh sách thuê bao"),
                 table = rows_table(session.lang, &report, &ids),
             );
-            session.page(Status::Created, TITLE, &body)
+            session.page(Status::Created, session.t(TITLE), &body)
         }
         Ok((report, _)) => preview_page(
             &session,
             Status::UnprocessableEntity,
             &report,
             None,
-            Some("Không nhập được: tệp có dòng lỗi (có thể quyền hoặc dữ liệu đã thay đổi từ lúc xem trước). Không thuê bao nào được tạo."),
+            Some(session.t("Không nhập được: tệp có dòng lỗi (có thể quyền hoặc dữ liệu đã thay đổi từ lúc xem trước). Không thuê bao nào được tạo.")),
         ),
         Err(e) => session.error_page(&e),
     }
 }
 
-/// The uploaded file's bytes, or the status and Vietnamese reason there
+/// The uploaded file's bytes, or the status and reason (in `lang`) there
 /// are none.
-async fn read(file: Option<&TempFile<'_>>) -> Result<Vec<u8>, (Status, String)> {
+async fn read(lang: Lang, file: Option<&TempFile<'_>>) -> Result<Vec<u8>, (Status, String)> {
     use rocket::tokio::io::AsyncReadExt;
     let Some(file) = file.filter(|f| f.len() > 0) else {
         return Err((
             Status::UnprocessableEntity,
-            "Hãy chọn tệp CSV (UTF-8) để tải lên.".into(),
+            lang.t("Hãy chọn tệp CSV (UTF-8) để tải lên.").into(),
         ));
     };
     if file.len() > import::MAX_BYTES as u64 {
         return Err((
             Status::PayloadTooLarge,
-            format!("Tệp quá lớn (tối đa {}).", import::MAX_LABEL),
+            lang.tf("Tệp quá lớn (tối đa {}).", &[&import::MAX_LABEL]),
         ));
     }
     let unreadable = |_| {
         (
             Status::InternalServerError,
-            "Không đọc được tệp đã tải lên; hãy thử lại.".to_owned(),
+            lang.t("Không đọc được tệp đã tải lên; hãy thử lại.")
+                .to_owned(),
         )
     };
     let mut bytes = Vec::new();
@@ -167,8 +173,12 @@ async fn read(file: Option<&TempFile<'_>>) -> Result<Vec<u8>, (Status, String)> 
     Ok(bytes)
 }
 
-/// The Vietnamese message of a file-level refusal.
-fn file_error(e: &PortalError) -> String {
+/// The message of a file-level refusal in `lang` (the API's own message
+/// in English).
+fn file_error(lang: Lang, e: &PortalError) -> String {
+    if lang == Lang::En {
+        return en_message(e);
+    }
     let quoted = |m: &str| m.split('"').nth(1).map(str::to_owned).unwrap_or_default();
     match e {
         PortalError::TooLarge { .. } => format!("Tệp quá lớn (tối đa {}).", import::MAX_LABEL),
@@ -192,8 +202,12 @@ fn file_error(e: &PortalError) -> String {
     }
 }
 
-/// The Vietnamese message of one row's error.
-fn row_error_vi(e: &RowError) -> String {
+/// The message of one row's error in `lang` (the API's own message in
+/// English).
+fn row_error(lang: Lang, e: &RowError) -> String {
+    if lang == Lang::En {
+        return en_message(&e.error);
+    }
     match &*e.error {
         PortalError::Conflict {
             code: "duplicate_in_file",
@@ -231,7 +245,7 @@ fn upload_page(session: &WebSession, status: Status, errors: &FormErrors) -> Rep
                 esc(c.vi()),
                 c.key(),
                 if c.required() {
-                    " — bắt buộc"
+                    session.t(" — bắt buộc")
                 } else {
                     ""
                 }
@@ -239,24 +253,30 @@ fn upload_page(session: &WebSession, status: Status, errors: &FormErrors) -> Rep
         })
         .collect();
     let body = format!(
-        r#"<p><a href="/subscribers">← Thuê bao</a></p>
+        r#"<p><a href="/subscribers">← {back}</a></p>
 <form method="post" action="/subscribers/import" class="card" enctype="multipart/form-data" novalidate>
-{csrf}<div class="field"><label for="file">Tệp CSV (UTF-8, tối đa {max})</label>
+{csrf}<div class="field"><label for="file">{label}</label>
 <input id="file" name="file" type="file" accept=".csv,text/csv"{described}>{error}</div>
-<button type="submit">Xem trước</button>
+<button type="submit">{preview}</button>
 </form>
-<p>Dòng đầu là tiêu đề cột, tiếng Việt hoặc tiếng Anh; loại là “cá nhân” hoặc “tổ chức”. Các cột:</p>
+<p>{columns_intro}</p>
 <ul>{columns}</ul>
-<p>Tệp được kiểm tra trước; chỉ khi mọi dòng hợp lệ mới có thể xác nhận nhập, và tất cả các dòng được nhập cùng lúc.</p>"#,
+<p>{checked_first}</p>"#,
+        back = session.t("Thuê bao"),
+        label = session
+            .lang
+            .tf("Tệp CSV (UTF-8, tối đa {})", &[&import::MAX_LABEL]),
+        preview = session.t("Xem trước"),
+        columns_intro = session.t("Dòng đầu là tiêu đề cột, tiếng Việt hoặc tiếng Anh; loại là “cá nhân” hoặc “tổ chức”. Các cột:"),
+        checked_first = session.t("Tệp được kiểm tra trước; chỉ khi mọi dòng hợp lệ mới có thể xác nhận nhập, và tất cả các dòng được nhập cùng lúc."),
         csrf = csrf_input(&session.csrf),
-        max = import::MAX_LABEL,
         described = if error.is_empty() {
             ""
         } else {
             r#" aria-invalid="true" aria-describedby="file-error""#
         },
     );
-    session.page(status, TITLE, &body)
+    session.page(status, session.t(TITLE), &body)
 }
 
 /// The preview: a summary, the rows with their errors, and the
@@ -270,9 +290,11 @@ fn preview_page(
 ) -> Reply {
     let bad = report.rows.len() - report.valid();
     let summary = format!(
-        r#"<p role="status">Tệp có {} dòng: {} dòng hợp lệ, {bad} dòng lỗi.</p>"#,
-        report.rows.len(),
-        report.valid()
+        r#"<p role="status">{}</p>"#,
+        session.lang.tf(
+            "Tệp có {} dòng: {} dòng hợp lệ, {} dòng lỗi.",
+            &[&report.rows.len(), &report.valid(), &bad]
+        )
     );
     let alert = alert
         .map(|m| format!(r#"<p class="form-error" role="alert">{}</p>"#, esc(m)))
@@ -281,19 +303,24 @@ fn preview_page(
         Some(d) if bad == 0 => format!(
             r#"<form method="post" action="/subscribers/import/confirm" class="card">
 {csrf}<input type="hidden" name="sha256" value="{d}">
-<button type="submit">Xác nhận nhập</button></form>"#,
+<button type="submit">{}</button></form>"#,
+            session.t("Xác nhận nhập"),
             csrf = csrf_input(&session.csrf),
             d = esc(d),
         ),
-        _ => r#"<p class="form-error" role="alert">Tệp có dòng lỗi nên chưa thể nhập: hãy sửa các dòng được đánh dấu rồi tải tệp lên lại. Không thuê bao nào được tạo.</p>
-<p><a class="button" href="/subscribers/import">Tải tệp khác</a></p>"#
-            .to_owned(),
+        _ => format!(
+            r#"<p class="form-error" role="alert">{}</p>
+<p><a class="button" href="/subscribers/import">{}</a></p>"#,
+            session.t("Tệp có dòng lỗi nên chưa thể nhập: hãy sửa các dòng được đánh dấu rồi tải tệp lên lại. Không thuê bao nào được tạo."),
+            session.t("Tải tệp khác"),
+        ),
     };
     let body = format!(
-        "<p><a href=\"/subscribers/import\">← Tải tệp khác</a></p>\n{alert}{summary}{table}{action}",
+        "<p><a href=\"/subscribers/import\">← {other}</a></p>\n{alert}{summary}{table}{action}",
+        other = session.t("Tải tệp khác"),
         table = rows_table(session.lang, report, &[]),
     );
-    session.page(status, TITLE, &body)
+    session.page(status, session.t(TITLE), &body)
 }
 
 /// The rows of the file, each with its errors (or the new subscriber's
@@ -303,9 +330,12 @@ fn rows_table(lang: Lang, report: &Report, ids: &[i64]) -> String {
         .into_iter()
         .filter(|c| report.columns.iter().any(|(x, _)| x == c))
         .collect();
-    let mut head: Vec<&str> = vec!["Dòng"];
-    head.extend(shown.iter().map(|c| c.vi()));
-    head.push("Kết quả kiểm tra");
+    let mut head: Vec<&str> = vec![lang.t("Dòng")];
+    head.extend(shown.iter().map(|c| match lang {
+        Lang::Vi => c.vi(),
+        Lang::En => c.key(),
+    }));
+    head.push(lang.t("Kết quả kiểm tra"));
     let rows: Vec<Vec<String>> = report
         .rows
         .iter()
@@ -325,23 +355,26 @@ fn rows_table(lang: Lang, report: &Report, ids: &[i64]) -> String {
                     };
                     format!(
                         r#"<p class="field-error" role="alert">{column}{}</p>"#,
-                        esc(&row_error_vi(e))
+                        esc(&row_error(lang, e))
                     )
                 })
                 .collect();
             cells.push(if !errors.is_empty() {
                 errors.concat()
             } else if let Some(id) = ids.get(i) {
-                format!(r#"<a href="/subscribers/{id}">Đã tạo (#{id})</a>"#)
+                format!(
+                    r#"<a href="/subscribers/{id}">{}</a>"#,
+                    lang.tf("Đã tạo (#{})", &[&id])
+                )
             } else {
                 let given = row.get(Column::Province);
                 let former = ca_core::registry::current_province(given)
                     .ok()
                     .and_then(|(current, note)| note.map(|_| current));
                 let note = former
-                    .map(|current| format!(" (tỉnh cũ “{}” → {})", esc(given), esc(&current)))
+                    .map(|current| lang.tf(" (tỉnh cũ “{}” → {})", &[&esc(given), &esc(&current)]))
                     .unwrap_or_default();
-                format!("Hợp lệ{note}")
+                format!("{}{note}", lang.t("Hợp lệ"))
             });
             cells
         })

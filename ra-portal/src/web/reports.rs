@@ -12,7 +12,7 @@ use rocket::State;
 use super::chart::{bar_chart, Bar};
 use super::html::{esc, field, select, table};
 use super::lang::Lang;
-use super::pages::Reply;
+use super::pages::{en_message, Reply};
 use super::registry::refusal_status;
 use super::vi::{self, FormErrors};
 use super::WebSession;
@@ -66,23 +66,24 @@ pub(super) async fn page(
             let body = format!(
                 "{}{}",
                 form(&session, &filters, &units, &FormErrors::default()),
-                sections(&all, &query(&filters))
+                sections(session.lang, &all, &query(&filters))
             );
-            session.page(Status::Ok, "Báo cáo", &body)
+            session.page(Status::Ok, session.t("Báo cáo"), &body)
         }
         Err(e @ PortalError::Forbidden(_)) => session.error_page(&e),
         Err(e) => {
-            let errors = report_errors(&e);
+            let errors = report_errors(session.lang, &e);
             let body = form(&session, &filters, &units, &errors);
-            session.page(refusal_status(&e), "Báo cáo", &body)
+            session.page(refusal_status(&e), session.t("Báo cáo"), &body)
         }
     }
 }
 
-/// The Vietnamese message of a refused filter, next to its field.
-fn report_errors(e: &PortalError) -> FormErrors {
+/// The message of a refused filter in `lang` (the API's own message in
+/// English), next to its field.
+fn report_errors(lang: Lang, e: &PortalError) -> FormErrors {
     let PortalError::Invalid { code, message } = e else {
-        return FormErrors::from_error(e);
+        return FormErrors::from_error_in(lang, e);
     };
     let (field, text) = match *code {
         "unknown_province" => (
@@ -102,9 +103,12 @@ fn report_errors(e: &PortalError) -> FormErrors {
         "invalid_period" => ("to", "Ngày kết thúc phải sau ngày bắt đầu."),
         "invalid_page" => ("page", "Số trang phải là số nguyên từ 1."),
         "invalid_per_page" => ("per_page", "Số dòng mỗi trang phải từ 1 đến 200."),
-        _ => return FormErrors::from_error(e),
+        _ => return FormErrors::from_error_in(lang, e),
     };
-    FormErrors::on(field, text)
+    match lang {
+        Lang::Vi => FormErrors::on(field, text),
+        Lang::En => FormErrors::on(field, en_message(e)),
+    }
 }
 
 /// The filters as a query string (for the CSV links).
@@ -148,14 +152,16 @@ fn form(
     units: &[serde_json::Value],
     errors: &FormErrors,
 ) -> String {
+    let lang = session.lang;
     let v = |x: &Option<String>| x.clone().unwrap_or_default();
     let province = if session.user.role.is_provincial() {
         format!(
-            r#"<p>Tỉnh, thành phố: <strong>{}</strong></p>"#,
+            r#"<p>{}: <strong>{}</strong></p>"#,
+            lang.t("Tỉnh, thành phố"),
             esc(session.user.province.as_deref().unwrap_or("—"))
         )
     } else {
-        let mut options = vec![(String::new(), "— Tất cả —".to_owned())];
+        let mut options = vec![(String::new(), lang.t("— Tất cả —").to_owned())];
         options.extend(
             ca_core::subject::all_provinces()
                 .iter()
@@ -167,13 +173,13 @@ fn form(
         }
         select(
             "province",
-            "Tỉnh, thành phố",
+            lang.t("Tỉnh, thành phố"),
             &options,
             &given,
             errors.get("province"),
         )
     };
-    let mut unit_options = vec![(String::new(), "— Tất cả —".to_owned())];
+    let mut unit_options = vec![(String::new(), lang.t("— Tất cả —").to_owned())];
     unit_options.extend(units.iter().map(|u| {
         (
             u["id"].to_string(),
@@ -190,25 +196,33 @@ fn form(
     }
     format!(
         r#"{general}<form method="get" action="/reports" class="card search" novalidate>
-{province}{unit}{from}{to}<button type="submit">Xem báo cáo</button></form>
+{province}{unit}{from}{to}<button type="submit">{submit}</button></form>
 "#,
+        submit = lang.t("Xem báo cáo"),
         general = errors.general(&["province", "unit", "from", "to"]),
         unit = select(
             "unit",
-            "Đơn vị",
+            lang.t("Đơn vị"),
             &unit_options,
             &given_unit,
             errors.get("unit")
         ),
         from = field(
             "from",
-            "Yêu cầu gửi từ ngày (thời gian xử lý)",
+            lang.t("Yêu cầu gửi từ ngày (thời gian xử lý)"),
             "date",
             &v(&f.from),
             errors.get("from"),
             "",
         ),
-        to = field("to", "đến ngày", "date", &v(&f.to), errors.get("to"), ""),
+        to = field(
+            "to",
+            lang.t("đến ngày"),
+            "date",
+            &v(&f.to),
+            errors.get("to"),
+            ""
+        ),
     )
 }
 
@@ -228,92 +242,97 @@ fn counts_cells(c: &Counts) -> Vec<String> {
     .collect()
 }
 
-fn unit_label(unit: Option<&String>) -> String {
-    unit.map_or_else(|| "(không thuộc đơn vị)".to_owned(), Clone::clone)
+fn unit_label(lang: Lang, unit: Option<&String>) -> String {
+    unit.map_or_else(|| lang.t("(không thuộc đơn vị)").to_owned(), Clone::clone)
 }
 
-fn csv_link(name: &str, query: &str) -> String {
+fn csv_link(lang: Lang, name: &str, query: &str) -> String {
     format!(
-        r#"<p><a class="download" href="/api/v1/reports/{name}.csv{q}" download>Tải về CSV</a> · <a href="/api/v1/reports/{name}{q}">JSON</a></p>"#,
-        q = esc(query)
+        r#"<p><a class="download" href="/api/v1/reports/{name}.csv{q}" download>{csv}</a> · <a href="/api/v1/reports/{name}{q}">JSON</a></p>"#,
+        q = esc(query),
+        csv = lang.t("Tải về CSV"),
     )
 }
 
-fn sections(all: &AllReports, query: &str) -> String {
+fn sections(lang: Lang, all: &AllReports, query: &str) -> String {
     [
-        status_section(&all.status, query),
-        expiring_section(&all.expiring, query),
-        units_section(&all.units, query),
-        turnaround_section(&all.turnaround, query),
+        status_section(lang, &all.status, query),
+        expiring_section(lang, &all.expiring, query),
+        units_section(lang, &all.units, query),
+        turnaround_section(lang, &all.turnaround, query),
     ]
     .concat()
 }
 
-fn status_section(r: &StatusReport, query: &str) -> String {
+fn status_section(lang: Lang, r: &StatusReport, query: &str) -> String {
     let t = &r.totals;
     let chart = bar_chart(
         "chart-status",
-        "Chứng thư số theo trạng thái",
+        lang.t("Chứng thư số theo trạng thái"),
         &[
-            Bar::new("Đang hoạt động", t.active),
-            Bar::new("Tạm dừng", t.suspended),
-            Bar::new("Đã thu hồi", t.revoked),
-            Bar::new("Hết hạn", t.expired),
-            Bar::new("Cá nhân", t.individual),
-            Bar::new("Tổ chức", t.organization),
+            Bar::new(lang.t("Đang hoạt động"), t.active),
+            Bar::new(lang.t("Tạm dừng"), t.suspended),
+            Bar::new(lang.t("Đã thu hồi"), t.revoked),
+            Bar::new(lang.t("Hết hạn"), t.expired),
+            Bar::new(lang.t("Cá nhân"), t.individual),
+            Bar::new(lang.t("Tổ chức"), t.organization),
         ],
     );
     let mut rows = Vec::new();
     for p in &r.provinces {
         for u in &p.units {
-            let mut row = vec![esc(&p.province), esc(&unit_label(u.unit.as_ref()))];
+            let mut row = vec![esc(&p.province), esc(&unit_label(lang, u.unit.as_ref()))];
             row.extend(counts_cells(&u.figures));
             rows.push(row);
         }
         let mut row = vec![
             format!("<strong>{}</strong>", esc(&p.province)),
-            "<strong>Cả tỉnh</strong>".to_owned(),
+            format!("<strong>{}</strong>", lang.t("Cả tỉnh")),
         ];
         row.extend(counts_cells(&p.figures));
         rows.push(row);
     }
-    let mut row = vec!["<strong>Tổng cộng</strong>".to_owned(), String::new()];
+    let mut row = vec![
+        format!("<strong>{}</strong>", lang.t("Tổng cộng")),
+        String::new(),
+    ];
     row.extend(counts_cells(t));
     rows.push(row);
     format!(
-        r#"<section id="status"><h2>Chứng thư số theo trạng thái và loại thuê bao</h2>
+        r#"<section id="status"><h2>{heading}</h2>
 {chart}{table}{csv}</section>
 "#,
+        heading = lang.t("Chứng thư số theo trạng thái và loại thuê bao"),
         table = table(
-            Lang::Vi,
-            "Chứng thư số theo tỉnh, thành phố và đơn vị",
+            lang,
+            lang.t("Chứng thư số theo tỉnh, thành phố và đơn vị"),
             &[
-                "Tỉnh, thành phố",
-                "Đơn vị",
-                "Đang hoạt động",
-                "Tạm dừng",
-                "Đã thu hồi",
-                "Hết hạn",
-                "Tổng",
-                "Cá nhân",
-                "Tổ chức",
-                "Thiết bị, dịch vụ",
+                lang.t("Tỉnh, thành phố"),
+                lang.t("Đơn vị"),
+                lang.t("Đang hoạt động"),
+                lang.t("Tạm dừng"),
+                lang.t("Đã thu hồi"),
+                lang.t("Hết hạn"),
+                lang.t("Tổng"),
+                lang.t("Cá nhân"),
+                lang.t("Tổ chức"),
+                lang.t("Thiết bị, dịch vụ"),
             ],
             &rows
         ),
-        csv = csv_link("status", query),
+        csv = csv_link(lang, "status", query),
     )
 }
 
-fn expiring_section(r: &ExpiringReport, query: &str) -> String {
+fn expiring_section(lang: Lang, r: &ExpiringReport, query: &str) -> String {
     let t = &r.totals;
     let chart = bar_chart(
         "chart-expiring",
-        "Chứng thư số sắp hết hạn",
+        lang.t("Chứng thư số sắp hết hạn"),
         &[
-            Bar::new("Trong 30 ngày", t.within_30),
-            Bar::new("Trong 60 ngày", t.within_60),
-            Bar::new("Trong 90 ngày", t.within_90),
+            Bar::new(lang.t("Trong 30 ngày"), t.within_30),
+            Bar::new(lang.t("Trong 60 ngày"), t.within_60),
+            Bar::new(lang.t("Trong 90 ngày"), t.within_90),
         ],
     );
     let cells = |e: &reports::Expiring| {
@@ -326,12 +345,15 @@ fn expiring_section(r: &ExpiringReport, query: &str) -> String {
     let mut rows = Vec::new();
     for p in &r.provinces {
         for u in &p.units {
-            let mut row = vec![esc(&p.province), esc(&unit_label(u.unit.as_ref()))];
+            let mut row = vec![esc(&p.province), esc(&unit_label(lang, u.unit.as_ref()))];
             row.extend(cells(&u.figures));
             rows.push(row);
         }
     }
-    let mut row = vec!["<strong>Tổng cộng</strong>".to_owned(), String::new()];
+    let mut row = vec![
+        format!("<strong>{}</strong>", lang.t("Tổng cộng")),
+        String::new(),
+    ];
     row.extend(cells(t));
     rows.push(row);
     let list: Vec<Vec<String>> = r
@@ -341,49 +363,50 @@ fn expiring_section(r: &ExpiringReport, query: &str) -> String {
             vec![
                 format!(r#"<a href="/certificates/{s}">{s}</a>"#, s = esc(&c.serial)),
                 esc(&c.subscriber),
-                esc(vi::state(&c.kind)),
+                esc(vi::state_in(lang, &c.kind)),
                 esc(&c.province),
-                esc(&unit_label(c.unit.as_ref())),
+                esc(&unit_label(lang, c.unit.as_ref())),
                 esc(&c.not_after.format("%Y-%m-%d %H:%M UTC").to_string()),
                 c.days_left.to_string(),
             ]
         })
         .collect();
     format!(
-        r#"<section id="expiring"><h2>Chứng thư số sắp hết hạn (đang hoạt động)</h2>
+        r#"<section id="expiring"><h2>{heading}</h2>
 {chart}{table}{csv}{list}</section>
 "#,
+        heading = lang.t("Chứng thư số sắp hết hạn (đang hoạt động)"),
         table = table(
-            Lang::Vi,
-            "Sắp hết hạn theo đơn vị",
+            lang,
+            lang.t("Sắp hết hạn theo đơn vị"),
             &[
-                "Tỉnh, thành phố",
-                "Đơn vị",
-                "Trong 30 ngày",
-                "Trong 60 ngày",
-                "Trong 90 ngày"
+                lang.t("Tỉnh, thành phố"),
+                lang.t("Đơn vị"),
+                lang.t("Trong 30 ngày"),
+                lang.t("Trong 60 ngày"),
+                lang.t("Trong 90 ngày")
             ],
             &rows
         ),
-        csv = csv_link("expiring", query),
+        csv = csv_link(lang, "expiring", query),
         list = table(
-            Lang::Vi,
-            "Danh sách chứng thư số hết hạn trong 90 ngày",
+            lang,
+            lang.t("Danh sách chứng thư số hết hạn trong 90 ngày"),
             &[
-                "Số hiệu",
-                "Thuê bao",
-                "Loại",
-                "Tỉnh, thành phố",
-                "Đơn vị",
-                "Hết hạn",
-                "Còn (ngày)"
+                lang.t("Số hiệu"),
+                lang.t("Thuê bao"),
+                lang.t("Loại"),
+                lang.t("Tỉnh, thành phố"),
+                lang.t("Đơn vị"),
+                lang.t("Hết hạn"),
+                lang.t("Còn (ngày)")
             ],
             &list
         ),
     )
 }
 
-fn units_section(r: &UnitsReport, query: &str) -> String {
+fn units_section(lang: Lang, r: &UnitsReport, query: &str) -> String {
     let bars: Vec<Bar> = r
         .provinces
         .iter()
@@ -391,7 +414,7 @@ fn units_section(r: &UnitsReport, query: &str) -> String {
         .collect();
     let chart = bar_chart(
         "chart-units",
-        "Đơn vị có chứng thư số tổ chức trên tổng số đơn vị",
+        lang.t("Đơn vị có chứng thư số tổ chức trên tổng số đơn vị"),
         &bars,
     );
     let rows: Vec<Vec<String>> = r
@@ -418,42 +441,47 @@ fn units_section(r: &UnitsReport, query: &str) -> String {
         })
         .collect();
     format!(
-        r#"<section id="units"><h2>Đơn vị có chứng thư số tổ chức</h2>
+        r#"<section id="units"><h2>{heading}</h2>
 {chart}{table}{csv}{units}</section>
 "#,
+        heading = lang.t("Đơn vị có chứng thư số tổ chức"),
         table = table(
-            Lang::Vi,
-            "Đơn vị có ít nhất một chứng thư số tổ chức đang hoạt động",
+            lang,
+            lang.t("Đơn vị có ít nhất một chứng thư số tổ chức đang hoạt động"),
             &[
-                "Tỉnh, thành phố",
-                "Đơn vị có chứng thư",
-                "Tổng số đơn vị",
-                "Tỷ lệ"
+                lang.t("Tỉnh, thành phố"),
+                lang.t("Đơn vị có chứng thư"),
+                lang.t("Tổng số đơn vị"),
+                lang.t("Tỷ lệ")
             ],
             &rows
         ),
-        csv = csv_link("units", query),
+        csv = csv_link(lang, "units", query),
         units = table(
-            Lang::Vi,
-            "Chứng thư số tổ chức đang hoạt động theo đơn vị",
-            &["Tỉnh, thành phố", "Đơn vị", "Chứng thư số tổ chức"],
+            lang,
+            lang.t("Chứng thư số tổ chức đang hoạt động theo đơn vị"),
+            &[
+                lang.t("Tỉnh, thành phố"),
+                lang.t("Đơn vị"),
+                lang.t("Chứng thư số tổ chức")
+            ],
             &unit_rows
         ),
     )
 }
 
-fn turnaround_section(r: &TurnaroundReport, query: &str) -> String {
+fn turnaround_section(lang: Lang, r: &TurnaroundReport, query: &str) -> String {
     let t = &r.totals;
     let chart = bar_chart(
         "chart-turnaround",
-        "Thời gian xử lý yêu cầu",
+        lang.t("Thời gian xử lý yêu cầu"),
         &[
-            Bar::new("Đã cấp", t.completed),
+            Bar::new(lang.t("Đã cấp"), t.completed),
             Bar::new(
-                format!("Quá {} ngày làm việc", r.target_working_days),
+                lang.tf("Quá {} ngày làm việc", &[&r.target_working_days]),
                 t.breaches,
             ),
-            Bar::new("Đang chờ, đã quá hạn", t.pending_overdue),
+            Bar::new(lang.t("Đang chờ, đã quá hạn"), t.pending_overdue),
         ],
     );
     let cells = |name: String, f: &reports::Turnaround| {
@@ -471,20 +499,23 @@ fn turnaround_section(r: &TurnaroundReport, query: &str) -> String {
         .iter()
         .map(|p| cells(esc(&p.province), &p.figures))
         .collect();
-    rows.push(cells("<strong>Tổng cộng</strong>".to_owned(), t));
+    rows.push(cells(
+        format!("<strong>{}</strong>", lang.t("Tổng cộng")),
+        t,
+    ));
     let flagged: Vec<Vec<String>> = r
         .flagged
         .iter()
         .map(|q| {
             let what = if q.finished_at.is_some() {
-                "Cấp quá hạn"
+                lang.t("Cấp quá hạn")
             } else {
-                "Đang chờ quá hạn"
+                lang.t("Đang chờ quá hạn")
             };
             vec![
                 format!(r#"<a href="/requests/{id}">{id}</a>"#, id = q.id),
                 esc(&q.kind),
-                esc(vi::state(&q.state)),
+                esc(vi::state_in(lang, &q.state)),
                 esc(&q.province),
                 esc(&q.submitted_at.format("%Y-%m-%d %H:%M UTC").to_string()),
                 q.working_days.to_string(),
@@ -493,36 +524,42 @@ fn turnaround_section(r: &TurnaroundReport, query: &str) -> String {
         })
         .collect();
     format!(
-        r#"<section id="turnaround"><h2>Thời gian xử lý (chỉ tiêu {target} ngày làm việc)</h2>
-<p>Tính từ khi gửi yêu cầu đến khi cấp, không kể thứ Bảy, Chủ nhật và ngày nghỉ lễ, Tết.</p>
+        r#"<section id="turnaround"><h2>{heading}</h2>
+<p>{note}</p>
 {chart}{table}{csv}{flagged}</section>
 "#,
-        target = r.target_working_days,
+        heading = lang.tf(
+            "Thời gian xử lý (chỉ tiêu {} ngày làm việc)",
+            &[&r.target_working_days]
+        ),
+        note = lang.t(
+            "Tính từ khi gửi yêu cầu đến khi cấp, không kể thứ Bảy, Chủ nhật và ngày nghỉ lễ, Tết."
+        ),
         table = table(
-            Lang::Vi,
-            "Thời gian xử lý theo tỉnh, thành phố",
+            lang,
+            lang.t("Thời gian xử lý theo tỉnh, thành phố"),
             &[
-                "Tỉnh, thành phố",
-                "Đã cấp",
-                "Quá hạn",
-                "Đang chờ quá hạn",
-                "Trung bình (ngày làm việc)",
-                "Lâu nhất (ngày làm việc)"
+                lang.t("Tỉnh, thành phố"),
+                lang.t("Đã cấp"),
+                lang.t("Quá hạn"),
+                lang.t("Đang chờ quá hạn"),
+                lang.t("Trung bình (ngày làm việc)"),
+                lang.t("Lâu nhất (ngày làm việc)")
             ],
             &rows
         ),
-        csv = csv_link("turnaround", query),
+        csv = csv_link(lang, "turnaround", query),
         flagged = table(
-            Lang::Vi,
-            "Yêu cầu quá hạn",
+            lang,
+            lang.t("Yêu cầu quá hạn"),
             &[
-                "Yêu cầu",
-                "Loại",
-                "Trạng thái",
-                "Tỉnh, thành phố",
-                "Gửi lúc",
-                "Số ngày làm việc",
-                "Cảnh báo"
+                lang.t("Yêu cầu"),
+                lang.t("Loại"),
+                lang.t("Trạng thái"),
+                lang.t("Tỉnh, thành phố"),
+                lang.t("Gửi lúc"),
+                lang.t("Số ngày làm việc"),
+                lang.t("Cảnh báo")
             ],
             &flagged
         ),
@@ -546,50 +583,62 @@ pub(super) async fn audit(
         Ok(page) => {
             let body = format!(
                 "{}{}{}",
-                chain_box(&page),
-                audit_form(&filters, &FormErrors::default()),
-                audit_table(&page, &filters)
+                chain_box(session.lang, &page),
+                audit_form(session.lang, &filters, &FormErrors::default()),
+                audit_table(session.lang, &page, &filters)
             );
-            session.page(Status::Ok, "Nhật ký kiểm toán", &body)
+            session.page(Status::Ok, session.t("Nhật ký kiểm toán"), &body)
         }
         Err(e @ PortalError::Invalid { .. }) => {
-            let body = audit_form(&filters, &report_errors(&e));
-            session.page(refusal_status(&e), "Nhật ký kiểm toán", &body)
+            let errors = report_errors(session.lang, &e);
+            let body = audit_form(session.lang, &filters, &errors);
+            session.page(refusal_status(&e), session.t("Nhật ký kiểm toán"), &body)
         }
         Err(e) => session.error_page(&e),
     }
 }
 
-fn chain_box(page: &AuditPage) -> String {
+fn chain_box(lang: Lang, page: &AuditPage) -> String {
     let c = &page.chain;
     if c.ok {
         format!(
-            r#"<div class="card chain-ok" id="chain" role="status"><p><strong>Chuỗi băm toàn vẹn</strong>: {n} sự kiện đã được kiểm tra.</p><p>Sự kiện cuối: số {seq}, mã băm <code>{hash}</code></p></div>
+            r#"<div class="card chain-ok" id="chain" role="status"><p><strong>{intact}</strong>: {checked}</p><p>{last}</p></div>
 "#,
-            n = c.events.unwrap_or(0),
-            seq = c.head_seq,
-            hash = esc(&c.head_hash),
+            intact = lang.t("Chuỗi băm toàn vẹn"),
+            checked = lang.tf("{} sự kiện đã được kiểm tra.", &[&c.events.unwrap_or(0)]),
+            last = lang.tf(
+                "Sự kiện cuối: số {}, mã băm <code>{}</code>",
+                &[&c.head_seq, &esc(&c.head_hash)]
+            ),
         )
     } else {
         format!(
-            r#"<div class="card chain-broken form-error" id="chain" role="alert"><p><strong>Chuỗi băm bị phá vỡ</strong> tại sự kiện số {seq}: nhật ký từ sự kiện này trở đi không còn đáng tin cậy.</p><p>Chi tiết: {reason}</p></div>
+            r#"<div class="card chain-broken form-error" id="chain" role="alert"><p><strong>{broken}</strong> {at}</p><p>{details}</p></div>
 "#,
-            seq = c.broken_seq.unwrap_or_default(),
-            reason = esc(c.reason.as_deref().unwrap_or_default()),
+            broken = lang.t("Chuỗi băm bị phá vỡ"),
+            at = lang.tf(
+                "tại sự kiện số {}: nhật ký từ sự kiện này trở đi không còn đáng tin cậy.",
+                &[&c.broken_seq.unwrap_or_default()]
+            ),
+            details = lang.tf(
+                "Chi tiết: {}",
+                &[&esc(c.reason.as_deref().unwrap_or_default())]
+            ),
         )
     }
 }
 
-fn audit_form(f: &AuditFilters, errors: &FormErrors) -> String {
+fn audit_form(lang: Lang, f: &AuditFilters, errors: &FormErrors) -> String {
     let v = |x: &Option<String>| x.clone().unwrap_or_default();
     format!(
         r#"{general}<form method="get" action="/audit" class="card search" role="search" novalidate>
-{actor}{action}{object}{from}{to}{per_page}<button type="submit">Lọc</button></form>
+{actor}{action}{object}{from}{to}{per_page}<button type="submit">{filter}</button></form>
 "#,
+        filter = lang.t("Lọc"),
         general = errors.general(&["actor", "action", "object", "from", "to", "per_page"]),
         actor = field(
             "actor",
-            "Người thực hiện",
+            lang.t("Người thực hiện"),
             "text",
             &v(&f.actor),
             errors.get("actor"),
@@ -597,7 +646,7 @@ fn audit_form(f: &AuditFilters, errors: &FormErrors) -> String {
         ),
         action = field(
             "action",
-            "Thao tác (ví dụ certificate.issue)",
+            lang.t("Thao tác (ví dụ certificate.issue)"),
             "text",
             &v(&f.action),
             errors.get("action"),
@@ -605,7 +654,7 @@ fn audit_form(f: &AuditFilters, errors: &FormErrors) -> String {
         ),
         object = field(
             "object",
-            "Đối tượng",
+            lang.t("Đối tượng"),
             "text",
             &v(&f.object),
             errors.get("object"),
@@ -613,7 +662,7 @@ fn audit_form(f: &AuditFilters, errors: &FormErrors) -> String {
         ),
         from = field(
             "from",
-            "Từ ngày (UTC)",
+            lang.t("Từ ngày (UTC)"),
             "date",
             &v(&f.from),
             errors.get("from"),
@@ -621,7 +670,7 @@ fn audit_form(f: &AuditFilters, errors: &FormErrors) -> String {
         ),
         to = field(
             "to",
-            "Đến ngày (UTC)",
+            lang.t("Đến ngày (UTC)"),
             "date",
             &v(&f.to),
             errors.get("to"),
@@ -629,7 +678,7 @@ fn audit_form(f: &AuditFilters, errors: &FormErrors) -> String {
         ),
         per_page = field(
             "per_page",
-            "Số dòng mỗi trang",
+            lang.t("Số dòng mỗi trang"),
             "number",
             &v(&f.per_page),
             errors.get("per_page"),
@@ -638,7 +687,7 @@ fn audit_form(f: &AuditFilters, errors: &FormErrors) -> String {
     )
 }
 
-fn audit_table(page: &AuditPage, f: &AuditFilters) -> String {
+fn audit_table(lang: Lang, page: &AuditPage, f: &AuditFilters) -> String {
     let rows: Vec<Vec<String>> = page
         .events
         .iter()
@@ -674,31 +723,30 @@ fn audit_table(page: &AuditPage, f: &AuditFilters) -> String {
         q.push(format!("page={n}"));
         format!(r#"<a href="/audit?{}">{label}</a>"#, esc(&q.join("&")))
     };
-    let mut nav = format!(
+    let mut nav = lang.tf(
         "Trang {} / {} ({} sự kiện)",
-        page.page,
-        pages.max(1),
-        page.total
+        &[&page.page, &pages.max(1), &page.total],
     );
     if page.page > 1 {
-        nav = format!("{} · {nav}", link(page.page - 1, "‹ Trang trước"));
+        nav = format!("{} · {nav}", link(page.page - 1, lang.t("‹ Trang trước")));
     }
     if page.page < pages {
-        nav = format!("{nav} · {}", link(page.page + 1, "Trang sau ›"));
+        nav = format!("{nav} · {}", link(page.page + 1, lang.t("Trang sau ›")));
     }
     format!(
-        r#"{table}<nav class="pages" aria-label="Phân trang"><p>{nav}</p></nav>
+        r#"{table}<nav class="pages" aria-label="{paging}"><p>{nav}</p></nav>
 "#,
+        paging = lang.t("Phân trang"),
         table = table(
-            Lang::Vi,
-            "Sự kiện (mới nhất trước)",
+            lang,
+            lang.t("Sự kiện (mới nhất trước)"),
             &[
-                "Số",
-                "Thời điểm",
-                "Người thực hiện",
-                "Thao tác",
-                "Đối tượng",
-                "Chi tiết"
+                lang.t("Số"),
+                lang.t("Thời điểm"),
+                lang.t("Người thực hiện"),
+                lang.t("Thao tác"),
+                lang.t("Đối tượng"),
+                lang.t("Chi tiết")
             ],
             &rows
         ),
