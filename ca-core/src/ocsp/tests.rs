@@ -43,12 +43,15 @@ fn test_ca(dir: &Path, database_url: Option<&str>) -> Ca {
 
 /// Issues an individual's certificate under gov-ca and writes it to `file`.
 fn issue_leaf(ca: &Ca, dir: &Path, name: &str, file: &str) -> Issued {
+    // A CCCD is registered once: each leaf's subscriber has its own.
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let registered = ca
         .add_subscriber(
             &SubscriberInput {
                 kind: SubscriberKind::Individual,
                 name: name.into(),
-                national_id: Some("CCCD:001089031733".into()),
+                national_id: Some(format!("CCCD:0010890{n:05}")),
                 tax_code: None,
                 title: None,
                 unit: None,
