@@ -12,9 +12,10 @@ use rocket::response::Redirect;
 use rocket::State;
 
 use super::html::{self, csrf_input, esc, table};
+use super::lang::Lang;
 use super::pages::{self as pages_mod, Reply};
 use super::registry::refusal_status;
-use super::vi::{self, FormErrors};
+use super::vi::FormErrors;
 use super::WebSession;
 use crate::api::blocking;
 use crate::{authz, bulk, requests, PortalError, PortalState};
@@ -66,7 +67,7 @@ pub(super) async fn retry(
             Reply::Redirect(Box::new(Redirect::to(format!("/bulk/{id}"))))
         }
         Err(e) => {
-            let errors = FormErrors::from_error(&e);
+            let errors = session.form_errors(&e);
             view(state, &session, id, refusal_status(&e), &errors).await
         }
     }
@@ -99,21 +100,30 @@ async fn view(
         (c.done + c.failed) * 100 / c.total
     };
     let action = if job.job.action == bulk::Action::Merge.as_str() {
-        "Sáp nhập đơn vị"
+        session.t("Sáp nhập đơn vị")
     } else {
-        "Đổi tên đơn vị"
+        session.t("Đổi tên đơn vị")
     };
     let facts = [
-        ("Yêu cầu", format!(r#"<a href="/requests/{id}">#{id}</a>"#)),
-        ("Thao tác", esc(action)),
-        ("Tên đơn vị trên chứng thư mới", esc(&job.job.unit_name)),
-        ("Trạng thái yêu cầu", esc(vi::state(&request.state))),
-        ("Tổng số chứng thư", c.total.to_string()),
-        ("Đã cấp lại", c.done.to_string()),
-        ("Lỗi", c.failed.to_string()),
-        ("Đang chờ", c.pending.to_string()),
         (
-            "Chứng thư tạm dừng (không cấp lại)",
+            session.t("Yêu cầu"),
+            format!(r#"<a href="/requests/{id}">#{id}</a>"#),
+        ),
+        (session.t("Thao tác"), esc(action)),
+        (
+            session.t("Tên đơn vị trên chứng thư mới"),
+            esc(&job.job.unit_name),
+        ),
+        (
+            session.t("Trạng thái yêu cầu"),
+            esc(session.state(&request.state)),
+        ),
+        (session.t("Tổng số chứng thư"), c.total.to_string()),
+        (session.t("Đã cấp lại"), c.done.to_string()),
+        (session.t("Lỗi"), c.failed.to_string()),
+        (session.t("Đang chờ"), c.pending.to_string()),
+        (
+            session.t("Chứng thư tạm dừng (không cấp lại)"),
             job.job.skipped_suspended.to_string(),
         ),
     ];
@@ -135,15 +145,18 @@ async fn view(
                     || "—".to_owned(),
                     |s| format!(r#"<a href="/certificates/{s}">{s}</a>"#, s = esc(s)),
                 ),
-                esc(item_state(&i.state)),
+                esc(item_state(session.lang, &i.state)),
                 esc(i.error.as_deref().unwrap_or("")),
             ]
         })
         .collect();
     let more = if job.items.len() > SHOWN {
         format!(
-            r#"<p>Hiển thị {SHOWN} trên {} mục; danh sách đầy đủ: <a href="/api/v1/bulk/{id}">/api/v1/bulk/{id}</a>.</p>"#,
-            job.items.len()
+            r#"<p>{} <a href="/api/v1/bulk/{id}">/api/v1/bulk/{id}</a>.</p>"#,
+            session.lang.tf(
+                "Hiển thị {} trên {} mục; danh sách đầy đủ:",
+                &[&SHOWN, &job.items.len()]
+            )
         )
     } else {
         String::new()
@@ -152,16 +165,23 @@ async fn view(
         && authz::authorize(&session.user, authz::Action::Decide, &request.province).is_ok();
     let retry = if may_retry {
         format!(
-            r#"<form method="post" action="/bulk/{id}/retry" class="card">{}<p>{} chứng thư chưa cấp lại được.</p><button type="submit">Thử lại các mục lỗi</button></form>"#,
+            r#"<form method="post" action="/bulk/{id}/retry" class="card">{}<p>{}</p><button type="submit">{}</button></form>"#,
             csrf_input(&session.csrf),
-            c.failed
+            session
+                .lang
+                .tf("{} chứng thư chưa cấp lại được.", &[&c.failed]),
+            session.t("Thử lại các mục lỗi"),
         )
     } else {
         String::new()
     };
     let note = if running {
         format!(
-            r#"<p role="status">Đang cấp lại… Trang tự làm mới sau {REFRESH_SECONDS} giây.</p>"#
+            r#"<p role="status">{}</p>"#,
+            session.lang.tf(
+                "Đang cấp lại… Trang tự làm mới sau {} giây.",
+                &[&REFRESH_SECONDS]
+            )
         )
     } else {
         String::new()
@@ -169,10 +189,12 @@ async fn view(
     let body = format!(
         r#"{general}<dl class="facts">
 {facts}</dl>
-<p><label for="progress">Tiến độ: {percent}%</label>
+<p><label for="progress">{progress}</label>
 <progress id="progress" max="{total}" value="{ended}">{percent}%</progress></p>
-{note}{error}{retry}<h2>Các chứng thư</h2>
+{note}{error}{retry}<h2>{l_items}</h2>
 {items}{more}"#,
+        progress = session.lang.tf("Tiến độ: {}%", &[&percent]),
+        l_items = session.t("Các chứng thư"),
         general = errors.general(&[]),
         total = c.total.max(1),
         ended = if c.total == 0 { 1 } else { c.done + c.failed },
@@ -183,8 +205,13 @@ async fn view(
             .unwrap_or_default(),
         items = table(
             session.lang,
-            "Các chứng thư được cấp lại",
-            &["Chứng thư cũ", "Chứng thư mới", "Trạng thái", "Lỗi"],
+            session.t("Các chứng thư được cấp lại"),
+            &[
+                session.t("Chứng thư cũ"),
+                session.t("Chứng thư mới"),
+                session.t("Trạng thái"),
+                session.t("Lỗi")
+            ],
             &rows
         ),
     );
@@ -197,7 +224,7 @@ async fn view(
         status,
         html::page_with_head(
             session.lang,
-            &format!("Cấp lại hàng loạt — yêu cầu #{id}"),
+            &session.lang.tf("Cấp lại hàng loạt — yêu cầu #{}", &[&id]),
             Some((&session.user, session.csrf.as_str())),
             &head,
             &body,
@@ -205,11 +232,12 @@ async fn view(
     )
 }
 
-fn item_state(s: &str) -> &str {
+/// The name of an item's state in `lang`.
+fn item_state(lang: Lang, s: &str) -> &str {
     match s {
-        bulk::PENDING => "Đang chờ",
-        bulk::DONE => "Đã cấp lại",
-        bulk::FAILED => "Lỗi",
+        bulk::PENDING => lang.t("Đang chờ"),
+        bulk::DONE => lang.t("Đã cấp lại"),
+        bulk::FAILED => lang.t("Lỗi"),
         other => other,
     }
 }

@@ -12,8 +12,9 @@ use rocket::State;
 use serde_json::Value;
 
 use super::html::{csrf_input, esc, field, select, table};
+use super::lang::Lang;
 use super::pages::Reply;
-use super::vi::{self, FormErrors};
+use super::vi::FormErrors;
 use super::WebSession;
 use crate::api::blocking;
 use crate::authz::{self, Action};
@@ -75,7 +76,10 @@ pub(super) async fn add_unit(
         None => None,
         Some(Ok(id)) => Some(id),
         Some(Err(_)) => {
-            let errors = FormErrors::on("parent_id", "Hãy chọn đơn vị cấp trên trong danh sách.");
+            let errors = FormErrors::on(
+                "parent_id",
+                session.t("Hãy chọn đơn vị cấp trên trong danh sách."),
+            );
             return units_page(state, &session, Status::UnprocessableEntity, &form, &errors).await;
         }
     };
@@ -93,7 +97,7 @@ pub(super) async fn add_unit(
         Ok(_) => Reply::Redirect(Box::new(Redirect::to("/units"))),
         Err(e) => {
             let status = refusal_status(&e);
-            units_page(state, &session, status, &form, &FormErrors::from_error(&e)).await
+            units_page(state, &session, status, &form, &session.form_errors(&e)).await
         }
     }
 }
@@ -132,7 +136,7 @@ pub(super) async fn add_token(
         return session.csrf_refused();
     }
     let Some(subscriber_id) = optional(&form.subscriber_id).and_then(|s| s.parse().ok()) else {
-        let errors = FormErrors::on("subscriber_id", "Hãy chọn người giữ thiết bị.");
+        let errors = FormErrors::on("subscriber_id", session.t("Hãy chọn người giữ thiết bị."));
         return tokens_page(state, &session, Status::UnprocessableEntity, &form, &errors).await;
     };
     let input = TokenInput {
@@ -145,7 +149,7 @@ pub(super) async fn add_token(
     match blocking(move || registry::add_token(&ca, &user, &input)).await {
         Ok(_) => Reply::Redirect(Box::new(Redirect::to("/tokens"))),
         Err(e) => {
-            let errors = FormErrors::from_error(&e);
+            let errors = session.form_errors(&e);
             tokens_page(state, &session, refusal_status(&e), &form, &errors).await
         }
     }
@@ -171,7 +175,7 @@ async fn units_page(
             .unwrap_or("—")
             .to_owned()
     };
-    let mut parents = vec![(String::new(), "— Không có —".to_owned())];
+    let mut parents = vec![(String::new(), session.t("— Không có —").to_owned())];
     parents.extend(rows.iter().map(|u| {
         (
             u["id"].to_string(),
@@ -204,9 +208,10 @@ async fn units_page(
     let form_html = if may_register(session) {
         let v = |f: &Option<String>| f.clone().unwrap_or_default();
         format!(
-            r#"<h2>Đăng ký đơn vị</h2>{general}<form method="post" action="/units" class="card" novalidate>
-{csrf}{name}{parent_unit}{parent}{province}{tax}{agency_code}<button type="submit">Đăng ký đơn vị</button>
+            r#"<h2>{heading}</h2>{general}<form method="post" action="/units" class="card" novalidate>
+{csrf}{name}{parent_unit}{parent}{province}{tax}{agency_code}<button type="submit">{heading}</button>
 </form>"#,
+            heading = session.t("Đăng ký đơn vị"),
             general = errors.general(&[
                 "name",
                 "parent_id",
@@ -217,14 +222,14 @@ async fn units_page(
             ]),
             parent_unit = select(
                 "parent_id",
-                "Đơn vị cấp trên",
+                session.t("Đơn vị cấp trên"),
                 &parents,
                 &v(&form.parent_id),
                 errors.get("parent_id")
             ),
             agency_code = field(
                 "agency_code",
-                "Mã định danh điện tử của cơ quan (QĐ 20/2020/QĐ-TTg)",
+                session.t("Mã định danh điện tử của cơ quan (QĐ 20/2020/QĐ-TTg)"),
                 "text",
                 &v(&form.agency_code),
                 errors.get("agency_code"),
@@ -233,7 +238,7 @@ async fn units_page(
             csrf = csrf_input(&session.csrf),
             name = field(
                 "name",
-                "Tên đơn vị",
+                session.t("Tên đơn vị"),
                 "text",
                 &v(&form.name),
                 errors.get("name"),
@@ -241,7 +246,7 @@ async fn units_page(
             ),
             parent = field(
                 "parent_agency",
-                "Cơ quan chủ quản",
+                session.t("Cơ quan chủ quản"),
                 "text",
                 &v(&form.parent_agency),
                 errors.get("parent_agency"),
@@ -249,14 +254,14 @@ async fn units_page(
             ),
             province = select(
                 "province",
-                "Tỉnh, thành phố",
-                &province_options(),
+                session.t("Tỉnh, thành phố"),
+                &province_options(session.lang),
                 &v(&form.province),
                 errors.get("province")
             ),
             tax = field(
                 "tax_code",
-                "Mã số thuế (MST)",
+                session.t("Mã số thuế (MST)"),
                 "text",
                 &v(&form.tax_code),
                 errors.get("tax_code"),
@@ -270,19 +275,19 @@ async fn units_page(
         "{}{form_html}",
         table(
             session.lang,
-            "Đơn vị",
+            session.t("Đơn vị"),
             &[
-                "Tên đơn vị",
-                "Đơn vị cấp trên",
-                "Cơ quan chủ quản",
-                "Tỉnh, thành phố",
-                "Mã số thuế",
-                "Mã định danh điện tử"
+                session.t("Tên đơn vị"),
+                session.t("Đơn vị cấp trên"),
+                session.t("Cơ quan chủ quản"),
+                session.t("Tỉnh, thành phố"),
+                session.t("Mã số thuế"),
+                session.t("Mã định danh điện tử")
             ],
             &rows
         )
     );
-    session.page(status, "Đơn vị", &body)
+    session.page(status, session.t("Đơn vị"), &body)
 }
 
 async fn tokens_page(
@@ -324,12 +329,12 @@ async fn tokens_page(
                     t["subscriber_id"],
                     esc(&name_of(&t["subscriber_id"]))
                 ),
-                esc(vi::state(t["status"].as_str().unwrap_or_default())),
+                esc(session.state(t["status"].as_str().unwrap_or_default())),
             ]
         })
         .collect();
     let form_html = if may_register(session) {
-        let mut options = vec![(String::new(), "— Chọn người giữ —".to_owned())];
+        let mut options = vec![(String::new(), session.t("— Chọn người giữ —").to_owned())];
         for h in &holders {
             options.push((
                 h["id"].to_string(),
@@ -342,14 +347,16 @@ async fn tokens_page(
         }
         let v = |f: &Option<String>| f.clone().unwrap_or_default();
         format!(
-            r#"<h2>Đăng ký thiết bị lưu khóa</h2>{general}<form method="post" action="/tokens" class="card" novalidate>
-{csrf}{serial}{model}{holder}<button type="submit">Đăng ký thiết bị</button>
+            r#"<h2>{heading}</h2>{general}<form method="post" action="/tokens" class="card" novalidate>
+{csrf}{serial}{model}{holder}<button type="submit">{submit}</button>
 </form>"#,
+            heading = session.t("Đăng ký thiết bị lưu khóa"),
+            submit = session.t("Đăng ký thiết bị"),
             general = errors.general(&["serial", "model", "subscriber_id"]),
             csrf = csrf_input(&session.csrf),
             serial = field(
                 "serial",
-                "Số sê-ri",
+                session.t("Số sê-ri"),
                 "text",
                 &v(&form.serial),
                 errors.get("serial"),
@@ -365,7 +372,7 @@ async fn tokens_page(
             ),
             holder = select(
                 "subscriber_id",
-                "Người giữ",
+                session.t("Người giữ"),
                 &options,
                 &v(&form.subscriber_id),
                 errors.get("subscriber_id")
@@ -378,17 +385,23 @@ async fn tokens_page(
         "{}{form_html}",
         table(
             session.lang,
-            "Thiết bị lưu khóa bí mật",
-            &["Số sê-ri", "Model", "Người giữ", "Trạng thái"],
+            session.t("Thiết bị lưu khóa bí mật"),
+            &[
+                session.t("Số sê-ri"),
+                "Model",
+                session.t("Người giữ"),
+                session.t("Trạng thái")
+            ],
             &rows
         )
     );
-    session.page(status, "Thiết bị lưu khóa", &body)
+    session.page(status, session.t("Thiết bị lưu khóa"), &body)
 }
 
-/// The 34 provinces and cities as select options, blank first.
-pub(super) fn province_options() -> Vec<(String, String)> {
-    let mut out = vec![(String::new(), "— Chọn tỉnh, thành phố —".to_owned())];
+/// The 34 provinces and cities as select options, blank first (its text
+/// in `lang`; the names themselves are data).
+pub(super) fn province_options(lang: Lang) -> Vec<(String, String)> {
+    let mut out = vec![(String::new(), lang.t("— Chọn tỉnh, thành phố —").to_owned())];
     out.extend(
         ca_core::subject::all_provinces()
             .iter()

@@ -13,6 +13,7 @@ use rocket::response::Redirect;
 use rocket::State;
 
 use super::html::{csrf_input, esc, field, select, textarea};
+use super::lang::Lang;
 use super::pages::Reply;
 use super::registry::{optional, province_options, refusal_status};
 use super::vi::FormErrors;
@@ -75,13 +76,13 @@ pub(super) fn kinds(session: Result<WebSession, PortalError>) -> Reply {
             format!(
                 r#"<li><a href="/requests/new/{}">{}</a></li>"#,
                 k.as_str(),
-                esc(kind_label(k))
+                esc(kind_label(session.lang, k))
             )
         })
         .collect();
     session.page(
         Status::Ok,
-        "Yêu cầu mới",
+        session.t("Yêu cầu mới"),
         &format!(r#"<ul class="kinds">{items}</ul>"#),
     )
 }
@@ -136,7 +137,7 @@ pub(super) async fn submit(
     let Ok(form) = form.map(Form::into_inner) else {
         let errors = FormErrors::on(
             "",
-            "Không đọc được biểu mẫu (tệp quá lớn hoặc dữ liệu hỏng); vui lòng thử lại.",
+            session.t("Không đọc được biểu mẫu (tệp quá lớn hoặc dữ liệu hỏng); vui lòng thử lại."),
         );
         return request_page(
             state,
@@ -152,7 +153,7 @@ pub(super) async fn submit(
         return session.csrf_refused();
     }
     let values = values_of(&form);
-    let input = match input_of(kind, &form) {
+    let input = match input_of(session.lang, kind, &form) {
         Ok(i) => i,
         Err(errors) => {
             return request_page(
@@ -171,33 +172,34 @@ pub(super) async fn submit(
     match blocking(move || requests::submit(&ca, &user, &input)).await {
         Ok(row) => Reply::Redirect(Box::new(Redirect::to(format!("/requests/{}", row.id)))),
         Err(e) => {
-            let errors = FormErrors::from_error(&e);
+            let errors = session.form_errors(&e);
             request_page(state, &session, kind, refusal_status(&e), &values, &errors).await
         }
     }
 }
-/// The Vietnamese name of a request kind.
-pub(super) fn kind_label(kind: Kind) -> &'static str {
+
+/// The name of a request kind in `lang`.
+pub(super) fn kind_label(lang: Lang, kind: Kind) -> &'static str {
     match kind {
-        Kind::Issue => "Cấp mới chứng thư số",
-        Kind::Renew => "Gia hạn chứng thư số",
-        Kind::ChangeInfo => "Thay đổi nội dung thông tin",
-        Kind::Reissue => "Cấp lại (khóa mới)",
-        Kind::Suspend => "Tạm dừng chứng thư số",
-        Kind::Restore => "Khôi phục chứng thư số",
-        Kind::Revoke => "Thu hồi chứng thư số",
-        Kind::TokenSuspend => "Báo tạm mất thiết bị lưu khóa",
-        Kind::TokenFound => "Báo tìm thấy thiết bị lưu khóa (đã tạm mất)",
-        Kind::TokenLost => "Báo mất thiết bị lưu khóa",
-        Kind::TokenDamaged => "Báo hỏng thiết bị lưu khóa",
-        Kind::TokenRetire => "Ngừng sử dụng thiết bị lưu khóa",
-        Kind::UnitChange => "Đổi tên hoặc sáp nhập đơn vị (cấp lại hàng loạt)",
+        Kind::Issue => lang.t("Cấp mới chứng thư số"),
+        Kind::Renew => lang.t("Gia hạn chứng thư số"),
+        Kind::ChangeInfo => lang.t("Thay đổi nội dung thông tin"),
+        Kind::Reissue => lang.t("Cấp lại (khóa mới)"),
+        Kind::Suspend => lang.t("Tạm dừng chứng thư số"),
+        Kind::Restore => lang.t("Khôi phục chứng thư số"),
+        Kind::Revoke => lang.t("Thu hồi chứng thư số"),
+        Kind::TokenSuspend => lang.t("Báo tạm mất thiết bị lưu khóa"),
+        Kind::TokenFound => lang.t("Báo tìm thấy thiết bị lưu khóa (đã tạm mất)"),
+        Kind::TokenLost => lang.t("Báo mất thiết bị lưu khóa"),
+        Kind::TokenDamaged => lang.t("Báo hỏng thiết bị lưu khóa"),
+        Kind::TokenRetire => lang.t("Ngừng sử dụng thiết bị lưu khóa"),
+        Kind::UnitChange => lang.t("Đổi tên hoặc sáp nhập đơn vị (cấp lại hàng loạt)"),
     }
 }
 
 /// The request as the CA core's logic takes it, or the errors of fields
 /// that are not even of the right shape (a number, one CSR).
-fn input_of(kind: Kind, form: &RequestForm<'_>) -> Result<RequestInput, FormErrors> {
+fn input_of(lang: Lang, kind: Kind, form: &RequestForm<'_>) -> Result<RequestInput, FormErrors> {
     let mut input = RequestInput {
         kind: kind.as_str().to_owned(),
         ..RequestInput::default()
@@ -209,12 +211,12 @@ fn input_of(kind: Kind, form: &RequestForm<'_>) -> Result<RequestInput, FormErro
             None => None,
             Some(s) => Some(
                 s.parse()
-                    .map_err(|_| FormErrors::on("subscriber_id", "Hãy chọn thuê bao."))?,
+                    .map_err(|_| FormErrors::on("subscriber_id", lang.t("Hãy chọn thuê bao.")))?,
             ),
         };
     }
     if has("csr") {
-        input.csr = csr_of(form)?;
+        input.csr = csr_of(lang, form)?;
     }
     if has("token") {
         input.token = optional(&form.token);
@@ -223,7 +225,10 @@ fn input_of(kind: Kind, form: &RequestForm<'_>) -> Result<RequestInput, FormErro
         input.days = match optional(&form.days) {
             None => None,
             Some(d) => Some(d.parse().map_err(|_| {
-                FormErrors::on("days", "Số ngày hiệu lực phải là một số nguyên dương.")
+                FormErrors::on(
+                    "days",
+                    lang.t("Số ngày hiệu lực phải là một số nguyên dương."),
+                )
             })?),
         };
     }
@@ -259,12 +264,12 @@ fn input_of(kind: Kind, form: &RequestForm<'_>) -> Result<RequestInput, FormErro
                     .map_err(|_| FormErrors::on(field, message)),
             }
         }
-        input.unit_id = number(&form.unit_id, "unit_id", "Hãy chọn đơn vị.")?;
+        input.unit_id = number(&form.unit_id, "unit_id", lang.t("Hãy chọn đơn vị."))?;
         input.unit_name = optional(&form.unit_name);
         input.merge_into = number(
             &form.merge_into,
             "merge_into",
-            "Hãy chọn đơn vị sáp nhập vào.",
+            lang.t("Hãy chọn đơn vị sáp nhập vào."),
         )?;
     }
     Ok(input)
@@ -272,7 +277,7 @@ fn input_of(kind: Kind, form: &RequestForm<'_>) -> Result<RequestInput, FormErro
 
 /// The CSR of the form: the uploaded file (PEM, or DER turned into PEM)
 /// or the pasted text, not both.
-fn csr_of(form: &RequestForm<'_>) -> Result<Option<String>, FormErrors> {
+fn csr_of(lang: Lang, form: &RequestForm<'_>) -> Result<Option<String>, FormErrors> {
     let file = form
         .csr_file
         .as_ref()
@@ -281,11 +286,12 @@ fn csr_of(form: &RequestForm<'_>) -> Result<Option<String>, FormErrors> {
     match (file, pasted) {
         (Some(_), Some(_)) => Err(FormErrors::on(
             "csr",
-            "Chỉ tải lên tệp CSR hoặc dán nội dung PEM, không cả hai.",
+            lang.t("Chỉ tải lên tệp CSR hoặc dán nội dung PEM, không cả hai."),
         )),
-        (Some(f), None) if !f.is_complete() => {
-            Err(FormErrors::on("csr", "Tệp CSR quá lớn (tối đa 8 KiB)."))
-        }
+        (Some(f), None) if !f.is_complete() => Err(FormErrors::on(
+            "csr",
+            lang.t("Tệp CSR quá lớn (tối đa 8 KiB)."),
+        )),
         (Some(f), None) => Ok(Some(match std::str::from_utf8(f.value) {
             Ok(text) if text.contains("-----BEGIN") => text.to_owned(),
             _ => der_to_pem(f.value),
@@ -346,29 +352,29 @@ fn fields(kind: Kind) -> &'static [&'static str] {
     }
 }
 
-/// The reasons offered by a kind's form: (value, label).
-fn reasons(kind: Kind) -> Vec<(String, String)> {
-    let all: &[(&str, &str)] = match kind {
-        Kind::Revoke => &[
-            ("", "— Chọn lý do —"),
-            ("unspecified", "Không nêu lý do"),
-            ("key-compromise", "Khóa bí mật bị lộ"),
-            ("affiliation-changed", "Thay đổi cơ quan công tác"),
-            ("superseded", "Được thay thế bằng chứng thư khác"),
+/// The reasons offered by a kind's form: (value, label in `lang`).
+fn reasons(lang: Lang, kind: Kind) -> Vec<(String, String)> {
+    let all: Vec<(&str, &str)> = match kind {
+        Kind::Revoke => vec![
+            ("", lang.t("— Chọn lý do —")),
+            ("unspecified", lang.t("Không nêu lý do")),
+            ("key-compromise", lang.t("Khóa bí mật bị lộ")),
+            ("affiliation-changed", lang.t("Thay đổi cơ quan công tác")),
+            ("superseded", lang.t("Được thay thế bằng chứng thư khác")),
             (
                 "cessation-of-operation",
-                "Ngừng hoạt động (nghỉ hưu, giải thể, …)",
+                lang.t("Ngừng hoạt động (nghỉ hưu, giải thể, …)"),
             ),
         ],
-        Kind::Reissue => &[
-            ("", "Được thay thế (mặc định)"),
-            ("superseded", "Được thay thế"),
-            ("key-compromise", "Khóa bí mật bị lộ"),
+        Kind::Reissue => vec![
+            ("", lang.t("Được thay thế (mặc định)")),
+            ("superseded", lang.t("Được thay thế")),
+            ("key-compromise", lang.t("Khóa bí mật bị lộ")),
         ],
-        _ => &[
-            ("", "Được thay thế (mặc định)"),
-            ("superseded", "Được thay thế"),
-            ("affiliation-changed", "Thay đổi cơ quan công tác"),
+        _ => vec![
+            ("", lang.t("Được thay thế (mặc định)")),
+            ("superseded", lang.t("Được thay thế")),
+            ("affiliation-changed", lang.t("Thay đổi cơ quan công tác")),
         ],
     };
     all.iter()
@@ -395,7 +401,7 @@ async fn request_page(
                     Ok(s) => s,
                     Err(e) => return session.error_page(&e),
                 };
-                let mut options = vec![(String::new(), "— Chọn thuê bao —".to_owned())];
+                let mut options = vec![(String::new(), session.t("— Chọn thuê bao —").to_owned())];
                 options.extend(subs.iter().map(|s| {
                     (
                         s["id"].to_string(),
@@ -408,7 +414,7 @@ async fn request_page(
                 }));
                 html.push_str(&select(
                     "subscriber_id",
-                    "Thuê bao",
+                    session.t("Thuê bao"),
                     &options,
                     &v.subscriber_id,
                     errors.get("subscriber_id"),
@@ -416,31 +422,33 @@ async fn request_page(
             }
             "csr" => {
                 let optional_note = if matches!(kind, Kind::Renew) {
-                    " (không bắt buộc: chỉ khi dùng khóa mới)"
+                    session.t(" (không bắt buộc: chỉ khi dùng khóa mới)")
                 } else {
                     ""
                 };
                 html.push_str(&format!(
-                    r#"<fieldset><legend>Yêu cầu chứng thư (CSR PKCS#10){optional_note}</legend>
-<div class="field"><label for="csr_file">Tệp CSR (.csr, .pem hoặc .der)</label>
+                    r#"<fieldset><legend>{legend}{optional_note}</legend>
+<div class="field"><label for="csr_file">{file_label}</label>
 <input id="csr_file" name="csr_file" type="file" accept=".csr,.pem,.der,.req"></div>
 {}</fieldset>
 "#,
                     textarea(
                         "csr",
-                        "Hoặc dán nội dung PEM",
+                        session.t("Hoặc dán nội dung PEM"),
                         &v.csr,
                         errors.get("csr"),
                         r#"placeholder="-----BEGIN CERTIFICATE REQUEST-----""#
-                    )
+                    ),
+                    legend = session.t("Yêu cầu chứng thư (CSR PKCS#10)"),
+                    file_label = session.t("Tệp CSR (.csr, .pem hoặc .der)"),
                 ));
             }
             "token" => html.push_str(&field(
                 "token",
                 if kind.on_token() {
-                    "Số sê-ri thiết bị lưu khóa"
+                    session.t("Số sê-ri thiết bị lưu khóa")
                 } else {
-                    "Số sê-ri thiết bị lưu khóa (không bắt buộc)"
+                    session.t("Số sê-ri thiết bị lưu khóa (không bắt buộc)")
                 },
                 "text",
                 &v.token,
@@ -449,7 +457,7 @@ async fn request_page(
             )),
             "days" => html.push_str(&field(
                 "days",
-                "Số ngày hiệu lực (để trống: mặc định của hồ sơ)",
+                session.t("Số ngày hiệu lực (để trống: mặc định của hồ sơ)"),
                 "number",
                 &v.days,
                 errors.get("days"),
@@ -457,7 +465,7 @@ async fn request_page(
             )),
             "serial" => html.push_str(&field(
                 "serial",
-                "Số hiệu chứng thư số (serial)",
+                session.t("Số hiệu chứng thư số (serial)"),
                 "text",
                 &v.serial,
                 errors.get("serial"),
@@ -466,34 +474,41 @@ async fn request_page(
             "reason" => html.push_str(&select(
                 "reason",
                 if kind == Kind::Revoke {
-                    "Lý do thu hồi"
+                    session.t("Lý do thu hồi")
                 } else {
-                    "Lý do thu hồi chứng thư cũ"
+                    session.t("Lý do thu hồi chứng thư cũ")
                 },
-                &reasons(kind),
+                &reasons(session.lang, kind),
                 &v.reason,
                 errors.get("reason"),
             )),
             "new_name" => {
-                html.push_str("<fieldset><legend>Thông tin mới (chỉ điền mục thay đổi)</legend>\n");
+                html.push_str(&format!(
+                    "<fieldset><legend>{}</legend>\n",
+                    session.t("Thông tin mới (chỉ điền mục thay đổi)")
+                ));
                 for (name, label, value) in [
-                    ("new_name", "Họ và tên / tên tổ chức mới", &v.new_name),
-                    ("new_title", "Chức vụ mới", &v.new_title),
-                    ("new_unit", "Đơn vị mới", &v.new_unit),
+                    (
+                        "new_name",
+                        session.t("Họ và tên / tên tổ chức mới"),
+                        &v.new_name,
+                    ),
+                    ("new_title", session.t("Chức vụ mới"), &v.new_title),
+                    ("new_unit", session.t("Đơn vị mới"), &v.new_unit),
                     (
                         "new_organization",
-                        "Cơ quan chủ quản mới",
+                        session.t("Cơ quan chủ quản mới"),
                         &v.new_organization,
                     ),
-                    ("new_email", "Thư điện tử mới", &v.new_email),
+                    ("new_email", session.t("Thư điện tử mới"), &v.new_email),
                 ] {
                     html.push_str(&field(name, label, "text", value, errors.get(name), ""));
                 }
-                let mut provinces = province_options();
-                provinces[0].1 = "— Không đổi —".to_owned();
+                let mut provinces = province_options(session.lang);
+                provinces[0].1 = session.t("— Không đổi —").to_owned();
                 html.push_str(&select(
                     "new_province",
-                    "Tỉnh, thành phố mới",
+                    session.t("Tỉnh, thành phố mới"),
                     &provinces,
                     &v.new_province,
                     errors.get("province"),
@@ -508,11 +523,15 @@ async fn request_page(
                     Err(e) => return session.error_page(&e),
                 };
                 let (label, none, value) = if *f == "unit_id" {
-                    ("Đơn vị", "— Chọn đơn vị —", &v.unit_id)
+                    (
+                        session.t("Đơn vị"),
+                        session.t("— Chọn đơn vị —"),
+                        &v.unit_id,
+                    )
                 } else {
                     (
-                        "Sáp nhập vào đơn vị (để trống nếu chỉ đổi tên)",
-                        "— Không sáp nhập —",
+                        session.t("Sáp nhập vào đơn vị (để trống nếu chỉ đổi tên)"),
+                        session.t("— Không sáp nhập —"),
                         &v.merge_into,
                     )
                 };
@@ -531,7 +550,7 @@ async fn request_page(
             }
             "unit_name" => html.push_str(&field(
                 "unit_name",
-                "Tên mới của đơn vị (để trống nếu sáp nhập)",
+                session.t("Tên mới của đơn vị (để trống nếu sáp nhập)"),
                 "text",
                 &v.unit_name,
                 errors.get("unit_name"),
@@ -549,12 +568,14 @@ async fn request_page(
     // "email"): shown next to their "new_" field through the general
     // alert, which names the field in its message.
     let body = format!(
-        r#"<p><a href="/requests/new">← Các loại yêu cầu</a></p>{general}<form method="post" action="/requests/new/{kind}" class="card" enctype="multipart/form-data" novalidate>
-{csrf}{html}<button type="submit">Gửi yêu cầu</button>
+        r#"<p><a href="/requests/new">← {kinds}</a></p>{general}<form method="post" action="/requests/new/{kind}" class="card" enctype="multipart/form-data" novalidate>
+{csrf}{html}<button type="submit">{submit}</button>
 </form>"#,
+        kinds = session.t("Các loại yêu cầu"),
+        submit = session.t("Gửi yêu cầu"),
         general = errors.general(&on_form),
         kind = kind.as_str(),
         csrf = csrf_input(&session.csrf),
     );
-    session.page(status, kind_label(kind), &body)
+    session.page(status, kind_label(session.lang, kind), &body)
 }

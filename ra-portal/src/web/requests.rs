@@ -15,7 +15,7 @@ use super::html::{csrf_input, esc, table, textarea};
 use super::pages::Reply;
 use super::registry::refusal_status;
 use super::request_form::kind_label;
-use super::vi::{self, FormErrors};
+use super::vi::FormErrors;
 use super::WebSession;
 use crate::api::blocking;
 use crate::requests::{self, Kind};
@@ -46,7 +46,10 @@ pub(super) async fn list(
         Ok(rows) => rows,
         Err(e) => return session.error_page(&e),
     };
-    let mut tabs = vec![format!(r#"<li><a href="/requests">Tất cả</a></li>"#)];
+    let mut tabs = vec![format!(
+        r#"<li><a href="/requests">{}</a></li>"#,
+        session.t("Tất cả")
+    )];
     for s in requests::STATES {
         let current = if state.as_deref() == Some(s) {
             r#" aria-current="page""#
@@ -55,7 +58,7 @@ pub(super) async fn list(
         };
         tabs.push(format!(
             r#"<li><a href="/requests?state={s}"{current}>{}</a></li>"#,
-            esc(vi::state(s))
+            esc(session.state(s))
         ));
     }
     let rows: Vec<Vec<String>> = rows
@@ -63,26 +66,34 @@ pub(super) async fn list(
         .map(|r| {
             vec![
                 format!(r#"<a href="/requests/{id}">#{id}</a>"#, id = r.id),
-                esc(kind_label_str(&r.kind)),
-                esc(vi::state(&r.state)),
+                esc(&kind_label_str(&session, &r.kind)),
+                esc(session.state(&r.state)),
                 esc(&r.province),
                 esc(&time(r.submitted_at)),
             ]
         })
         .collect();
     let body = format!(
-        r#"<nav aria-label="Lọc theo trạng thái"><ul class="tabs">{}</ul></nav>
-<p><a class="button" href="/requests/new">Yêu cầu mới</a></p>
+        r#"<nav aria-label="{}"><ul class="tabs">{}</ul></nav>
+<p><a class="button" href="/requests/new">{}</a></p>
 {}"#,
+        session.t("Lọc theo trạng thái"),
         tabs.concat(),
+        session.t("Yêu cầu mới"),
         table(
             session.lang,
-            "Yêu cầu",
-            &["Số", "Loại", "Trạng thái", "Tỉnh, thành phố", "Gửi lúc"],
+            session.t("Yêu cầu"),
+            &[
+                session.t("Số"),
+                session.t("Loại"),
+                session.t("Trạng thái"),
+                session.t("Tỉnh, thành phố"),
+                session.t("Gửi lúc")
+            ],
             &rows
         )
     );
-    session.page(Status::Ok, "Yêu cầu", &body)
+    session.page(Status::Ok, session.t("Yêu cầu"), &body)
 }
 
 #[rocket::get("/requests/<id>")]
@@ -129,7 +140,7 @@ pub(super) async fn approve(
             Reply::Redirect(Box::new(Redirect::to(to)))
         }
         Err(e) => {
-            let errors = FormErrors::from_error(&e);
+            let errors = session.form_errors(&e);
             let comment = form.comment.unwrap_or_default();
             request_view(state, &session, id, refusal_status(&e), &comment, &errors).await
         }
@@ -157,17 +168,19 @@ pub(super) async fn reject(
     match blocking(move || requests::reject(&store, &user, id, comment.as_deref())).await {
         Ok(_) => Reply::Redirect(Box::new(Redirect::to(format!("/requests/{id}")))),
         Err(e) => {
-            let errors = FormErrors::from_error(&e);
+            let errors = session.form_errors(&e);
             let comment = form.comment.unwrap_or_default();
             request_view(state, &session, id, refusal_status(&e), &comment, &errors).await
         }
     }
 }
 
-fn kind_label_str(kind: &str) -> &str {
+/// The name of a stored request kind in the session's language (the
+/// stored name itself when unknown).
+fn kind_label_str(session: &WebSession, kind: &str) -> String {
     match kind.parse::<Kind>() {
-        Ok(k) => kind_label(k),
-        Err(_) => kind,
+        Ok(k) => kind_label(session.lang, k).to_owned(),
+        Err(_) => kind.to_owned(),
     }
 }
 
@@ -210,13 +223,16 @@ async fn request_view(
     };
     let payload = row.to_json()["payload"].clone();
     let mut facts = vec![
-        ("Loại yêu cầu", esc(kind_label_str(&row.kind))),
-        ("Trạng thái", esc(vi::state(&row.state))),
-        ("Tỉnh, thành phố", esc(&row.province)),
+        (
+            session.t("Loại yêu cầu"),
+            esc(&kind_label_str(session, &row.kind)),
+        ),
+        (session.t("Trạng thái"), esc(session.state(&row.state))),
+        (session.t("Tỉnh, thành phố"), esc(&row.province)),
     ];
     if let Some(s) = row.subscriber_id {
         facts.push((
-            "Thuê bao",
+            session.t("Thuê bao"),
             format!(
                 r#"<a href="/subscribers/{s}">{}</a>"#,
                 esc(subscriber.as_deref().unwrap_or("—"))
@@ -224,10 +240,10 @@ async fn request_view(
         ));
     }
     for (key, label) in [
-        ("serial", "Số hiệu chứng thư"),
-        ("token", "Thiết bị lưu khóa"),
-        ("reason", "Lý do"),
-        ("days", "Số ngày hiệu lực"),
+        ("serial", session.t("Số hiệu chứng thư")),
+        ("token", session.t("Thiết bị lưu khóa")),
+        ("reason", session.t("Lý do")),
+        ("days", session.t("Số ngày hiệu lực")),
     ] {
         if let Some(v) = payload.get(key).filter(|v| !v.is_null()) {
             let text = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
@@ -235,9 +251,9 @@ async fn request_view(
         }
     }
     for (key, label) in [
-        ("unit_id", "Đơn vị"),
-        ("unit_name", "Tên mới của đơn vị"),
-        ("merge_into", "Sáp nhập vào đơn vị"),
+        ("unit_id", session.t("Đơn vị")),
+        ("unit_name", session.t("Tên mới của đơn vị")),
+        ("merge_into", session.t("Sáp nhập vào đơn vị")),
     ] {
         if let Some(v) = payload.get(key).filter(|v| !v.is_null()) {
             let text = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
@@ -249,8 +265,12 @@ async fn request_view(
         && row.state != requests::REJECTED
     {
         facts.push((
-            "Cấp lại hàng loạt",
-            format!(r#"<a href="/bulk/{id}">Xem tiến độ</a>"#, id = row.id),
+            session.t("Cấp lại hàng loạt"),
+            format!(
+                r#"<a href="/bulk/{id}">{}</a>"#,
+                session.t("Xem tiến độ"),
+                id = row.id
+            ),
         ));
     }
     let facts: String = facts
@@ -258,16 +278,16 @@ async fn request_view(
         .map(|(k, v)| format!("<dt>{}</dt><dd>{v}</dd>\n", esc(k)))
         .collect();
     let mut steps = vec![vec![
-        "Gửi yêu cầu".to_owned(),
+        session.t("Gửi yêu cầu").to_owned(),
         esc(submitter.as_deref().unwrap_or("—")),
         esc(&time(row.submitted_at)),
         String::new(),
     ]];
     if let Some(at) = row.decided_at {
         let what = if row.state == requests::REJECTED {
-            "Từ chối"
+            session.t("Từ chối")
         } else {
-            "Phê duyệt"
+            session.t("Phê duyệt")
         };
         steps.push(vec![
             what.to_owned(),
@@ -278,9 +298,9 @@ async fn request_view(
     }
     if let Some(at) = row.finished_at {
         let what = if row.state == requests::ISSUED {
-            "CA thực hiện xong"
+            session.t("CA thực hiện xong")
         } else {
-            "CA thực hiện lỗi"
+            session.t("CA thực hiện lỗi")
         };
         steps.push(vec![
             what.to_owned(),
@@ -293,13 +313,17 @@ async fn request_view(
         Some(serial) => {
             let s = esc(serial);
             format!(
-                r#"<h2>Chứng thư số đã cấp</h2>
+                r#"<h2>{issued}</h2>
 <p><a href="/certificates/{s}">{s}</a></p>
 <ul class="downloads">
-<li><a href="/api/v1/certificates/{s}.pem" download>Tải về PEM</a></li>
-<li><a href="/api/v1/certificates/{s}.der" download>Tải về DER</a></li>
-<li><a href="/api/v1/certificates/{s}.p7b" download>Tải về chuỗi chứng thư (.p7b)</a></li>
-</ul>"#
+<li><a href="/api/v1/certificates/{s}.pem" download>{pem}</a></li>
+<li><a href="/api/v1/certificates/{s}.der" download>{der}</a></li>
+<li><a href="/api/v1/certificates/{s}.p7b" download>{p7b}</a></li>
+</ul>"#,
+                issued = session.t("Chứng thư số đã cấp"),
+                pem = session.t("Tải về PEM"),
+                der = session.t("Tải về DER"),
+                p7b = session.t("Tải về chuỗi chứng thư (.p7b)"),
             )
         }
         None => String::new(),
@@ -308,20 +332,23 @@ async fn request_view(
         && authz::decide(&session.user, &row.province, row.submitted_by).is_ok();
     let decision = if may_decide {
         format!(
-            r#"<h2>Quyết định</h2>{general}<div class="decisions">
+            r#"<h2>{heading}</h2>{general}<div class="decisions">
 <form method="post" action="/requests/{id}/approve" class="card">
-{csrf}{approve_comment}<button type="submit">Phê duyệt</button>
+{csrf}<div class="field"><label for="approve-comment">{approve_note}</label>
+<input id="approve-comment" name="comment" type="text" value=""></div><button type="submit">{approve}</button>
 </form>
 <form method="post" action="/requests/{id}/reject" class="card">
-{csrf}{reject_comment}<button type="submit" class="secondary">Từ chối</button>
+{csrf}{reject_comment}<button type="submit" class="secondary">{reject}</button>
 </form></div>"#,
+            heading = session.t("Quyết định"),
+            approve = session.t("Phê duyệt"),
+            reject = session.t("Từ chối"),
             general = errors.general(&["comment"]),
             csrf = csrf_input(&session.csrf),
-            approve_comment = r#"<div class="field"><label for="approve-comment">Ý kiến (không bắt buộc)</label>
-<input id="approve-comment" name="comment" type="text" value=""></div>"#,
+            approve_note = session.t("Ý kiến (không bắt buộc)"),
             reject_comment = textarea(
                 "comment",
-                "Lý do từ chối (bắt buộc)",
+                session.t("Lý do từ chối (bắt buộc)"),
                 comment,
                 errors.get("comment"),
                 "required"
@@ -333,16 +360,22 @@ async fn request_view(
     let body = format!(
         r#"<dl class="facts">
 {facts}</dl>
-<h2>Các bước</h2>
+<h2>{l_steps}</h2>
 {steps}{downloads}{decision}"#,
+        l_steps = session.t("Các bước"),
         steps = table(
             session.lang,
-            "Các bước xử lý",
-            &["Bước", "Người thực hiện", "Thời điểm (UTC)", "Ý kiến"],
+            session.t("Các bước xử lý"),
+            &[
+                session.t("Bước"),
+                session.t("Người thực hiện"),
+                session.t("Thời điểm (UTC)"),
+                session.t("Ý kiến")
+            ],
             &steps
         ),
     );
-    session.page(status, &format!("Yêu cầu #{}", row.id), &body)
+    session.page(status, &session.lang.tf("Yêu cầu #{}", &[&row.id]), &body)
 }
 
 fn time(t: chrono::NaiveDateTime) -> String {

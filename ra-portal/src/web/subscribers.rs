@@ -391,7 +391,7 @@ async fn subscriber_page(
         province = select(
             "province",
             session.t("Tỉnh, thành phố"),
-            &province_options(),
+            &province_options(session.lang),
             &v(&form.province),
             errors.get("province")
         ),
