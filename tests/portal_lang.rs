@@ -48,10 +48,16 @@ both_databases!(pages_switch_between_vietnamese_and_english, |env| {
 
     // Vietnamese by default, before and after sign-in.
     let login = web.page("/");
-    shows(&login, &[r#"<html lang="vi">"#, "Đăng nhập", "Tên đăng nhập"]);
+    shows(
+        &login,
+        &[r#"<html lang="vi">"#, "Đăng nhập", "Tên đăng nhập"],
+    );
     web.sign_in(&mut officer);
     let dashboard = web.page("/dashboard");
-    shows(&dashboard, &["Bảng điều khiển", "Đăng xuất", ">English</a>"]);
+    shows(
+        &dashboard,
+        &["Bảng điều khiển", "Đăng xuất", ">English</a>"],
+    );
 
     // English, back to the page the link was on.
     let origin = server.url("/subscribers?q=x");
@@ -69,7 +75,10 @@ both_databases!(pages_switch_between_vietnamese_and_english, |env| {
     );
     hides(&dashboard, &["Bảng điều khiển", "Đăng xuất", "Vai trò"]);
     let subscribers = web.page("/subscribers/new");
-    shows(&subscribers, &["Register a subscriber", "Kind of subscriber"]);
+    shows(
+        &subscribers,
+        &["Register a subscriber", "Kind of subscriber"],
+    );
 
     // A form in English: the refusal is the API's English message, next
     // to its field, and nothing is registered.
@@ -85,7 +94,10 @@ both_databases!(pages_switch_between_vietnamese_and_english, |env| {
         ],
     );
     assert_eq!(r.status, 422, "{}", r.body);
-    shows(&r.body, &[r#"id="national_id-error""#, r#"<html lang="en">"#]);
+    shows(
+        &r.body,
+        &[r#"id="national_id-error""#, r#"<html lang="en">"#],
+    );
     hides(&r.body, &["Số CCCD phải gồm đúng 12 chữ số"]);
     assert_eq!(env.snapshot(), before, "a refused form changes nothing");
 
