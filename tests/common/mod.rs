@@ -58,6 +58,9 @@ pub(crate) struct TestEnv {
     data_dir: PathBuf,
     work_dir: PathBuf,
     db: Db,
+    /// Nguyễn Văn An's subscriber id once registered (a CCCD is
+    /// registered once).
+    individual: std::cell::OnceCell<String>,
 }
 
 impl TestEnv {
@@ -76,6 +79,7 @@ impl TestEnv {
             data_dir,
             work_dir,
             db,
+            individual: std::cell::OnceCell::new(),
         }
     }
 
@@ -184,9 +188,12 @@ impl TestEnv {
         out
     }
 
-    /// Registers Nguyễn Văn An (CCCD:001089031733, Cần Thơ); returns the id.
+    /// Registers Nguyễn Văn An (CCCD:001089031733, Cần Thơ) on the first
+    /// call; returns the id.
     pub(crate) fn add_individual(&self) -> String {
-        self.add_person("Nguyễn Văn An", "CCCD:001089031733")
+        self.individual
+            .get_or_init(|| self.add_person("Nguyễn Văn An", "CCCD:001089031733"))
+            .clone()
     }
 
     /// Registers an individual in Cần Thơ; returns the id.
