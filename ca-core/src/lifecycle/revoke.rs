@@ -180,44 +180,7 @@ impl Ca {
     /// they were not disclosed: nothing is blocked) and the token is marked
     /// damaged, in one transaction. Returns the revoked serials.
     pub fn token_damaged(&self, token_serial: &str, actor: &str) -> Result<Vec<String>, CaError> {
-        self.store.write(|c| {
-            let token = crate::registry::load_token(c, token_serial)?;
-            check_token_transition(&token, TOKEN_DAMAGED)?;
-            let live: Vec<i64> = certificates::table
-                .filter(certificates::token_id.eq(token.id))
-                .filter(
-                    certificates::status
-                        .eq_any([CertStatus::Good.as_str(), CertStatus::Suspended.as_str()]),
-                )
-                .select(certificates::id)
-                .load(c)?;
-            let mut revoked = Vec::with_capacity(live.len());
-            for id in live {
-                revoked.push(revoke_row(
-                    c,
-                    id,
-                    RevocationReason::CessationOfOperation,
-                    None,
-                    "token damaged",
-                )?);
-            }
-            diesel::update(tokens::table.find(token.id))
-                .set((
-                    tokens::status.eq(TOKEN_DAMAGED),
-                    tokens::updated_at.eq(now()),
-                ))
-                .execute(c)?;
-            audit::append(
-                c,
-                AuditEvent {
-                    actor,
-                    action: "token.damaged",
-                    object: &format!("token:{}", token.serial),
-                    details: json!({ "revoked": revoked }),
-                },
-            )?;
-            Ok(revoked)
-        })
+        self.token_out_of_service(token_serial, TOKEN_DAMAGED, "token.damaged", actor)
     }
 
     /// A temporarily lost (suspended) token found again: it returns to
@@ -311,9 +274,28 @@ impl Ca {
     /// (its keys were not disclosed: nothing is blocked) and the token is
     /// marked retired, in one transaction. Returns the revoked serials.
     pub fn token_retire(&self, token_serial: &str, actor: &str) -> Result<Vec<String>, CaError> {
+        self.token_out_of_service(token_serial, TOKEN_RETIRED, "token.retire", actor)
+    }
+
+    /// A token leaving service without its keys disclosed (damaged or
+    /// retired): its good and suspended certificates revoked with
+    /// cessationOfOperation, nothing blocked, the token set to `status`,
+    /// one transaction and one `action` audit event.
+    fn token_out_of_service(
+        &self,
+        token_serial: &str,
+        status: &'static str,
+        action: &'static str,
+        actor: &str,
+    ) -> Result<Vec<String>, CaError> {
+        let operation = if status == TOKEN_DAMAGED {
+            "token damaged"
+        } else {
+            "token retired"
+        };
         self.store.write(|c| {
             let token = crate::registry::load_token(c, token_serial)?;
-            check_token_transition(&token, TOKEN_RETIRED)?;
+            check_token_transition(&token, status)?;
             let live: Vec<i64> = certificates::table
                 .filter(certificates::token_id.eq(token.id))
                 .filter(
@@ -329,15 +311,15 @@ impl Ca {
                     id,
                     RevocationReason::CessationOfOperation,
                     None,
-                    "token retired",
+                    operation,
                 )?);
             }
-            set_token_status(c, &token, TOKEN_RETIRED)?;
+            set_token_status(c, &token, status)?;
             audit::append(
                 c,
                 AuditEvent {
                     actor,
-                    action: "token.retire",
+                    action,
                     object: &format!("token:{}", token.serial),
                     details: json!({ "revoked": revoked }),
                 },
