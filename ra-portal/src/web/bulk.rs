@@ -28,7 +28,7 @@ const REFRESH_SECONDS: u32 = 3;
 /// The retry form.
 #[derive(Debug, Default, rocket::FromForm)]
 pub(super) struct RetryForm {
-    csrf: Option<String>,
+    pub(super) csrf: Option<String>,
 }
 
 #[rocket::get("/bulk/<id>")]
@@ -51,14 +51,10 @@ pub(super) async fn retry(
     id: i64,
     form: Option<Form<RetryForm>>,
 ) -> Reply {
-    let session = match WebSession::require(session) {
-        Ok(s) => s,
+    let (session, _form) = match WebSession::posted(session, form) {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    let form = form.map(Form::into_inner).unwrap_or_default();
-    if !session.csrf_ok(form.csrf.as_deref()) {
-        return session.csrf_refused();
-    }
     let store = state.ca.store().clone();
     let user = session.user.clone();
     match blocking(move || bulk::retry(&store, &user, id)).await {

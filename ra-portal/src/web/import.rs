@@ -28,14 +28,14 @@ const TITLE: &str = "Nhập danh sách từ tệp CSV";
 /// The upload form.
 #[derive(Debug, rocket::FromForm)]
 pub(super) struct UploadForm<'r> {
-    csrf: Option<String>,
+    pub(super) csrf: Option<String>,
     file: Option<TempFile<'r>>,
 }
 
 /// The confirmation form.
 #[derive(Debug, Default, rocket::FromForm)]
 pub(super) struct ConfirmForm {
-    csrf: Option<String>,
+    pub(super) csrf: Option<String>,
     sha256: Option<String>,
 }
 
@@ -103,14 +103,10 @@ pub(super) async fn confirm(
     session: Result<WebSession, PortalError>,
     form: Option<Form<ConfirmForm>>,
 ) -> Reply {
-    let session = match WebSession::require(session) {
-        Ok(s) => s,
+    let (session, form) = match WebSession::posted(session, form) {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    let form = form.map(Form::into_inner).unwrap_or_default();
-    if !session.csrf_ok(form.csrf.as_deref()) {
-        return session.csrf_refused();
-    }
     let digest = form.sha256.unwrap_or_default();
     let Some(bytes) = state.imports.take(&session.id, digest.trim()) else {
         let errors = FormErrors::on(

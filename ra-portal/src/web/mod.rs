@@ -80,6 +80,32 @@ pub(crate) fn routes() -> Vec<Route> {
     ]
 }
 
+/// A page form carrying the session's CSRF value.
+trait PostedForm: Default {
+    /// The CSRF value the form carried.
+    fn csrf(&self) -> Option<&str>;
+}
+
+/// Implements [`PostedForm`] for forms with a `csrf: Option<String>` field.
+macro_rules! posted_forms {
+    ($($form:ty),* $(,)?) => {$(
+        impl PostedForm for $form {
+            fn csrf(&self) -> Option<&str> {
+                self.csrf.as_deref()
+            }
+        }
+    )*};
+}
+
+posted_forms!(
+    bulk::RetryForm,
+    import::ConfirmForm,
+    registry::UnitForm,
+    registry::TokenForm,
+    requests::DecisionForm,
+    subscribers::SubscriberForm,
+);
+
 /// A signed-in web session.
 #[derive(Debug, Clone)]
 pub(crate) struct WebSession {
@@ -188,6 +214,22 @@ impl WebSession {
             self.t("Về bảng điều khiển"),
         );
         self.page(status, title, &body)
+    }
+
+    /// The session and form of a posted page form: the redirect of
+    /// [`Self::require`] without a usable session, the 403 page without the
+    /// session's CSRF value.
+    fn posted<F: PostedForm>(
+        session: Result<Self, PortalError>,
+        form: Option<rocket::form::Form<F>>,
+    ) -> Result<(Self, F), Reply> {
+        let session = Self::require(session)?;
+        let form = form.map(rocket::form::Form::into_inner).unwrap_or_default();
+        if session.csrf_ok(form.csrf()) {
+            Ok((session, form))
+        } else {
+            Err(session.csrf_refused())
+        }
     }
 
     /// Whether the form's CSRF value is this session's.

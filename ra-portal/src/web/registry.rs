@@ -24,7 +24,7 @@ use crate::{PortalError, PortalState};
 /// The unit form.
 #[derive(Debug, Default, Clone, rocket::FromForm)]
 pub(super) struct UnitForm {
-    csrf: Option<String>,
+    pub(super) csrf: Option<String>,
     name: Option<String>,
     parent_agency: Option<String>,
     province: Option<String>,
@@ -36,7 +36,7 @@ pub(super) struct UnitForm {
 /// The token form.
 #[derive(Debug, Default, Clone, rocket::FromForm)]
 pub(super) struct TokenForm {
-    csrf: Option<String>,
+    pub(super) csrf: Option<String>,
     serial: Option<String>,
     model: Option<String>,
     subscriber_id: Option<String>,
@@ -64,14 +64,10 @@ pub(super) async fn add_unit(
     session: Result<WebSession, PortalError>,
     form: Option<Form<UnitForm>>,
 ) -> Reply {
-    let session = match WebSession::require(session) {
-        Ok(s) => s,
+    let (session, form) = match WebSession::posted(session, form) {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    let form = form.map(Form::into_inner).unwrap_or_default();
-    if !session.csrf_ok(form.csrf.as_deref()) {
-        return session.csrf_refused();
-    }
     let parent_id = match optional(&form.parent_id).map(|p| p.parse::<i64>()) {
         None => None,
         Some(Ok(id)) => Some(id),
@@ -127,14 +123,10 @@ pub(super) async fn add_token(
     session: Result<WebSession, PortalError>,
     form: Option<Form<TokenForm>>,
 ) -> Reply {
-    let session = match WebSession::require(session) {
-        Ok(s) => s,
+    let (session, form) = match WebSession::posted(session, form) {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    let form = form.map(Form::into_inner).unwrap_or_default();
-    if !session.csrf_ok(form.csrf.as_deref()) {
-        return session.csrf_refused();
-    }
     let Some(subscriber_id) = optional(&form.subscriber_id).and_then(|s| s.parse().ok()) else {
         let errors = FormErrors::on("subscriber_id", session.t("Hãy chọn người giữ thiết bị."));
         return tokens_page(state, &session, Status::UnprocessableEntity, &form, &errors).await;

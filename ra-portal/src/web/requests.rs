@@ -24,7 +24,7 @@ use crate::{accounts, authz, certificates, registry, PortalError, PortalState};
 /// An approval's or rejection's form.
 #[derive(Debug, Default, rocket::FromForm)]
 pub(super) struct DecisionForm {
-    csrf: Option<String>,
+    pub(super) csrf: Option<String>,
     comment: Option<String>,
 }
 
@@ -118,14 +118,10 @@ pub(super) async fn approve(
     id: i64,
     form: Option<Form<DecisionForm>>,
 ) -> Reply {
-    let session = match WebSession::require(session) {
-        Ok(s) => s,
+    let (session, form) = match WebSession::posted(session, form) {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    let form = form.map(Form::into_inner).unwrap_or_default();
-    if !session.csrf_ok(form.csrf.as_deref()) {
-        return session.csrf_refused();
-    }
     let ca = Arc::clone(&state.ca);
     let user = session.user.clone();
     let comment = form.comment.clone();
@@ -154,14 +150,10 @@ pub(super) async fn reject(
     id: i64,
     form: Option<Form<DecisionForm>>,
 ) -> Reply {
-    let session = match WebSession::require(session) {
-        Ok(s) => s,
+    let (session, form) = match WebSession::posted(session, form) {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    let form = form.map(Form::into_inner).unwrap_or_default();
-    if !session.csrf_ok(form.csrf.as_deref()) {
-        return session.csrf_refused();
-    }
     let store = state.ca.store().clone();
     let user = session.user.clone();
     let comment = form.comment.clone();

@@ -25,7 +25,7 @@ use crate::{PortalError, PortalState};
 /// The subscriber form (individual or organization).
 #[derive(Debug, Default, Clone, rocket::FromForm)]
 pub(super) struct SubscriberForm {
-    csrf: Option<String>,
+    pub(super) csrf: Option<String>,
     kind: Option<String>,
     name: Option<String>,
     national_id: Option<String>,
@@ -134,14 +134,10 @@ pub(super) async fn add(
     session: Result<WebSession, PortalError>,
     form: Option<Form<SubscriberForm>>,
 ) -> Reply {
-    let session = match WebSession::require(session) {
-        Ok(s) => s,
+    let (session, form) = match WebSession::posted(session, form) {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    let form = form.map(Form::into_inner).unwrap_or_default();
-    if !session.csrf_ok(form.csrf.as_deref()) {
-        return session.csrf_refused();
-    }
     // A bare number typed in the identity field is a CCCD, the card
     // everyone holds since 2021; other kinds keep their prefix.
     let national_id = optional(&form.national_id).map(|id| {
