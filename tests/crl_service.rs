@@ -38,35 +38,6 @@ fn init_for_port(env: &TestEnv) -> (u16, String) {
     (port, env.add_individual())
 }
 
-/// The CRL at `path` as `openssl crl -text` prints it, once it verifies
-/// under `chain.pem` (the DER is left in `file`).
-fn crl_text(env: &TestEnv, server: &Server, path: &str, file: &str) -> String {
-    let (code, headers) = server.download(env, path, file, &[]);
-    assert_eq!(code, 200, "GET {path}: {headers}");
-    let out = env.openssl(&[
-        "crl",
-        "-inform",
-        "DER",
-        "-in",
-        file,
-        "-CAfile",
-        "chain.pem",
-        "-noout",
-        "-text",
-        "-verify",
-    ]);
-    let all = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.status.success() && all.contains("verify OK"),
-        "openssl crl -verify {path}: {all}"
-    );
-    all
-}
-
 /// Waits until the CRL at `path` satisfies `pred`.
 fn wait_crl(
     env: &TestEnv,

@@ -61,6 +61,21 @@ fn add_member(server: &Server, token: &str, name: &str, cccd: &str, unit: &str) 
         .expect("an id")
 }
 
+/// Subscribers of the tests: (name, CCCD).
+const AN: (&str, &str) = ("Nguyễn Văn An", "CCCD:001089031733");
+const BINH: (&str, &str) = ("Trần Thị Bình", "CCCD:001189031734");
+const CUONG: (&str, &str) = ("Lê Văn Cường", "CCCD:001089031735");
+const DUNG: (&str, &str) = ("Phạm Thị Dung", "CCCD:001189031736");
+
+/// Registers each ((name, CCCD), unit) of Cần Thơ; returns their ids.
+fn add_members<const N: usize>(
+    server: &Server,
+    token: &str,
+    people: [((&str, &str), &str); N],
+) -> [i64; N] {
+    people.map(|((name, cccd), unit)| add_member(server, token, name, cccd, unit))
+}
+
 /// The id of the unit named `name`.
 fn unit_id(server: &Server, token: &str, name: &str) -> i64 {
     let v = api(server, "GET", "/api/v1/units", Some(token), None).ok();
@@ -211,33 +226,15 @@ fn assert_replaced_once(env: &TestEnv) {
 both_databases!(rename_replaces_every_active_certificate, |env| {
     let (server, signed) = start_fast(env);
     let (officer, approver) = (&signed[1].1, &signed[2].1);
-    let a = add_member(
+    let [a, b, c, d] = add_members(
         &server,
         officer,
-        "Nguyễn Văn An",
-        "CCCD:001089031733",
-        OLD_NAME,
-    );
-    let b = add_member(
-        &server,
-        officer,
-        "Trần Thị Bình",
-        "CCCD:001189031734",
-        OLD_NAME,
-    );
-    let c = add_member(
-        &server,
-        officer,
-        "Lê Văn Cường",
-        "CCCD:001089031735",
-        OLD_NAME,
-    );
-    let d = add_member(
-        &server,
-        officer,
-        "Phạm Thị Dung",
-        "CCCD:001189031736",
-        OTHER_UNIT,
+        [
+            (AN, OLD_NAME),
+            (BINH, OLD_NAME),
+            (CUONG, OLD_NAME),
+            (DUNG, OTHER_UNIT),
+        ],
     );
     let a1 = issue(env, &server, officer, approver, a, "a1");
     let a2 = issue(env, &server, officer, approver, a, "a2");
@@ -340,26 +337,10 @@ both_databases!(rename_replaces_every_active_certificate, |env| {
 both_databases!(merger_moves_the_subscribers, |env| {
     let (server, signed) = start_fast(env);
     let (officer, approver) = (&signed[1].1, &signed[2].1);
-    let a = add_member(
+    let [a, b, d] = add_members(
         &server,
         officer,
-        "Nguyễn Văn An",
-        "CCCD:001089031733",
-        OLD_NAME,
-    );
-    let b = add_member(
-        &server,
-        officer,
-        "Trần Thị Bình",
-        "CCCD:001189031734",
-        OLD_NAME,
-    );
-    let d = add_member(
-        &server,
-        officer,
-        "Phạm Thị Dung",
-        "CCCD:001189031736",
-        OTHER_UNIT,
+        [(AN, OLD_NAME), (BINH, OLD_NAME), (DUNG, OTHER_UNIT)],
     );
     let a1 = issue(env, &server, officer, approver, a, "a1");
     let b1 = issue(env, &server, officer, approver, b, "b1");
@@ -367,11 +348,29 @@ both_databases!(merger_moves_the_subscribers, |env| {
     let from = unit_id(&server, officer, OLD_NAME);
     let into = unit_id(&server, officer, OTHER_UNIT);
 
-    let id = submit_ok(
-        &server,
-        officer,
-        &json!({ "kind": "unit_change", "unit_id": from, "merge_into": into }),
+    // The officer asks through the page form (the rename test uses the
+    // API): a unit merged into itself is refused next to the field, and
+    // nothing is recorded; then the real merger.
+    let mut officer_account = signed[1].0.clone();
+    let browser = Browser::new(env, &server, "officer-merge");
+    browser.sign_in(&mut officer_account);
+    let form = "/requests/new/unit_change";
+    let (from_s, into_s) = (from.to_string(), into.to_string());
+    let requests_before = env.count("requests");
+    let r = browser.submit(form, form, &[("unit_id", &from_s), ("merge_into", &from_s)]);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains(r#"id="merge_into-error""#),
+        "the refusal is shown next to the field: {}",
+        r.body
     );
+    assert_eq!(env.count("requests"), requests_before);
+    let r = browser.submit(form, form, &[("unit_id", &from_s), ("merge_into", &into_s)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let id: i64 = r
+        .location()
+        .and_then(|l| l.strip_prefix("/requests/")?.parse().ok())
+        .unwrap_or_else(|| panic!("redirected to the request: {:?}", r.location()));
     approve(&server, approver, id).ok();
     let job = wait_job(&server, approver, id);
     assert_eq!(job["request_state"], "issued", "{job}");
@@ -426,44 +425,8 @@ fn refused(env: &TestEnv, status: u16, code: &str, call: impl FnOnce() -> Reply)
 both_databases!(refusals_change_nothing, |env| {
     let (server, signed) = start(env);
     let (admin, officer, approver) = (&signed[0].1, &signed[1].1, &signed[2].1);
-    let mut hn_officer = user_add(
-        env,
-        &[
-            "--username",
-            "cb.hanoi",
-            "--role",
-            "ra_officer",
-            "--province",
-            "Hà Nội",
-        ],
-    );
-    let mut hn_approver = user_add(
-        env,
-        &[
-            "--username",
-            "ld.hanoi",
-            "--role",
-            "ra_approver",
-            "--province",
-            "Hà Nội",
-        ],
-    );
-    let hn_officer = sign_in(&server, &mut hn_officer);
-    let hn_approver = sign_in(&server, &mut hn_approver);
-    let a = add_member(
-        &server,
-        officer,
-        "Nguyễn Văn An",
-        "CCCD:001089031733",
-        OLD_NAME,
-    );
-    add_member(
-        &server,
-        officer,
-        "Phạm Thị Dung",
-        "CCCD:001189031736",
-        OTHER_UNIT,
-    );
+    let (hn_officer, hn_approver) = ha_noi_accounts(env, &server);
+    let [a, _] = add_members(&server, officer, [(AN, OLD_NAME), (DUNG, OTHER_UNIT)]);
     issue(env, &server, officer, approver, a, "a1");
     let unit = unit_id(&server, officer, OLD_NAME);
     let other = unit_id(&server, officer, OTHER_UNIT);
@@ -680,8 +643,8 @@ both_databases!(interrupted_job_resumes_without_issuing_twice, |env| {
     let (serials, id, approver_token) = five_and_a_rename(env);
     {
         let ca = open_ca(env);
-        let approver =
-            ra_portal::accounts::api_token_user(ca.store(), &approver_token).expect("the approver");
+        let approver = ra_portal::accounts::api_token_user(ca.store(), &approver_token, None)
+            .expect("the approver");
         let row = ra_portal::requests::approve(&ca, &approver, id, None).expect("approve");
         assert_eq!(row.state, "approved");
         // Two items, then the process "dies".
@@ -755,8 +718,8 @@ both_databases!(failed_items_are_retried, |env| {
     let (serials, id, approver_token) = five_and_a_rename(env);
     {
         let ca = open_ca(env);
-        let approver =
-            ra_portal::accounts::api_token_user(ca.store(), &approver_token).expect("the approver");
+        let approver = ra_portal::accounts::api_token_user(ca.store(), &approver_token, None)
+            .expect("the approver");
         ra_portal::requests::approve(&ca, &approver, id, None).expect("approve");
         // Suspended after the approval: its item fails, the others go on.
         let serial: ca_core::serial::Serial = serials[1].parse().expect("a serial");

@@ -337,30 +337,7 @@ fn refused(env: &TestEnv, status: u16, code: &str, call: impl FnOnce() -> Reply)
 both_databases!(refusals_change_nothing, |env| {
     let (server, signed) = start(env);
     let (admin, officer, approver) = (&signed[0].1, &signed[1].1, &signed[2].1);
-    let mut hn_officer = user_add(
-        env,
-        &[
-            "--username",
-            "cb.hanoi",
-            "--role",
-            "ra_officer",
-            "--province",
-            "Hà Nội",
-        ],
-    );
-    let mut hn_approver = user_add(
-        env,
-        &[
-            "--username",
-            "ld.hanoi",
-            "--role",
-            "ra_approver",
-            "--province",
-            "Hà Nội",
-        ],
-    );
-    let hn_officer = sign_in(&server, &mut hn_officer);
-    let hn_approver = sign_in(&server, &mut hn_approver);
+    let (hn_officer, hn_approver) = ha_noi_accounts(env, &server);
 
     let sub = add_subscriber(
         &server,

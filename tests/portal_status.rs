@@ -101,34 +101,6 @@ fn crl_lists(text: &str, serial: &str) -> bool {
         .any(|s| normalize_hex(s.trim()).trim_start_matches('0') == serial.trim_start_matches('0'))
 }
 
-/// `GET path` (a CRL) into `file` and `openssl crl -text -verify` of it.
-fn crl_text(env: &TestEnv, server: &Server, path: &str, file: &str) -> String {
-    let (code, headers) = server.download(env, path, file, &[]);
-    assert_eq!(code, 200, "GET {path}: {headers}");
-    let out = env.openssl(&[
-        "crl",
-        "-inform",
-        "DER",
-        "-in",
-        file,
-        "-CAfile",
-        "chain.pem",
-        "-noout",
-        "-text",
-        "-verify",
-    ]);
-    let all = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.status.success() && all.contains("verify OK"),
-        "openssl crl -verify {path}: {all}"
-    );
-    all
-}
-
 both_databases!(ocsp_and_crl_status_of_a_revoked_certificate, |env| {
     let out = env.init_and_export();
     let all = accounts(&out);

@@ -69,3 +69,19 @@ pub fn exit<E: Display>(result: Result<(), E>) -> ExitCode {
         }
     }
 }
+
+/// A fresh random key (base64 of 32 bytes) for a service's Rocket
+/// `secret_key`. The OCSP responder and the CRL publisher use no private
+/// cookies, but when they are built in one workspace with the RA portal
+/// Rocket's `secrets` feature is on for them too, and Rocket then refuses
+/// to launch in a release build without a key; an ephemeral one is right
+/// for a service that never reads a cookie back.
+pub fn ephemeral_secret_key() -> String {
+    use base64::Engine;
+    let mut bytes = [0u8; 32];
+    // Should the system RNG fail, the key stays all zeros: harmless here,
+    // since these services never set or read a private cookie (the RA
+    // portal, which does, keeps its own key file).
+    let _ = aws_lc_rs::rand::fill(&mut bytes);
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}

@@ -41,12 +41,15 @@ pub fn mount(rocket: Rocket<Build>, publisher: Arc<Publisher>) -> Rocket<Build> 
 }
 
 /// A Rocket configuration listening on `listen`, Rocket's own logging off.
+/// An ephemeral `secret_key` keeps a release build launching when Rocket's
+/// `secrets` feature is on ([`ca_core::service::ephemeral_secret_key`]).
 pub fn rocket_config(listen: SocketAddr) -> Figment {
     Figment::from(rocket::Config::default())
         .merge(("address", listen.ip()))
         .merge(("port", listen.port()))
         .merge(("log_level", LogLevel::Off))
         .merge(("cli_colors", false))
+        .merge(("secret_key", ca_core::service::ephemeral_secret_key()))
 }
 
 #[rocket::get("/metrics")]

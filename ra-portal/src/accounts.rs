@@ -1,5 +1,7 @@
 //! Portal accounts: creation (one-time password, TOTP secret), sign-in
-//! with lockout, password change, API bearer tokens and web sessions. Only
+//! with lockout, password change, API bearer tokens and web sessions
+//! (those opened with a client certificate re-check it on every request,
+//! see [`client_cert`]). Only
 //! hashes of passwords, tokens and session ids are stored; TOTP secrets
 //! are stored encrypted ([`TotpKey`]) and each code is accepted once (its
 //! time step is remembered); none of them is ever logged or audited.
@@ -12,6 +14,7 @@ use ca_core::audit::{self, AuditEvent};
 use ca_core::registry::current_province;
 use ca_core::store::{DbConnection, Store};
 
+use crate::client_cert::{self, Presented};
 use crate::random::{hash_secret, one_time_password, secret_256};
 use crate::schema::{api_tokens, sessions, users};
 use crate::totp_key::TotpKey;
@@ -349,10 +352,12 @@ pub fn change_password(
 }
 
 /// A new API bearer token for `user`: (token, expiry). Only its SHA-256
-/// is stored.
+/// is stored. `certificate`: the id of the client certificate it was
+/// opened with, which every request must then present, still good.
 pub fn create_api_token(
     store: &Store,
     user: &User,
+    certificate: Option<i64>,
 ) -> Result<(String, NaiveDateTime), PortalError> {
     let token = secret_256()?;
     let expires = now() + Duration::hours(TOKEN_HOURS);
@@ -363,6 +368,7 @@ pub fn create_api_token(
                 api_tokens::user_id.eq(user.id),
                 api_tokens::created_at.eq(now()),
                 api_tokens::expires_at.eq(expires),
+                api_tokens::certificate_id.eq(certificate),
             ))
             .execute(c)?;
         Ok(())
@@ -370,22 +376,34 @@ pub fn create_api_token(
     Ok((token, expires))
 }
 
-/// The account of a live bearer token.
-pub fn api_token_user(store: &Store, token: &str) -> Result<User, PortalError> {
+/// The account of a live bearer token; `presented`: the client
+/// certificate of this request, required for a token opened with one.
+pub fn api_token_user(
+    store: &Store,
+    token: &str,
+    presented: Option<&Presented>,
+) -> Result<User, PortalError> {
     let hash = hash_secret(token.trim());
     store.read(|c| -> Result<User, PortalError> {
-        let found: Option<(NaiveDateTime, UserRow)> = api_tokens::table
+        let found: Option<(NaiveDateTime, Option<i64>, UserRow)> = api_tokens::table
             .inner_join(users::table)
             .filter(api_tokens::token_hash.eq(&hash))
-            .select((api_tokens::expires_at, UserRow::as_select()))
+            .select((
+                api_tokens::expires_at,
+                api_tokens::certificate_id,
+                UserRow::as_select(),
+            ))
             .first(c)
             .optional()?;
-        let (expires, row) = found.ok_or(PortalError::Unauthenticated)?;
+        let (expires, certificate, row) = found.ok_or(PortalError::Unauthenticated)?;
         if row.disabled {
             return Err(PortalError::Unauthenticated);
         }
         if expires <= now() {
             return Err(PortalError::SessionExpired);
+        }
+        if let Some(id) = certificate {
+            client_cert::check_still_good(c, id, presented)?;
         }
         diesel::update(api_tokens::table.find(&hash))
             .set(api_tokens::last_used_at.eq(now()))
@@ -404,10 +422,12 @@ pub fn revoke_api_token(store: &Store, token: &str) -> Result<(), PortalError> {
 }
 
 /// A new web session: (session id for the cookie, CSRF secret).
+/// `certificate`: the id of the client certificate it was opened with.
 pub fn create_session(
     store: &Store,
     user: &User,
     ttl: Duration,
+    certificate: Option<i64>,
 ) -> Result<(String, String), PortalError> {
     let id = secret_256()?;
     let csrf = secret_256()?;
@@ -421,6 +441,7 @@ pub fn create_session(
                 sessions::csrf.eq(&csrf),
                 sessions::created_at.eq(now()),
                 sessions::expires_at.eq(now() + ttl),
+                sessions::certificate_id.eq(certificate),
             ))
             .execute(c)?;
         Ok(())
@@ -428,25 +449,74 @@ pub fn create_session(
     Ok((id, csrf))
 }
 
-/// The account and CSRF secret of a live session.
-pub fn session_user(store: &Store, id: &str) -> Result<(User, String), PortalError> {
+/// The account and CSRF secret of a live session; `presented`: the client
+/// certificate of this request, required for a session opened with one.
+pub fn session_user(
+    store: &Store,
+    id: &str,
+    presented: Option<&Presented>,
+) -> Result<(User, String), PortalError> {
     let hash = hash_secret(id);
     store.read(|c| -> Result<_, PortalError> {
-        let found: Option<(NaiveDateTime, String, UserRow)> = sessions::table
+        let found: Option<(NaiveDateTime, String, Option<i64>, UserRow)> = sessions::table
             .inner_join(users::table)
             .filter(sessions::id_hash.eq(&hash))
-            .select((sessions::expires_at, sessions::csrf, UserRow::as_select()))
+            .select((
+                sessions::expires_at,
+                sessions::csrf,
+                sessions::certificate_id,
+                UserRow::as_select(),
+            ))
             .first(c)
             .optional()?;
-        let (expires, csrf, row) = found.ok_or(PortalError::Unauthenticated)?;
+        let (expires, csrf, certificate, row) = found.ok_or(PortalError::Unauthenticated)?;
         if row.disabled {
             return Err(PortalError::Unauthenticated);
         }
         if expires <= now() {
             return Err(PortalError::SessionExpired);
         }
+        if let Some(cert) = certificate {
+            client_cert::check_still_good(c, cert, presented)?;
+        }
         Ok((row.user()?, csrf))
     })
+}
+
+/// An enabled account by id, within a transaction or read.
+pub(crate) fn active_user(c: &mut DbConnection, id: i64) -> Result<User, PortalError> {
+    let row: UserRow = users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(c)
+        .optional()?
+        .ok_or(PortalError::CertificateNotBound)?;
+    if row.disabled {
+        return Err(PortalError::InvalidCredentials);
+    }
+    row.user()
+}
+
+/// Ends the sessions and bearer tokens `user` opened with certificate
+/// `certificate` (when it is unbound).
+pub(crate) fn end_certificate_sessions(
+    c: &mut DbConnection,
+    user: i64,
+    certificate: i64,
+) -> Result<(), PortalError> {
+    diesel::delete(
+        sessions::table
+            .filter(sessions::user_id.eq(user))
+            .filter(sessions::certificate_id.eq(certificate)),
+    )
+    .execute(c)?;
+    diesel::delete(
+        api_tokens::table
+            .filter(api_tokens::user_id.eq(user))
+            .filter(api_tokens::certificate_id.eq(certificate)),
+    )
+    .execute(c)?;
+    Ok(())
 }
 
 /// Ends a web session.

@@ -39,6 +39,25 @@ pub enum PortalError {
     /// A one-time password must be changed before anything else.
     #[error("change the one-time password first (POST /api/v1/password)")]
     PasswordChangeRequired,
+    /// No client certificate was presented (plain HTTP, or none chosen).
+    #[error("present a client certificate issued by this CA (HTTPS with a certificate)")]
+    CertificateRequired,
+    /// The presented certificate is not one this CA issued.
+    #[error("the client certificate was not issued by this CA")]
+    CertificateUnknown,
+    /// The presented certificate is bound to no account.
+    #[error("this certificate is not bound to an account: sign in with your password and bind it on your account page")]
+    CertificateNotBound,
+    /// The presented certificate is revoked, suspended or expired.
+    #[error("the client certificate is {status}: it signs no one in")]
+    CertificateUnusable {
+        /// suspended, revoked, expired, pending.
+        status: &'static str,
+    },
+    /// The session was opened with another certificate than the one
+    /// presented now.
+    #[error("this session was opened with another certificate; sign in again")]
+    CertificateMismatch,
     /// The role or province does not allow the action.
     #[error("{0}")]
     Forbidden(String),
@@ -117,6 +136,11 @@ impl PortalError {
             Self::TotpReplayed => (Status::Unauthorized, "totp_replayed"),
             Self::RateLimited => (Status::TooManyRequests, "rate_limited"),
             Self::Locked { .. } => (Status::Locked, "account_locked"),
+            Self::CertificateRequired => (Status::Unauthorized, "certificate_required"),
+            Self::CertificateUnknown => (Status::Unauthorized, "certificate_unknown"),
+            Self::CertificateNotBound => (Status::Unauthorized, "certificate_not_bound"),
+            Self::CertificateUnusable { .. } => (Status::Unauthorized, "certificate_unusable"),
+            Self::CertificateMismatch => (Status::Unauthorized, "certificate_mismatch"),
             Self::PasswordChangeRequired => (Status::Forbidden, "password_change_required"),
             Self::Forbidden(_) => (Status::Forbidden, "forbidden"),
             Self::OwnRequest => (Status::Forbidden, "own_request"),

@@ -15,6 +15,7 @@ pub mod audit_view;
 pub mod authz;
 pub mod bulk;
 pub mod certificates;
+pub mod client_cert;
 mod error;
 pub mod import;
 pub mod password;
@@ -27,6 +28,7 @@ pub mod revocation;
 mod role;
 mod run;
 pub mod schema;
+pub mod tls;
 pub mod totp;
 pub mod totp_key;
 mod web;
@@ -40,7 +42,8 @@ use ca_core::Ca;
 pub use accounts::User;
 pub use error::PortalError;
 pub use role::Role;
-pub use run::{mount, run, secret_key, RunConfig};
+pub use run::{announce, figment, mount, run, secret_key, RunConfig};
+pub use tls::TlsFiles;
 
 /// The private cookie holding the web session id.
 pub const SESSION_COOKIE: &str = "govpki_session";

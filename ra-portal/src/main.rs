@@ -1,11 +1,12 @@
 //! `ra-portal`: the RA portal alone, against the database of a govpki CA
 //! (for deployments that scale it apart from `govpki serve`).
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use ca_core::service::{self, ServiceArgs};
 use clap::Parser;
-use ra_portal::RunConfig;
+use ra_portal::{RunConfig, TlsFiles};
 
 /// The govpki RA portal (web pages and /api/v1).
 #[derive(Debug, Parser)]
@@ -13,6 +14,13 @@ use ra_portal::RunConfig;
 struct Args {
     #[command(flatten)]
     service: ServiceArgs,
+    /// Serve HTTPS with this server certificate chain (PEM); browsers may
+    /// then sign in with a client certificate issued by this CA.
+    #[arg(long, env = "GOVPKI_PORTAL_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, env = "GOVPKI_PORTAL_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -25,6 +33,10 @@ fn run(args: Args) -> anyhow::Result<()> {
     ra_portal::run(RunConfig {
         ca: args.service.load_ca()?,
         listen: args.service.listen,
+        tls: args
+            .tls_cert
+            .zip(args.tls_key)
+            .map(|(cert, key)| TlsFiles { cert, key }),
     })?;
     Ok(())
 }

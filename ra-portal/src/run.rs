@@ -13,6 +13,7 @@ use rocket::config::LogLevel;
 use rocket::figment::Figment;
 use rocket::{Build, Rocket};
 
+use crate::tls::TlsFiles;
 use crate::{api, bulk, import, web, PortalError, PortalState};
 
 /// The file in the data directory holding the private-cookie key.
@@ -25,6 +26,8 @@ pub struct RunConfig {
     pub ca: CaConfig,
     /// Address and port to listen on (port 0: any free port).
     pub listen: SocketAddr,
+    /// HTTPS with client certificates of this CA; `None`: plain HTTP.
+    pub tls: Option<TlsFiles>,
 }
 
 /// Mounts the pages at `/` (and `/static/…`), the API at `/api/v1` with
@@ -108,25 +111,44 @@ pub(crate) fn key_file(data_dir: &Path, name: &str) -> Result<String, PortalErro
     }
 }
 
+/// The Rocket configuration of a portal served on its own listener:
+/// `listen`, no Rocket log (tracing logs instead), and HTTPS with client
+/// certificates when `tls` is given.
+pub fn figment(
+    ca: &Ca,
+    listen: SocketAddr,
+    tls: Option<&TlsFiles>,
+) -> Result<Figment, PortalError> {
+    let figment = Figment::from(rocket::Config::default())
+        .merge(("address", listen.ip()))
+        .merge(("port", listen.port()))
+        .merge(("log_level", LogLevel::Off))
+        .merge(("cli_colors", false));
+    match tls {
+        Some(files) => crate::tls::configure(figment, ca, files),
+        None => Ok(figment),
+    }
+}
+
+/// A fairing printing `{what} http(s)://ADDRESS:PORT` on stderr once the
+/// portal listens (scripts and tests wait for it).
+pub fn announce(what: &'static str) -> rocket::fairing::AdHoc {
+    rocket::fairing::AdHoc::on_liftoff("announce", move |rocket| {
+        Box::pin(async move {
+            let c = rocket.config();
+            let scheme = if c.tls_enabled() { "https" } else { "http" };
+            eprintln!("{what} {scheme}://{}:{}", c.address, c.port);
+        })
+    })
+}
+
 /// Opens the CA and serves the portal alone until shut down.
 pub fn run(config: RunConfig) -> Result<(), PortalError> {
     let data_dir = config.ca.data_dir.clone();
     let ca = Arc::new(Ca::open(config.ca)?);
     let state = Arc::new(PortalState::new(ca, &data_dir)?);
-    let figment = Figment::from(rocket::Config::default())
-        .merge(("address", config.listen.ip()))
-        .merge(("port", config.listen.port()))
-        .merge(("log_level", LogLevel::Off))
-        .merge(("cli_colors", false));
-    let rocket = mount(rocket::custom(figment), state).attach(rocket::fairing::AdHoc::on_liftoff(
-        "announce",
-        |rocket| {
-            Box::pin(async move {
-                let c = rocket.config();
-                eprintln!("listening on http://{}:{}", c.address, c.port);
-            })
-        },
-    ));
+    let rocket = rocket::custom(figment(&state.ca, config.listen, config.tls.as_ref())?);
+    let rocket = mount(rocket, state).attach(announce("listening on"));
     rocket::execute(async move {
         rocket
             .launch()

@@ -1,6 +1,6 @@
 //! Diesel definitions of the portal's own tables (migrations
-//! `2026-11-25-000005_portal` and `2026-11-25-000006_bulk_jobs`, both
-//! backends). The CA's tables stay in
+//! `2026-11-25-000005_portal`, `2026-11-25-000006_bulk_jobs`, `…000007_registry`
+//! and `…000008_client_certificates`, both backends). The CA's tables stay in
 //! `ca_core::store::schema`; nothing in ca-core reads these.
 
 diesel::table! {
@@ -28,6 +28,7 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         last_used_at -> Nullable<Timestamp>,
+        certificate_id -> Nullable<BigInt>,
     }
 }
 
@@ -38,6 +39,15 @@ diesel::table! {
         csrf -> Text,
         created_at -> Timestamp,
         expires_at -> Timestamp,
+        certificate_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    user_certificates (certificate_id) {
+        certificate_id -> BigInt,
+        user_id -> BigInt,
+        bound_at -> Timestamp,
     }
 }
 
@@ -91,7 +101,14 @@ diesel::table! {
 
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(user_certificates -> users (user_id));
 diesel::joinable!(bulk_items -> bulk_jobs (request_id));
 diesel::allow_tables_to_appear_in_same_query!(
-    users, api_tokens, sessions, requests, bulk_jobs, bulk_items
+    users,
+    api_tokens,
+    sessions,
+    user_certificates,
+    requests,
+    bulk_jobs,
+    bulk_items
 );

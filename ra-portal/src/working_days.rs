@@ -45,9 +45,18 @@ const DAYS_OFF: &[DayOff] = &[
     (2025, 5, 2, "Nghỉ hoán đổi (làm bù thứ Bảy 26/4/2025)"),
     (2025, 9, 1, "Quốc khánh (ngày liền kề)"),
     (2025, 9, 2, "Quốc khánh"),
-    // 2026 — Bộ Nội vụ notice for 2026 (Tết Bính Ngọ: 14/2–22/2/2026,
-    // 9 days); Giỗ Tổ falls on Sunday 26/4, off on Monday 27/4.
+    // 2026 — Tết Dương lịch 1/1–4/1 with Friday 2/1 swapped for Saturday
+    // 10/1 (Công văn 12729/VPCP-KGVX, 25/12/2025); Tết Bính Ngọ 14/2–22/2
+    // (9 days) and Quốc khánh 29/8–2/9 with Monday 31/8 swapped for
+    // Saturday 22/8 (the Prime Minister's approval of 13/10/2025, notified
+    // by Bộ Nội vụ); Giỗ Tổ falls on Sunday 26/4, off on Monday 27/4.
     (2026, 1, 1, "Tết Dương lịch"),
+    (
+        2026,
+        1,
+        2,
+        "Tết Dương lịch (hoán đổi, làm bù thứ Bảy 10/1/2026)",
+    ),
     (2026, 2, 16, "Tết Nguyên đán"),
     (2026, 2, 17, "Tết Nguyên đán"),
     (2026, 2, 18, "Tết Nguyên đán"),
@@ -56,6 +65,12 @@ const DAYS_OFF: &[DayOff] = &[
     (2026, 4, 27, "Giỗ Tổ Hùng Vương (nghỉ bù cho Chủ nhật 26/4)"),
     (2026, 4, 30, "Ngày Chiến thắng"),
     (2026, 5, 1, "Ngày Quốc tế Lao động"),
+    (
+        2026,
+        8,
+        31,
+        "Quốc khánh (hoán đổi, làm bù thứ Bảy 22/8/2026)",
+    ),
     (2026, 9, 1, "Quốc khánh (ngày liền kề)"),
     (2026, 9, 2, "Quốc khánh"),
     // 2027 — provisional, from Article 112 (Tết Đinh Mùi on Saturday 6/2:
@@ -80,7 +95,11 @@ const DAYS_OFF: &[DayOff] = &[
 ];
 
 /// Saturdays worked in exchange for a weekday off.
-const MAKE_UP_SATURDAYS: [DayOff; 1] = [(2025, 4, 26, "Làm bù cho thứ Sáu 2/5/2025")];
+const MAKE_UP_SATURDAYS: [DayOff; 3] = [
+    (2025, 4, 26, "Làm bù cho thứ Sáu 2/5/2025"),
+    (2026, 1, 10, "Làm bù cho thứ Sáu 2/1/2026"),
+    (2026, 8, 22, "Làm bù cho thứ Hai 31/8/2026"),
+];
 
 fn listed(list: &[DayOff], d: NaiveDate) -> bool {
     list.iter()
@@ -151,6 +170,10 @@ mod tests {
         assert!(!is_working_day(d(2027, 5, 3)));
         assert!(is_working_day(d(2025, 4, 26)), "make-up Saturday");
         assert!(!is_working_day(d(2025, 5, 2)), "swapped Friday");
+        assert!(!is_working_day(d(2026, 1, 2)), "swapped Friday");
+        assert!(is_working_day(d(2026, 1, 10)), "make-up Saturday");
+        assert!(!is_working_day(d(2026, 8, 31)), "swapped Monday");
+        assert!(is_working_day(d(2026, 8, 22)), "make-up Saturday");
         for &(y, m, day, _) in DAYS_OFF {
             let date = d(y, m, day);
             assert!(

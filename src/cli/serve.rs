@@ -1,10 +1,13 @@
 //! `govpki serve`: every HTTP service built so far (the RA portal, the
 //! OCSP responder, the CRL publisher and the trust chain) in one process on
-//! one port, with one `/healthz` and one `/metrics` over all of them. On a
+//! one port, with one `/healthz` and one `/metrics` over all of them — or,
+//! with `--portal-tls-cert`, the portal on its own HTTPS port (client
+//! certificates accepted) beside the plain-HTTP services. On a
 //! data dir and database with no CA yet it first creates the demo
 //! hierarchy, as `init --demo` does.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -47,6 +50,18 @@ pub(super) struct ServeArgs {
     ocsp_non_issued: NonIssued,
     #[command(flatten)]
     crl: ScheduleArgs,
+    /// Serve the RA portal over HTTPS with this server certificate chain
+    /// (PEM), on --portal-listen instead of --listen; officers may then
+    /// sign in with a client certificate issued by this CA. OCSP, CRLs and
+    /// the chain stay on plain HTTP at --listen.
+    #[arg(long, env = "GOVPKI_PORTAL_TLS_CERT", requires = "portal_tls_key")]
+    portal_tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --portal-tls-cert.
+    #[arg(long, env = "GOVPKI_PORTAL_TLS_KEY", requires = "portal_tls_cert")]
+    portal_tls_key: Option<PathBuf>,
+    /// Where the HTTPS portal listens (with --portal-tls-cert).
+    #[arg(long, env = "GOVPKI_PORTAL_LISTEN", default_value = "127.0.0.1:8443")]
+    portal_listen: SocketAddr,
 }
 
 /// Serves until interrupted. `reopen` opens the CA again after a demo
@@ -87,15 +102,44 @@ pub(super) fn serve(
     let responder = Arc::new(
         Responder::new(Arc::clone(&ca), config).context("cannot start the OCSP responder")?,
     );
+    let tls = args
+        .portal_tls_cert
+        .clone()
+        .zip(args.portal_tls_key.clone())
+        .map(|(cert, key)| ra_portal::TlsFiles { cert, key });
+    // The HTTPS portal on its own listener, when asked for.
+    let https_portal = match &tls {
+        Some(files) => {
+            let figment = ra_portal::figment(&ca, args.portal_listen, Some(files))
+                .context("cannot configure the HTTPS portal")?;
+            Some(ra_portal::mount(
+                rocket::custom(figment),
+                Arc::clone(&portal),
+            ))
+        }
+        None => None,
+    };
     let publisher = Arc::new(Publisher::new(ca, crl_config));
     let rocket = rocket::custom(ocsp_responder::rocket_config(args.listen));
     let rocket = ocsp_responder::mount_service(rocket, responder);
     let rocket = crl_publisher::mount(rocket, publisher);
-    let rocket = ra_portal::mount(rocket, portal)
-        .mount("/", rocket::routes![healthz, metrics])
-        .attach(ocsp_responder::announce_listening());
-    rocket::execute(async move { rocket.launch().await.map(drop) })
-        .map_err(|e| anyhow::anyhow!("HTTP server: {e}"))
+    let rocket = if https_portal.is_some() {
+        rocket
+    } else {
+        ra_portal::mount(rocket, portal)
+    }
+    .mount("/", rocket::routes![healthz, metrics])
+    .attach(ocsp_responder::announce_listening());
+    rocket::execute(async move {
+        match https_portal {
+            Some(portal) => {
+                let portal = portal.attach(ra_portal::announce("portal listening on"));
+                rocket::tokio::try_join!(rocket.launch(), portal.launch()).map(drop)
+            }
+            None => rocket.launch().await.map(drop),
+        }
+    })
+    .map_err(|e| anyhow::anyhow!("HTTP server: {e}"))
 }
 
 /// `GET /healthz`: the OCSP responder's view of the database (`ok` or

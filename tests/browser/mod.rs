@@ -356,7 +356,9 @@ impl Browser {
     pub(crate) fn wait_text(&self, css: &str, needle: &str) -> String {
         let start = Instant::now();
         loop {
-            let text = self.find(css).text();
+            // The page may be replaced between finding the element and
+            // reading it (a form just posted): a stale element is retried.
+            let text = self.find(css).try_text().unwrap_or_default();
             if text.contains(needle) {
                 return text;
             }
@@ -373,7 +375,9 @@ impl Browser {
     pub(crate) fn reload_until(&self, css: &str, needle: &str, within: Duration) -> String {
         let start = Instant::now();
         loop {
-            let text = self.find(css).text();
+            // The page may be replaced between finding the element and
+            // reading it (a form just posted): a stale element is retried.
+            let text = self.find(css).try_text().unwrap_or_default();
             if text.contains(needle) {
                 return text;
             }
@@ -474,6 +478,15 @@ impl Element<'_> {
             .as_str()
             .unwrap_or_default()
             .to_owned()
+    }
+
+    /// Its rendered text, or `None` when the element went stale (the page
+    /// was replaced meanwhile).
+    pub(crate) fn try_text(&self) -> Option<String> {
+        self.browser
+            .try_cmd("GET", &self.path("/text"), &Value::Null)
+            .ok()
+            .map(|v| v.as_str().unwrap_or_default().to_owned())
     }
 
     /// An attribute's value.

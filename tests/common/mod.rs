@@ -18,7 +18,7 @@ use db::Db;
 #[allow(unused_imports)]
 pub(crate) use db::{random_hex, Snapshot};
 #[allow(unused_imports)]
-pub(crate) use server::{free_port, Server};
+pub(crate) use server::{crl_text, free_port, Server};
 #[allow(unused_imports)]
 pub(crate) use x509::*;
 

@@ -253,3 +253,32 @@ impl TestEnv {
         }
     }
 }
+
+/// The CRL at `path` as `openssl crl -text` prints it, once it verifies
+/// under `chain.pem` (the DER is left in `file`).
+pub(crate) fn crl_text(env: &TestEnv, server: &Server, path: &str, file: &str) -> String {
+    let (code, headers) = server.download(env, path, file, &[]);
+    assert_eq!(code, 200, "GET {path}: {headers}");
+    let out = env.openssl(&[
+        "crl",
+        "-inform",
+        "DER",
+        "-in",
+        file,
+        "-CAfile",
+        "chain.pem",
+        "-noout",
+        "-text",
+        "-verify",
+    ]);
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success() && all.contains("verify OK"),
+        "openssl crl -verify {path}: {all}"
+    );
+    all
+}

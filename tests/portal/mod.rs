@@ -176,6 +176,18 @@ pub(crate) fn curl(
     body: Option<&[u8]>,
     extra: &[&str],
 ) -> Reply {
+    curl_url(&server.url(path), method, headers, body, extra)
+}
+
+/// One curl request to a full URL (see [`curl`]).
+pub(crate) fn curl_url(
+    url: &str,
+    method: &str,
+    headers: &[String],
+    body: Option<&[u8]>,
+    extra: &[&str],
+) -> Reply {
+    let path = url;
     let dir = tempfile::tempdir().expect("temp dir");
     let head = dir.path().join("headers");
     let mut cmd = Command::new("curl");
@@ -189,7 +201,7 @@ pub(crate) fn curl(
     if body.is_some() {
         cmd.args(["--data-binary", "@-"]);
     }
-    cmd.arg(server.url(path))
+    cmd.arg(url)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -227,6 +239,15 @@ pub(crate) fn api(
     token: Option<&str>,
     body: Option<&Value>,
 ) -> Reply {
+    let (headers, bytes) = json_request(token, body);
+    curl(server, method, path, &headers, bytes.as_deref(), &[])
+}
+
+/// The headers and body of a JSON API call with an optional bearer token.
+pub(crate) fn json_request(
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> (Vec<String>, Option<Vec<u8>>) {
     let mut headers = Vec::new();
     if let Some(t) = token {
         headers.push(format!("Authorization: Bearer {t}"));
@@ -235,7 +256,7 @@ pub(crate) fn api(
     if bytes.is_some() {
         headers.push("Content-Type: application/json".to_owned());
     }
-    curl(server, method, path, &headers, bytes.as_deref(), &[])
+    (headers, bytes)
 }
 
 /// `POST /api/v1/session`.
@@ -300,6 +321,27 @@ pub(crate) fn start(env: &TestEnv) -> (Server, Vec<(Account, String)>) {
         })
         .collect();
     (server, signed)
+}
+
+/// An officer (`cb.hanoi`) and an approver (`ld.hanoi`) of Hà Nội, made
+/// with `user add` and signed in: (officer token, approver token), for
+/// the cross-province refusals.
+pub(crate) fn ha_noi_accounts(env: &TestEnv, server: &Server) -> (String, String) {
+    let token = |username: &str, role: &str| {
+        let args = [
+            "--username",
+            username,
+            "--role",
+            role,
+            "--province",
+            "Hà Nội",
+        ];
+        sign_in(server, &mut user_add(env, &args))
+    };
+    (
+        token("cb.hanoi", "ra_officer"),
+        token("ld.hanoi", "ra_approver"),
+    )
 }
 
 /// Registers an individual through the API; returns the id.

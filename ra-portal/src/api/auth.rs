@@ -8,6 +8,7 @@ use rocket::http::Method;
 use rocket::request::{FromRequest, Outcome, Request};
 
 use crate::accounts::{self, User};
+use crate::client_cert::Presented;
 use crate::{PortalError, PortalState, SESSION_COOKIE};
 
 /// How the caller authenticated.
@@ -67,6 +68,7 @@ async fn authenticate(req: &Request<'_>) -> Result<AnyApiUser, PortalError> {
         .state::<Arc<PortalState>>()
         .ok_or_else(|| PortalError::Internal("portal state missing".into()))?;
     let store = state.ca.store().clone();
+    let presented = Presented::of(req).await;
     if let Some(header) = req.headers().get_one("Authorization") {
         let token = header
             .strip_prefix("Bearer ")
@@ -76,7 +78,9 @@ async fn authenticate(req: &Request<'_>) -> Result<AnyApiUser, PortalError> {
             .ok_or(PortalError::Unauthenticated)?
             .to_owned();
         let t = token.clone();
-        let user = super::blocking(move || accounts::api_token_user(&store, &t)).await?;
+        let user =
+            super::blocking(move || accounts::api_token_user(&store, &t, presented.as_ref()))
+                .await?;
         return Ok(AnyApiUser {
             user,
             credential: Credential::Token(token),
@@ -87,7 +91,8 @@ async fn authenticate(req: &Request<'_>) -> Result<AnyApiUser, PortalError> {
     };
     let id = cookie.value().to_owned();
     let sid = id.clone();
-    let (user, csrf) = super::blocking(move || accounts::session_user(&store, &sid)).await?;
+    let (user, csrf) =
+        super::blocking(move || accounts::session_user(&store, &sid, presented.as_ref())).await?;
     let safe = matches!(req.method(), Method::Get | Method::Head | Method::Options);
     if !safe && req.headers().get_one("X-CSRF-Token") != Some(csrf.as_str()) {
         return Err(PortalError::Csrf);

@@ -1,9 +1,11 @@
 //! `/api/v1`: the JSON API. Every answer that is not a success is
 //! `{"error":{"code":"…","message":"…"}}` with a stable code; every path
-//! but `POST /api/v1/session` and `GET /api/v1/openapi.json` needs a valid
-//! bearer token or session, unknown paths included (the fallback routes
-//! below answer 401 before they answer 404).
+//! but `POST /api/v1/session`, `POST /api/v1/session/certificate` and
+//! `GET /api/v1/openapi.json` needs a valid bearer token or session,
+//! unknown paths included (the fallback routes below answer 401 before
+//! they answer 404).
 
+mod account;
 mod auth;
 mod bulk;
 mod certificates;
@@ -34,6 +36,10 @@ pub fn routes() -> Vec<Route> {
         session::delete,
         session::me,
         session::change_password,
+        account::sign_in,
+        account::list,
+        account::bind,
+        account::unbind,
         openapi::document,
         registry::add_unit,
         registry::list_units,

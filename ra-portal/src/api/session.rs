@@ -48,16 +48,26 @@ pub(super) async fn create(
             &input.password,
             input.totp.as_deref(),
         )?;
-        let (token, expires) = accounts::create_api_token(store, &user)?;
+        let (token, expires) = accounts::create_api_token(store, &user, None)?;
         Ok((user, token, expires))
     })
     .await?;
-    Ok(Json(json!({
+    Ok(token_reply(&user, &token, expires))
+}
+
+/// The answer of a sign-in: the bearer token, its expiry, whether the
+/// one-time password must be changed first, and the account.
+pub(super) fn token_reply(
+    user: &accounts::User,
+    token: &str,
+    expires: chrono::NaiveDateTime,
+) -> Json<Value> {
+    Json(json!({
         "token": token,
         "expires_at": expires.and_utc().to_rfc3339(),
         "must_change_password": user.must_change_password,
         "user": user,
-    })))
+    }))
 }
 
 #[rocket::delete("/session")]

@@ -11,7 +11,7 @@ use rocket::http::Status;
 use rocket::State;
 use serde_json::Value;
 
-use super::html::{esc, field, select, table};
+use super::html::{esc, table};
 use super::lang::Lang;
 use super::pages::Reply;
 use super::registry::refusal_status;
@@ -315,59 +315,40 @@ fn results(
             })
             .collect();
     let fields = [
-        field(
-            "serial",
-            session.t("Số hiệu"),
-            "text",
-            &v(&form.serial),
-            errors.get("serial"),
-            "",
-        ),
-        field(
+        errors.field("serial", session.t("Số hiệu"), "text", &v(&form.serial), ""),
+        errors.field(
             "name",
             session.t("Họ tên / tên tổ chức"),
             "text",
             &v(&form.name),
-            errors.get("name"),
             "",
         ),
-        field(
+        errors.field(
             "national_id",
             session.t("Số CCCD hoặc mã số thuế"),
             "text",
             &v(&form.national_id),
-            errors.get("national_id"),
             "",
         ),
-        field(
-            "unit",
-            session.t("Đơn vị"),
-            "text",
-            &v(&form.unit),
-            errors.get("unit"),
-            "",
-        ),
-        field(
+        errors.field("unit", session.t("Đơn vị"), "text", &v(&form.unit), ""),
+        errors.field(
             "token",
             session.t("Số sê-ri thiết bị"),
             "text",
             &v(&form.token),
-            errors.get("token"),
             "",
         ),
-        select(
+        errors.select(
             "status",
             session.t("Trạng thái"),
             &statuses,
             &v(&form.status),
-            errors.get("status"),
         ),
-        field(
+        errors.field(
             "within",
             session.t("Hết hạn trong vòng (ngày)"),
             "number",
             &v(&form.within),
-            errors.get("within"),
             r#"min="0" inputmode="numeric""#,
         ),
     ]

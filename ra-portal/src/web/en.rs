@@ -49,6 +49,32 @@ const TABLE: &[(&str, &str)] = &[
         "Phiên đăng nhập đã hết hạn; vui lòng đăng nhập lại. Thao tác vừa rồi chưa được thực hiện.",
         "Your session has expired; please sign in again. What you just did was not carried out.",
     ),
+    (
+        "Chứng thư số của phiên đăng nhập không còn được xuất trình hoặc không còn hiệu lực (bị thu hồi, tạm dừng hoặc hết hạn); phiên đã kết thúc.",
+        "The session's certificate is no longer presented or no longer valid (revoked, suspended or expired); the session has ended.",
+    ),
+    // Client-certificate sign-in and the account page.
+    (
+        "Trình duyệt đang xuất trình chứng thư số:",
+        "This browser presents the certificate:",
+    ),
+    ("Đăng nhập bằng chứng thư số", "Sign in with this certificate"),
+    ("Tài khoản của tôi", "My account"),
+    ("Chứng thư số dùng để đăng nhập", "Sign-in certificates"),
+    (
+        "Chứng thư số do hệ thống này cấp có thể thay cho mật khẩu khi đăng nhập qua HTTPS. Trạng thái của chứng thư được kiểm tra ở mỗi yêu cầu: chứng thư bị thu hồi, tạm dừng hoặc hết hạn không còn đăng nhập được.",
+        "A certificate issued by this CA can replace the password when signing in over HTTPS. Its status is checked on every request: a revoked, suspended or expired certificate signs no one in.",
+    ),
+    (
+        "Dùng chứng thư số này để đăng nhập",
+        "Sign in with this certificate from now on",
+    ),
+    (
+        "Để đăng nhập bằng chứng thư số, mở cổng qua HTTPS với thiết bị ký số (USB token) đã cắm: trình duyệt sẽ xuất trình chứng thư số, rồi bấm nút gắn chứng thư trên trang này.",
+        "To sign in with a certificate, open the portal over HTTPS with your signing token plugged in: the browser presents the certificate; then press the bind button on this page.",
+    ),
+    ("Gắn lúc", "Bound at"),
+    ("Gỡ", "Remove"),
     ("Lỗi", "Error"),
     ("Lỗi hệ thống.", "System error."),
     ("Quay lại", "Back"),

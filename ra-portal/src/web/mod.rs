@@ -13,6 +13,7 @@
 //! in the `sessions` table, so signing out or disabling a user ends it at
 //! once.
 
+mod account;
 mod bulk;
 mod certificates;
 mod chart;
@@ -48,6 +49,10 @@ pub(crate) fn routes() -> Vec<Route> {
         pages::index,
         lang::switch,
         pages::login,
+        account::login,
+        account::page,
+        account::bind,
+        account::unbind,
         pages::dashboard,
         pages::password_form,
         pages::password_submit,
@@ -98,6 +103,7 @@ macro_rules! posted_forms {
 }
 
 posted_forms!(
+    account::AccountForm,
     bulk::RetryForm,
     import::ConfirmForm,
     registry::UnitForm,
@@ -133,7 +139,9 @@ impl<'r> FromRequest<'r> for WebSession {
         let lang = Lang::of(req.cookies());
         let store = state.ca.store().clone();
         let sid = id.clone();
-        match crate::api::blocking(move || accounts::session_user(&store, &sid)).await {
+        let presented = crate::client_cert::Presented::of(req).await;
+        let session = move || accounts::session_user(&store, &sid, presented.as_ref());
+        match crate::api::blocking(session).await {
             Ok((user, csrf)) => Outcome::Success(Self {
                 user,
                 csrf,
@@ -141,7 +149,7 @@ impl<'r> FromRequest<'r> for WebSession {
                 lang,
             }),
             Err(e) => {
-                if matches!(e, PortalError::SessionExpired) {
+                if matches!(e, PortalError::SessionExpired) || pages::ends_certificate_session(&e) {
                     req.cookies().remove_private(SESSION_COOKIE);
                 }
                 Outcome::Error((e.status_and_code().0, e))

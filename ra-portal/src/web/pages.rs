@@ -13,6 +13,7 @@ use super::lang::Lang;
 use super::WebSession;
 use crate::accounts;
 use crate::api::blocking;
+use crate::client_cert::Presented;
 use crate::{requests, PortalError, PortalState, SESSION_COOKIE};
 
 /// The private cookie holding the sign-in form's CSRF value.
@@ -56,12 +57,24 @@ pub(super) struct CsrfForm {
 /// Where a page asked without a live session sends the browser: the
 /// sign-in page, saying so when the session has expired.
 pub(super) fn to_sign_in(e: &PortalError) -> Reply {
-    let to = if matches!(e, PortalError::SessionExpired) {
-        "/?session=expired"
-    } else {
-        "/"
+    let to = match e {
+        PortalError::SessionExpired => "/?session=expired",
+        e if ends_certificate_session(e) => "/?session=certificate",
+        _ => "/",
     };
     Reply::Redirect(Box::new(Redirect::to(to)))
+}
+
+/// Whether `e` ends a session opened with a client certificate: the
+/// certificate is no longer presented, no longer ours, or no longer good.
+pub(super) fn ends_certificate_session(e: &PortalError) -> bool {
+    matches!(
+        e,
+        PortalError::CertificateRequired
+            | PortalError::CertificateUnknown
+            | PortalError::CertificateUnusable { .. }
+            | PortalError::CertificateMismatch
+    )
 }
 
 #[rocket::get("/?<session>")]
@@ -69,19 +82,22 @@ pub(super) fn index(
     session: Option<&str>,
     web: Result<WebSession, PortalError>,
     cookies: &CookieJar<'_>,
+    presented: Option<Presented>,
 ) -> Reply {
     if web.is_ok() {
         return Reply::Redirect(Box::new(Redirect::to("/dashboard")));
     }
+    let lang = Lang::of(cookies);
+    let general = match session {
+        Some("expired") => Some(lang.t("Phiên đăng nhập đã hết hạn; vui lòng đăng nhập lại. Thao tác vừa rồi chưa được thực hiện.")),
+        Some("certificate") => Some(lang.t("Chứng thư số của phiên đăng nhập không còn được xuất trình hoặc không còn hiệu lực (bị thu hồi, tạm dừng hoặc hết hạn); phiên đã kết thúc.")),
+        _ => None,
+    };
     let errors = LoginErrors {
-        general: (session == Some("expired")).then(|| {
-            Lang::of(cookies)
-                .t("Phiên đăng nhập đã hết hạn; vui lòng đăng nhập lại. Thao tác vừa rồi chưa được thực hiện.")
-                .to_owned()
-        }),
+        general: general.map(str::to_owned),
         ..LoginErrors::default()
     };
-    login_page(cookies, Status::Ok, "", &errors)
+    login_page(cookies, Status::Ok, "", presented.as_ref(), &errors)
 }
 
 #[rocket::post("/login", data = "<form>")]
@@ -89,26 +105,25 @@ pub(super) async fn login(
     state: &State<Arc<PortalState>>,
     cookies: &CookieJar<'_>,
     remote: Option<std::net::SocketAddr>,
+    presented: Option<Presented>,
     form: Option<Form<LoginForm>>,
 ) -> Reply {
     let form = form.map(Form::into_inner).unwrap_or_default();
     let username = form.username.clone().unwrap_or_default();
-    let expected = cookies
-        .get_private(LOGIN_CSRF_COOKIE)
-        .map(|c| c.value().to_owned());
-    if !csrf_matches(expected.as_deref(), form.csrf.as_deref()) {
-        let errors = LoginErrors {
-            general: Some(message(Lang::of(cookies), &PortalError::Csrf)),
-            ..LoginErrors::default()
-        };
-        return login_page(cookies, Status::Forbidden, &username, &errors);
+    let presented = presented.as_ref();
+    if !login_csrf_ok(cookies, form.csrf.as_deref()) {
+        let errors = LoginErrors::general(message(Lang::of(cookies), &PortalError::Csrf));
+        return login_page(cookies, Status::Forbidden, &username, presented, &errors);
     }
     if let Err(e) = state.sign_in_limit.attempt(remote.map(|a| a.ip())) {
-        let errors = LoginErrors {
-            general: Some(vi_message(&e)),
-            ..LoginErrors::default()
-        };
-        return login_page(cookies, e.status_and_code().0, &username, &errors);
+        let errors = LoginErrors::general(message(Lang::of(cookies), &e));
+        return login_page(
+            cookies,
+            e.status_and_code().0,
+            &username,
+            presented,
+            &errors,
+        );
     }
     let portal = Arc::clone(state.inner());
     let ttl = state.session_ttl;
@@ -121,26 +136,12 @@ pub(super) async fn login(
             form.password.as_deref().unwrap_or_default(),
             form.totp.as_deref(),
         )?;
-        let (id, _) = accounts::create_session(store, &user, ttl)?;
+        let (id, _) = accounts::create_session(store, &user, ttl, None)?;
         Ok((user, id))
     })
     .await;
     match outcome {
-        Ok((user, id)) => {
-            cookies.remove_private(LOGIN_CSRF_COOKIE);
-            let cookie = Cookie::build((SESSION_COOKIE, id))
-                .path("/")
-                .http_only(true)
-                .same_site(SameSite::Strict)
-                .max_age(rocket::time::Duration::minutes(ttl.num_minutes()));
-            cookies.add_private(cookie);
-            let next = if user.must_change_password {
-                "/password"
-            } else {
-                "/dashboard"
-            };
-            Reply::Redirect(Box::new(Redirect::to(next)))
-        }
+        Ok((user, id)) => signed_in(cookies, &user, id, ttl),
         Err(e) => {
             let message = message(Lang::of(cookies), &e);
             let errors = match e {
@@ -159,9 +160,46 @@ pub(super) async fn login(
                     ..LoginErrors::default()
                 },
             };
-            login_page(cookies, e.status_and_code().0, &username, &errors)
+            login_page(
+                cookies,
+                e.status_and_code().0,
+                &username,
+                presented,
+                &errors,
+            )
         }
     }
+}
+
+/// Whether the sign-in form carried the CSRF value of its private cookie.
+pub(super) fn login_csrf_ok(cookies: &CookieJar<'_>, given: Option<&str>) -> bool {
+    let expected = cookies
+        .get_private(LOGIN_CSRF_COOKIE)
+        .map(|c| c.value().to_owned());
+    csrf_matches(expected.as_deref(), given)
+}
+
+/// A successful sign-in: the session cookie, then the password page (one-
+/// time password still in use) or the dashboard.
+pub(super) fn signed_in(
+    cookies: &CookieJar<'_>,
+    user: &accounts::User,
+    session: String,
+    ttl: chrono::Duration,
+) -> Reply {
+    cookies.remove_private(LOGIN_CSRF_COOKIE);
+    let cookie = Cookie::build((SESSION_COOKIE, session))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .max_age(rocket::time::Duration::minutes(ttl.num_minutes()));
+    cookies.add_private(cookie);
+    let next = if user.must_change_password {
+        "/password"
+    } else {
+        "/dashboard"
+    };
+    Reply::Redirect(Box::new(Redirect::to(next)))
 }
 
 #[rocket::get("/dashboard")]
@@ -199,7 +237,7 @@ pub(super) async fn dashboard(
 <dt>{t_pending}</dt><dd id="pending">{pending}</dd>
 </dl>
 <p><a href="/requests?state=submitted">{t_see}</a> · <a href="/certificates">{t_search}</a></p>
-<p>API: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a> · <a href="/password">{t_password}</a></p>
+<p>API: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a> · <a href="/password">{t_password}</a> · <a href="/account">{t_account_page}</a></p>
 "#,
         t_account = session.t("Tài khoản"),
         t_role = session.t("Vai trò"),
@@ -209,6 +247,7 @@ pub(super) async fn dashboard(
         t_see = session.t("Xem các yêu cầu chờ phê duyệt"),
         t_search = session.t("Tìm kiếm chứng thư số"),
         t_password = session.t("Đổi mật khẩu"),
+        t_account_page = session.t("Tài khoản của tôi"),
         name = esc(&u.username),
         role = esc(session.t(u.role.label_vi())),
         province = esc(&province),
@@ -322,11 +361,22 @@ pub(super) fn stylesheet() -> (ContentType, &'static str) {
     (ContentType::CSS, include_str!("../../static/style.css"))
 }
 
+/// The messages of a refused sign-in: the form's, or next to a field.
 #[derive(Debug, Default)]
-struct LoginErrors {
+pub(super) struct LoginErrors {
     general: Option<String>,
     password: Option<String>,
     totp: Option<String>,
+}
+
+impl LoginErrors {
+    /// A message for the whole form.
+    pub(super) fn general(message: String) -> Self {
+        Self {
+            general: Some(message),
+            ..Self::default()
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -337,8 +387,15 @@ struct PasswordErrors {
     confirm: Option<String>,
 }
 
-/// The sign-in page with a fresh CSRF value (also set in a private cookie).
-fn login_page(cookies: &CookieJar<'_>, status: Status, username: &str, e: &LoginErrors) -> Reply {
+/// The sign-in page with a fresh CSRF value (also set in a private cookie);
+/// with a client certificate presented, a button signing in with it.
+pub(super) fn login_page(
+    cookies: &CookieJar<'_>,
+    status: Status,
+    username: &str,
+    presented: Option<&Presented>,
+    e: &LoginErrors,
+) -> Reply {
     let lang = Lang::of(cookies);
     let csrf = match crate::random::secret_256() {
         Ok(c) => c,
@@ -363,8 +420,24 @@ fn login_page(cookies: &CookieJar<'_>, status: Status, username: &str, e: &Login
             .max_age(rocket::time::Duration::hours(1)),
     );
     let general = general_error(e.general.as_deref());
+    let certificate = presented
+        .map(|p| {
+            format!(
+                r#"<form method="post" action="/login/certificate" class="card" id="certificate-login">
+<input type="hidden" name="csrf" value="{csrf}">
+<p>{t_presented} <strong>{subject}</strong></p>
+<button type="submit">{t_submit}</button>
+</form>
+"#,
+                csrf = esc(&csrf),
+                t_presented = lang.t("Trình duyệt đang xuất trình chứng thư số:"),
+                subject = esc(&p.subject().unwrap_or_default()),
+                t_submit = lang.t("Đăng nhập bằng chứng thư số"),
+            )
+        })
+        .unwrap_or_default();
     let body = format!(
-        r#"{general}<form method="post" action="/login" class="card" novalidate>
+        r#"{general}{certificate}<form method="post" action="/login" class="card" novalidate>
 <input type="hidden" name="csrf" value="{csrf}">
 {user}{pass}{totp}<p class="hint">{hint}</p>
 <button type="submit">{submit}</button>
@@ -467,7 +540,7 @@ pub(super) fn csrf_matches(expected: Option<&str>, given: Option<&str>) -> bool 
 }
 
 /// The message of an error shown on a page in `lang`.
-fn message(lang: Lang, e: &PortalError) -> String {
+pub(super) fn message(lang: Lang, e: &PortalError) -> String {
     match lang {
         Lang::Vi => vi_message(e),
         Lang::En => en_message(e),
@@ -504,6 +577,19 @@ pub(super) fn vi_message(e: &PortalError) -> String {
         PortalError::Locked { until } => format!(
             "Tài khoản tạm khóa do đăng nhập sai nhiều lần, đến {until} UTC. Vui lòng thử lại sau hoặc liên hệ quản trị viên."
         ),
+        PortalError::CertificateRequired => "Trình duyệt chưa xuất trình chứng thư số: hãy mở cổng qua HTTPS với thiết bị ký số đã cắm và chọn chứng thư khi được hỏi.".to_owned(),
+        PortalError::CertificateUnknown => "Chứng thư số này không do hệ thống này cấp.".to_owned(),
+        PortalError::CertificateNotBound => "Chứng thư số này chưa được gắn với tài khoản nào: hãy đăng nhập bằng mật khẩu rồi gắn chứng thư trên trang Tài khoản của tôi.".to_owned(),
+        PortalError::CertificateUnusable { status } => format!(
+            "Chứng thư số này {}: không dùng để đăng nhập được.",
+            match *status {
+                "revoked" => "đã bị thu hồi",
+                "suspended" => "đang bị tạm dừng",
+                "expired" => "đã hết hạn",
+                _ => "chưa có hiệu lực",
+            }
+        ),
+        PortalError::CertificateMismatch => "Phiên đăng nhập được mở bằng một chứng thư số khác; vui lòng đăng nhập lại.".to_owned(),
         PortalError::Csrf => {
             "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ; vui lòng tải lại trang và thử lại."
                 .to_owned()

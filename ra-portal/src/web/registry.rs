@@ -11,7 +11,7 @@ use rocket::response::Redirect;
 use rocket::State;
 use serde_json::Value;
 
-use super::html::{csrf_input, esc, field, select, table};
+use super::html::{csrf_input, esc, table};
 use super::lang::Lang;
 use super::pages::Reply;
 use super::vi::FormErrors;
@@ -212,51 +212,45 @@ async fn units_page(
                 "tax_code",
                 "agency_code"
             ]),
-            parent_unit = select(
+            parent_unit = errors.select(
                 "parent_id",
                 session.t("Đơn vị cấp trên"),
                 &parents,
-                &v(&form.parent_id),
-                errors.get("parent_id")
+                &v(&form.parent_id)
             ),
-            agency_code = field(
+            agency_code = errors.field(
                 "agency_code",
                 session.t("Mã định danh điện tử của cơ quan (QĐ 20/2020/QĐ-TTg)"),
                 "text",
                 &v(&form.agency_code),
-                errors.get("agency_code"),
                 r#"placeholder="000.00.31.H29" maxlength="13""#
             ),
             csrf = csrf_input(&session.csrf),
-            name = field(
+            name = errors.field(
                 "name",
                 session.t("Tên đơn vị"),
                 "text",
                 &v(&form.name),
-                errors.get("name"),
                 "required maxlength=\"200\""
             ),
-            parent = field(
+            parent = errors.field(
                 "parent_agency",
                 session.t("Cơ quan chủ quản"),
                 "text",
                 &v(&form.parent_agency),
-                errors.get("parent_agency"),
                 ""
             ),
-            province = select(
+            province = errors.select(
                 "province",
                 session.t("Tỉnh, thành phố"),
                 &province_options(session.lang),
-                &v(&form.province),
-                errors.get("province")
+                &v(&form.province)
             ),
-            tax = field(
+            tax = errors.field(
                 "tax_code",
                 session.t("Mã số thuế (MST)"),
                 "text",
                 &v(&form.tax_code),
-                errors.get("tax_code"),
                 r#"inputmode="numeric" placeholder="0100231226""#
             ),
         )
@@ -346,28 +340,25 @@ async fn tokens_page(
             submit = session.t("Đăng ký thiết bị"),
             general = errors.general(&["serial", "model", "subscriber_id"]),
             csrf = csrf_input(&session.csrf),
-            serial = field(
+            serial = errors.field(
                 "serial",
                 session.t("Số sê-ri"),
                 "text",
                 &v(&form.serial),
-                errors.get("serial"),
                 "required maxlength=\"64\""
             ),
-            model = field(
+            model = errors.field(
                 "model",
                 "Model",
                 "text",
                 &v(&form.model),
-                errors.get("model"),
                 r#"placeholder="ePass2003""#
             ),
-            holder = select(
+            holder = errors.select(
                 "subscriber_id",
                 session.t("Người giữ"),
                 &options,
-                &v(&form.subscriber_id),
-                errors.get("subscriber_id")
+                &v(&form.subscriber_id)
             ),
         )
     } else {

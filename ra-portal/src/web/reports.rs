@@ -10,7 +10,7 @@ use rocket::http::Status;
 use rocket::State;
 
 use super::chart::{bar_chart, Bar};
-use super::html::{esc, field, select, table};
+use super::html::{esc, table};
 use super::lang::Lang;
 use super::pages::{en_message, Reply};
 use super::registry::refusal_status;
@@ -171,13 +171,7 @@ fn form(
         if !given.is_empty() && !options.iter().any(|(o, _)| *o == given) {
             options.push((given.clone(), given.clone()));
         }
-        select(
-            "province",
-            lang.t("Tỉnh, thành phố"),
-            &options,
-            &given,
-            errors.get("province"),
-        )
+        errors.select("province", lang.t("Tỉnh, thành phố"), &options, &given)
     };
     let mut unit_options = vec![(String::new(), lang.t("— Tất cả —").to_owned())];
     unit_options.extend(units.iter().map(|u| {
@@ -200,29 +194,15 @@ fn form(
 "#,
         submit = lang.t("Xem báo cáo"),
         general = errors.general(&["province", "unit", "from", "to"]),
-        unit = select(
-            "unit",
-            lang.t("Đơn vị"),
-            &unit_options,
-            &given_unit,
-            errors.get("unit")
-        ),
-        from = field(
+        unit = errors.select("unit", lang.t("Đơn vị"), &unit_options, &given_unit),
+        from = errors.field(
             "from",
             lang.t("Yêu cầu gửi từ ngày (thời gian xử lý)"),
             "date",
             &v(&f.from),
-            errors.get("from"),
             "",
         ),
-        to = field(
-            "to",
-            lang.t("đến ngày"),
-            "date",
-            &v(&f.to),
-            errors.get("to"),
-            ""
-        ),
+        to = errors.field("to", lang.t("đến ngày"), "date", &v(&f.to), ""),
     )
 }
 
@@ -636,52 +616,22 @@ fn audit_form(lang: Lang, f: &AuditFilters, errors: &FormErrors) -> String {
 "#,
         filter = lang.t("Lọc"),
         general = errors.general(&["actor", "action", "object", "from", "to", "per_page"]),
-        actor = field(
-            "actor",
-            lang.t("Người thực hiện"),
-            "text",
-            &v(&f.actor),
-            errors.get("actor"),
-            ""
-        ),
-        action = field(
+        actor = errors.field("actor", lang.t("Người thực hiện"), "text", &v(&f.actor), ""),
+        action = errors.field(
             "action",
             lang.t("Thao tác (ví dụ certificate.issue)"),
             "text",
             &v(&f.action),
-            errors.get("action"),
             ""
         ),
-        object = field(
-            "object",
-            lang.t("Đối tượng"),
-            "text",
-            &v(&f.object),
-            errors.get("object"),
-            ""
-        ),
-        from = field(
-            "from",
-            lang.t("Từ ngày (UTC)"),
-            "date",
-            &v(&f.from),
-            errors.get("from"),
-            ""
-        ),
-        to = field(
-            "to",
-            lang.t("Đến ngày (UTC)"),
-            "date",
-            &v(&f.to),
-            errors.get("to"),
-            ""
-        ),
-        per_page = field(
+        object = errors.field("object", lang.t("Đối tượng"), "text", &v(&f.object), ""),
+        from = errors.field("from", lang.t("Từ ngày (UTC)"), "date", &v(&f.from), ""),
+        to = errors.field("to", lang.t("Đến ngày (UTC)"), "date", &v(&f.to), ""),
+        per_page = errors.field(
             "per_page",
             lang.t("Số dòng mỗi trang"),
             "number",
             &v(&f.per_page),
-            errors.get("per_page"),
             r#"min="1" max="200" inputmode="numeric""#
         ),
     )

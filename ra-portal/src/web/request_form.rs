@@ -12,7 +12,7 @@ use rocket::http::Status;
 use rocket::response::Redirect;
 use rocket::State;
 
-use super::html::{csrf_input, esc, field, select, textarea};
+use super::html::{csrf_input, esc, select};
 use super::lang::Lang;
 use super::pages::Reply;
 use super::registry::{optional, province_options, refusal_status};
@@ -412,12 +412,11 @@ async fn request_page(
                         ),
                     )
                 }));
-                html.push_str(&select(
+                html.push_str(&errors.select(
                     "subscriber_id",
                     session.t("Thuê bao"),
                     &options,
                     &v.subscriber_id,
-                    errors.get("subscriber_id"),
                 ));
             }
             "csr" => {
@@ -432,18 +431,17 @@ async fn request_page(
 <input id="csr_file" name="csr_file" type="file" accept=".csr,.pem,.der,.req"></div>
 {}</fieldset>
 "#,
-                    textarea(
+                    errors.textarea(
                         "csr",
                         session.t("Hoặc dán nội dung PEM"),
                         &v.csr,
-                        errors.get("csr"),
                         r#"placeholder="-----BEGIN CERTIFICATE REQUEST-----""#
                     ),
                     legend = session.t("Yêu cầu chứng thư (CSR PKCS#10)"),
                     file_label = session.t("Tệp CSR (.csr, .pem hoặc .der)"),
                 ));
             }
-            "token" => html.push_str(&field(
+            "token" => html.push_str(&errors.field(
                 "token",
                 if kind.on_token() {
                     session.t("Số sê-ri thiết bị lưu khóa")
@@ -452,26 +450,23 @@ async fn request_page(
                 },
                 "text",
                 &v.token,
-                errors.get("token"),
                 "",
             )),
-            "days" => html.push_str(&field(
+            "days" => html.push_str(&errors.field(
                 "days",
                 session.t("Số ngày hiệu lực (để trống: mặc định của hồ sơ)"),
                 "number",
                 &v.days,
-                errors.get("days"),
                 r#"min="1" inputmode="numeric""#,
             )),
-            "serial" => html.push_str(&field(
+            "serial" => html.push_str(&errors.field(
                 "serial",
                 session.t("Số hiệu chứng thư số (serial)"),
                 "text",
                 &v.serial,
-                errors.get("serial"),
                 "required",
             )),
-            "reason" => html.push_str(&select(
+            "reason" => html.push_str(&errors.select(
                 "reason",
                 if kind == Kind::Revoke {
                     session.t("Lý do thu hồi")
@@ -480,7 +475,6 @@ async fn request_page(
                 },
                 &reasons(session.lang, kind),
                 &v.reason,
-                errors.get("reason"),
             )),
             "new_name" => {
                 html.push_str(&format!(
@@ -502,7 +496,7 @@ async fn request_page(
                     ),
                     ("new_email", session.t("Thư điện tử mới"), &v.new_email),
                 ] {
-                    html.push_str(&field(name, label, "text", value, errors.get(name), ""));
+                    html.push_str(&errors.field(name, label, "text", value, ""));
                 }
                 let mut provinces = province_options(session.lang);
                 provinces[0].1 = session.t("— Không đổi —").to_owned();
@@ -546,14 +540,13 @@ async fn request_page(
                         ),
                     )
                 }));
-                html.push_str(&select(f, label, &options, value, errors.get(f)));
+                html.push_str(&errors.select(f, label, &options, value));
             }
-            "unit_name" => html.push_str(&field(
+            "unit_name" => html.push_str(&errors.field(
                 "unit_name",
                 session.t("Tên mới của đơn vị (để trống nếu sáp nhập)"),
                 "text",
                 &v.unit_name,
-                errors.get("unit_name"),
                 r#"maxlength="200""#,
             )),
             _ => {}

@@ -11,7 +11,7 @@ use rocket::http::Status;
 use rocket::response::Redirect;
 use rocket::State;
 
-use super::html::{csrf_input, esc, table, textarea};
+use super::html::{csrf_input, esc, table};
 use super::pages::Reply;
 use super::registry::refusal_status;
 use super::request_form::kind_label;
@@ -338,11 +338,10 @@ async fn request_view(
             general = errors.general(&["comment"]),
             csrf = csrf_input(&session.csrf),
             approve_note = session.t("Ý kiến (không bắt buộc)"),
-            reject_comment = textarea(
+            reject_comment = errors.textarea(
                 "comment",
                 session.t("Lý do từ chối (bắt buộc)"),
                 comment,
-                errors.get("comment"),
                 "required"
             ),
         )

@@ -13,7 +13,7 @@ use rocket::response::Redirect;
 use rocket::State;
 use serde_json::Value;
 
-use super::html::{csrf_input, esc, field, select, table};
+use super::html::{csrf_input, esc, field, table};
 use super::pages::Reply;
 use super::registry::{may_register, optional, province_options, refusal_status, text};
 use super::vi::FormErrors;
@@ -322,91 +322,58 @@ async fn subscriber_page(
         submit = session.t("Đăng ký thuê bao"),
         general = errors.general(&fields),
         csrf = csrf_input(&session.csrf),
-        kind = select(
-            "kind",
-            session.t("Loại thuê bao"),
-            &kinds,
-            &v(&form.kind),
-            errors.get("kind")
-        ),
-        name = field(
+        kind = errors.select("kind", session.t("Loại thuê bao"), &kinds, &v(&form.kind)),
+        name = errors.field(
             "name",
             session.t("Họ và tên / tên tổ chức"),
             "text",
             &v(&form.name),
-            errors.get("name"),
             "required"
         ),
-        national_id = field(
+        national_id = errors.field(
             "national_id",
             session.t("Số CCCD (cá nhân; hoặc CMND:…, HC:…)"),
             "text",
             &v(&form.national_id),
-            errors.get("national_id"),
             r#"placeholder="001089031733""#
         ),
-        tax_code = field(
+        tax_code = errors.field(
             "tax_code",
             session.t("Mã số thuế (tổ chức)"),
             "text",
             &v(&form.tax_code),
-            errors.get("tax_code"),
             r#"placeholder="0100231226""#
         ),
-        title = field(
-            "title",
-            session.t("Chức vụ"),
-            "text",
-            &v(&form.title),
-            errors.get("title"),
-            ""
-        ),
-        unit = select(
-            "unit",
-            session.t("Đơn vị"),
-            &unit_options,
-            &v(&form.unit),
-            errors.get("unit")
-        ),
-        organization = field(
+        title = errors.field("title", session.t("Chức vụ"), "text", &v(&form.title), ""),
+        unit = errors.select("unit", session.t("Đơn vị"), &unit_options, &v(&form.unit)),
+        organization = errors.field(
             "organization",
             session.t("Cơ quan chủ quản"),
             "text",
             &v(&form.organization),
-            errors.get("organization"),
             ""
         ),
-        locality = field(
+        locality = errors.field(
             "locality",
             session.t("Địa bàn (xã, phường)"),
             "text",
             &v(&form.locality),
-            errors.get("locality"),
             ""
         ),
-        province = select(
+        province = errors.select(
             "province",
             session.t("Tỉnh, thành phố"),
             &province_options(session.lang),
-            &v(&form.province),
-            errors.get("province")
+            &v(&form.province)
         ),
-        email = field(
+        email = errors.field(
             "email",
             session.t("Thư điện tử công vụ"),
             "email",
             &v(&form.email),
-            errors.get("email"),
             ""
         ),
-        phone = field(
-            "phone",
-            session.t("Điện thoại"),
-            "tel",
-            &v(&form.phone),
-            errors.get("phone"),
-            ""
-        ),
+        phone = errors.field("phone", session.t("Điện thoại"), "tel", &v(&form.phone), ""),
     );
     session.page(status, session.t("Đăng ký thuê bao"), &body)
 }

@@ -6,6 +6,7 @@
 use ca_core::subject::SubjectError;
 use ca_core::CaError;
 
+use super::html;
 use super::lang::Lang;
 use super::pages::vi_message;
 use crate::PortalError;
@@ -43,18 +44,41 @@ impl FormErrors {
             .map(|(_, m)| m.as_str())
     }
 
+    /// [`html::field`] showing this form's error for `name` next to it.
+    pub(super) fn field(
+        &self,
+        name: &str,
+        label: &str,
+        kind: &str,
+        value: &str,
+        extra: &str,
+    ) -> String {
+        html::field(name, label, kind, value, self.get(name), extra)
+    }
+
+    /// [`html::select`] showing this form's error for `name` next to it.
+    pub(super) fn select(
+        &self,
+        name: &str,
+        label: &str,
+        options: &[(String, String)],
+        selected: &str,
+    ) -> String {
+        html::select(name, label, options, selected, self.get(name))
+    }
+
+    /// [`html::textarea`] showing this form's error for `name` next to it.
+    pub(super) fn textarea(&self, name: &str, label: &str, value: &str, extra: &str) -> String {
+        html::textarea(name, label, value, self.get(name), extra)
+    }
+
     /// The errors not attached to a field shown on the form (`shown`),
     /// as the form-level alert.
     pub(super) fn general(&self, shown: &[&str]) -> String {
         self.0
             .iter()
             .filter(|(f, _)| f.is_empty() || !shown.contains(f))
-            .map(|(_, m)| {
-                format!(
-                    r#"<p class="form-error" role="alert">{}</p>"#,
-                    super::html::esc(m)
-                )
-            })
+            .map(|(_, m)| format!(r#"<p class="form-error" role="alert">{}</p>"#, html::esc(m)))
             .collect()
     }
 }
