@@ -3,7 +3,8 @@
 # libpq (diesel's PostgreSQL backend links it), the openssl CLI (the tests
 # verify every certificate with it), pkg-config, a C compiler
 # for aws-lc-sys, and headless Chromium with its WebDriver (chromedriver)
-# for the browser test (tests/portal_browser.rs). Safe to run repeatedly;
+# for the browser test (tests/portal_browser.rs), and SoftHSM2 (a PKCS#11
+# token in software) for the HSM tests (tests/hsm.rs). Safe to run repeatedly;
 # needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -15,6 +16,7 @@ command -v cc >/dev/null 2>&1 || need+=(build-essential)
 command -v psql >/dev/null 2>&1 || need+=(postgresql-client)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+command -v softhsm2-util >/dev/null 2>&1 || need+=(softhsm2)
 
 if [ ${#need[@]} -gt 0 ]; then
     echo "installing: ${need[*]}"

@@ -201,3 +201,94 @@ both_databases!(sub_ca_under_root, |env| {
     ]);
     assert_mentions(&line, &["party-ca", "exist"]);
 });
+
+both_databases!(two_roots_cross_certified, |env| {
+    env.init_and_export();
+    // The Party's root beside the State's, with its own issuing CA.
+    env.ok(&[
+        "ca",
+        "create-root",
+        "--id",
+        "party-root",
+        "--name",
+        "Root CA cơ quan Đảng (thử nghiệm)",
+        "--key",
+        "p384",
+    ]);
+    env.ok(&[
+        "ca",
+        "create-sub",
+        "--parent",
+        "party-root",
+        "--id",
+        "party-ca",
+        "--name",
+        "CA phục vụ cơ quan Đảng (thử nghiệm)",
+        "--key",
+        "p256",
+    ]);
+    let party_root = env.export("party-root");
+    env.export("party-ca");
+    check_ca_certificate(env, &party_root, None);
+    let subscriber = env.add_individual();
+    let pem = env.ok(&[
+        "cert",
+        "issue",
+        "--issuer",
+        "party-ca",
+        "--subscriber",
+        &subscriber,
+        "--profile",
+        "individual",
+        "--csr",
+        &env.csr_p256("party-leaf").display().to_string(),
+    ]);
+    let leaf = env.write("party-leaf.pem", &pem);
+    env.verify_chain_to(&leaf, &party_root, &["party-ca"]);
+    // Trusting only the State's root, the Party's leaf does not verify…
+    let leaf_arg = leaf.display().to_string();
+    let alone = env.openssl(&[
+        "verify",
+        "-CAfile",
+        &env.p("root.pem"),
+        "-untrusted",
+        &env.p("party-ca.pem"),
+        &leaf_arg,
+    ]);
+    assert!(
+        !alone.status.success(),
+        "no path without the cross-certificate"
+    );
+    // … until the State's root certifies the Party's.
+    let cross = env.ok(&[
+        "ca",
+        "cross-certify",
+        "--issuer",
+        "root",
+        "--subject",
+        "party-root",
+    ]);
+    env.write("cross.pem", &cross);
+    let text = env.cert_text(&env.path("cross.pem"));
+    assert!(
+        text.contains("CA:TRUE") && text.contains("Certificate Sign, CRL Sign"),
+        "{text}"
+    );
+    env.verify_chain(&leaf, &["party-ca", "cross"]);
+    // The cross-certificate is a certificate of the root like any other:
+    // listed, and revocable.
+    let serial = env.serial_of(&env.path("cross.pem"));
+    let show = env.show(&serial);
+    assert!(show.contains("cross-certify"), "{show}");
+    // Refusals change nothing.
+    for args in [
+        ["--issuer", "root", "--subject", "root"],
+        ["--issuer", "root", "--subject", "no-such-ca"],
+        ["--issuer", "no-such-ca", "--subject", "party-root"],
+    ] {
+        let mut all = vec!["ca", "cross-certify"];
+        all.extend_from_slice(&args);
+        env.fail_unchanged(&all);
+    }
+    assert_audit_ok(env);
+});

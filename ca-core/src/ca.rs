@@ -8,7 +8,7 @@ use diesel::prelude::*;
 
 use crate::config::CaConfig;
 use crate::profile::ProfileSet;
-use crate::signer::{KeySpec, Signer, SignerError, SoftwareKeyStore};
+use crate::signer::{Hsm, KeySpec, Signer, SignerError, SoftwareKeyStore, PKCS11_BACKEND};
 use crate::store::models::IssuerRow;
 use crate::store::schema::{issuers, settings};
 use crate::store::{DbConnection, Store};
@@ -24,18 +24,23 @@ pub struct Ca {
     pub(crate) store: Store,
     pub(crate) config: CaConfig,
     signers: Mutex<HashMap<String, Arc<dyn Signer>>>,
+    /// The configured token, once opened.
+    hsm: Mutex<Option<Arc<Hsm>>>,
 }
 
 impl Ca {
     /// Opens the store (running migrations) and checks that every active
-    /// issuer's key is where its record says. Keys are decrypted only when
-    /// first needed.
+    /// issuer's key is where its record says: software key files exist;
+    /// keys on a token are found and test-signed now (a missing module,
+    /// token or key, or a wrong PIN, fails here). Software keys are
+    /// decrypted only when first needed.
     pub fn open(config: CaConfig) -> Result<Self, CaError> {
         let store = Store::open(&config.database_url)?;
         let ca = Self {
             store,
             config,
             signers: Mutex::new(HashMap::new()),
+            hsm: Mutex::new(None),
         };
         ca.check_issuer_keys()?;
         Ok(ca)
@@ -73,6 +78,10 @@ impl Ca {
                 let spec: KeySpec = issuer.key_spec.parse()?;
                 Arc::new(self.software_keys()?.load(&issuer.key_ref, spec)?)
             }
+            PKCS11_BACKEND => {
+                let spec: KeySpec = issuer.key_spec.parse()?;
+                Arc::new(self.hsm()?.load(&issuer.key_ref, spec)?)
+            }
             other => {
                 return Err(SignerError::UnknownBackend {
                     backend: other.to_owned(),
@@ -96,6 +105,20 @@ impl Ca {
         self.lock_signers().insert(id.to_owned(), signer);
     }
 
+    /// The configured PKCS#11 token, opened (and logged in) on first use.
+    pub fn hsm(&self) -> Result<Arc<Hsm>, CaError> {
+        let mut open = self.hsm.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(h) = open.as_ref() {
+            return Ok(Arc::clone(h));
+        }
+        let config = self.config.hsm.as_ref().ok_or_else(|| SignerError::Hsm {
+            detail: "no HSM is configured: set GOVPKI_HSM_MODULE, GOVPKI_HSM_TOKEN and GOVPKI_HSM_PIN (or GOVPKI_HSM_PIN_FILE)".into(),
+        })?;
+        let hsm = Hsm::open(config)?;
+        *open = Some(Arc::clone(&hsm));
+        Ok(hsm)
+    }
+
     pub(crate) fn software_keys(&self) -> Result<SoftwareKeyStore, CaError> {
         let passphrase = self.config.resolve_passphrase()?;
         Ok(SoftwareKeyStore::new(self.config.key_dir(), passphrase))
@@ -115,6 +138,9 @@ impl Ca {
                 .map_err(crate::store::StoreError::from)
         })?;
         for row in rows {
+            if row.key_backend == PKCS11_BACKEND {
+                self.signer_for(&row)?;
+            }
             if row.key_backend == SOFTWARE_BACKEND {
                 let path = self.config.key_dir().join(&row.key_ref);
                 if !path.exists() {

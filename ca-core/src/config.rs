@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::profile::{ProfileOverride, ProfileSet, DEFAULT_POLICY_OID};
-use crate::signer::{KeyPassphrase, SignerError};
+use crate::signer::{HsmConfig, HsmPin, KeyPassphrase, SignerError};
 use crate::store::DatabaseUrl;
 use crate::CaError;
 
@@ -31,6 +31,8 @@ pub struct CaConfig {
     pub passphrase: PassphraseSource,
     /// Certificate profiles.
     pub profiles: ProfileSet,
+    /// The PKCS#11 token holding CA keys, when one is configured.
+    pub hsm: Option<HsmConfig>,
 }
 
 /// Where the passphrase of software CA keys comes from, in this order:
@@ -52,8 +54,18 @@ pub enum PassphraseSource {
 struct FileConfig {
     policy_oid: Option<String>,
     key_passphrase_file: Option<PathBuf>,
+    hsm: Option<FileHsm>,
     #[serde(default)]
     profiles: std::collections::BTreeMap<String, ProfileOverride>,
+}
+
+/// The `[hsm]` table of the TOML file (the PIN only as a file).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileHsm {
+    module: Option<PathBuf>,
+    token: Option<String>,
+    pin_file: Option<PathBuf>,
 }
 
 impl CaConfig {
@@ -97,12 +109,16 @@ impl CaConfig {
         if let Some(url) = public_url {
             check_public_url(url)?;
         }
+        let hsm = hsm_config(file.hsm.unwrap_or_default(), |name| {
+            std::env::var(name).ok()
+        })?;
         Ok(Self {
             data_dir: data_dir.to_owned(),
             database_url,
             public_url: public_url.map(|u| u.trim_end_matches('/').to_owned()),
             passphrase,
             profiles,
+            hsm,
         })
     }
 
@@ -140,5 +156,92 @@ pub fn check_public_url(url: &str) -> Result<(), CaError> {
         Err(CaError::Config(format!(
             "public URL {url:?} must be an absolute http:// or https:// URL"
         )))
+    }
+}
+
+/// The token configuration: `GOVPKI_HSM_MODULE`, `GOVPKI_HSM_TOKEN`, and
+/// the PIN in `GOVPKI_HSM_PIN` or the file `GOVPKI_HSM_PIN_FILE`, each over
+/// the `[hsm]` table of the TOML file. `None` when no module is named;
+/// a module without a token label or a PIN is refused.
+fn hsm_config(
+    file: FileHsm,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Option<HsmConfig>, CaError> {
+    let env = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+    let Some(module) = env("GOVPKI_HSM_MODULE").map(PathBuf::from).or(file.module) else {
+        return Ok(None);
+    };
+    let token = env("GOVPKI_HSM_TOKEN").or(file.token).ok_or_else(|| {
+        CaError::Config(
+            "GOVPKI_HSM_MODULE is set: set GOVPKI_HSM_TOKEN to the token's label".into(),
+        )
+    })?;
+    let pin = match (env("GOVPKI_HSM_PIN"), env("GOVPKI_HSM_PIN_FILE")) {
+        (Some(pin), _) => HsmPin::Value(zeroize::Zeroizing::new(pin)),
+        (None, Some(f)) => HsmPin::File(PathBuf::from(f)),
+        (None, None) => HsmPin::File(file.pin_file.ok_or_else(|| {
+            CaError::Config(
+                "GOVPKI_HSM_MODULE is set: set GOVPKI_HSM_PIN or GOVPKI_HSM_PIN_FILE".into(),
+            )
+        })?),
+    };
+    Ok(Some(HsmConfig { module, token, pin }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    }
+
+    #[test]
+    fn hsm_settings_from_the_environment_and_the_file() {
+        assert!(hsm_config(FileHsm::default(), env(&[])).unwrap().is_none());
+        let c = hsm_config(
+            FileHsm::default(),
+            env(&[
+                ("GOVPKI_HSM_MODULE", "/usr/lib/softhsm/libsofthsm2.so"),
+                ("GOVPKI_HSM_TOKEN", "govpki"),
+                ("GOVPKI_HSM_PIN", "1234"),
+            ]),
+        )
+        .unwrap()
+        .expect("configured");
+        assert_eq!(c.token, "govpki");
+        assert!(matches!(c.pin, HsmPin::Value(_)));
+        assert!(
+            !format!("{c:?}").contains("1234"),
+            "the PIN is never printed"
+        );
+        // The file gives what the environment does not; the environment wins.
+        let file = FileHsm {
+            module: Some("/opt/hsm/lib.so".into()),
+            token: Some("from-file".into()),
+            pin_file: Some("/run/pin".into()),
+        };
+        let c = hsm_config(file, env(&[("GOVPKI_HSM_TOKEN", "from-env")]))
+            .unwrap()
+            .expect("configured");
+        assert_eq!(c.module, PathBuf::from("/opt/hsm/lib.so"));
+        assert_eq!(c.token, "from-env");
+        assert!(matches!(c.pin, HsmPin::File(ref p) if p == Path::new("/run/pin")));
+        // A module without a token or a PIN is refused, saying what is missing.
+        let e = hsm_config(FileHsm::default(), env(&[("GOVPKI_HSM_MODULE", "/x.so")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("GOVPKI_HSM_TOKEN"), "{e}");
+        let e = hsm_config(
+            FileHsm::default(),
+            env(&[("GOVPKI_HSM_MODULE", "/x.so"), ("GOVPKI_HSM_TOKEN", "t")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("GOVPKI_HSM_PIN"), "{e}");
     }
 }

@@ -2,7 +2,7 @@
 
 use anyhow::bail;
 use ca_core::audit::Verification;
-use ca_core::hierarchy::InitOptions;
+use ca_core::hierarchy::{InitOptions, KeyLocation};
 use ca_core::signer::KeySpec;
 use ca_core::Ca;
 
@@ -33,6 +33,14 @@ pub(super) struct InitArgs {
     /// O of the CA names.
     #[arg(long)]
     organization: Option<String>,
+    /// Generate both CA keys on the configured PKCS#11 token
+    /// (GOVPKI_HSM_MODULE, GOVPKI_HSM_TOKEN, GOVPKI_HSM_PIN[_FILE]).
+    #[arg(long, conflicts_with = "hsm_issuing")]
+    hsm: bool,
+    /// Generate only the issuing CA's key on the token (the root's stays a
+    /// software key, e.g. to be kept offline).
+    #[arg(long)]
+    hsm_issuing: bool,
 }
 
 impl InitArgs {
@@ -47,6 +55,8 @@ impl InitArgs {
             issuing_name: None,
             issuing_key: KeySpec::Rsa2048,
             organization: None,
+            hsm: false,
+            hsm_issuing: false,
         }
     }
 }
@@ -75,6 +85,16 @@ pub(super) fn init(ca: &Ca, args: &InitArgs, actor: &str) -> anyhow::Result<()> 
             .unwrap_or_else(|| strip_demo(demo.issuing_name.clone())),
         issuing_key: args.issuing_key,
         organization: args.organization.clone().unwrap_or(demo.organization),
+        root_key_at: if args.hsm {
+            KeyLocation::Hsm
+        } else {
+            KeyLocation::Software
+        },
+        issuing_key_at: if args.hsm || args.hsm_issuing {
+            KeyLocation::Hsm
+        } else {
+            KeyLocation::Software
+        },
     };
     let report = ca.init(&opts, actor)?;
     for issuer in &report.issuers {

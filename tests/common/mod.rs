@@ -61,6 +61,9 @@ pub(crate) struct TestEnv {
     /// Nguyễn Văn An's subscriber id once registered (a CCCD is
     /// registered once).
     individual: std::cell::OnceCell<String>,
+    /// Environment variables every command of this environment gets (the
+    /// HSM settings of tests/hsm.rs).
+    env: std::cell::RefCell<Vec<(String, String)>>,
 }
 
 impl TestEnv {
@@ -80,6 +83,7 @@ impl TestEnv {
             work_dir,
             db,
             individual: std::cell::OnceCell::new(),
+            env: std::cell::RefCell::new(Vec::new()),
         }
     }
 
@@ -113,11 +117,27 @@ impl TestEnv {
             "GOVPKI_PUBLIC_URL",
             "GOVPKI_CONFIG",
             "GOVPKI_ACTOR",
+            "GOVPKI_HSM_MODULE",
+            "GOVPKI_HSM_TOKEN",
+            "GOVPKI_HSM_PIN",
+            "GOVPKI_HSM_PIN_FILE",
+            "SOFTHSM2_CONF",
             "RUST_LOG",
         ] {
             cmd.env_remove(var);
         }
+        cmd.envs(self.env.borrow().iter().map(|(k, v)| (k, v)));
         cmd
+    }
+
+    /// Sets `name` for every later command of this environment (replacing
+    /// an earlier value); an empty value removes it.
+    pub(crate) fn set_env(&self, name: &str, value: &str) {
+        let mut env = self.env.borrow_mut();
+        env.retain(|(k, _)| k != name);
+        if !value.is_empty() {
+            env.push((name.to_owned(), value.to_owned()));
+        }
     }
 
     /// Runs `govpki --data-dir … --database-url … ARGS`.

@@ -14,9 +14,9 @@ use crate::certificate::RevocationUrls;
 use crate::config::{DEFAULT_PUBLIC_URL, DEMO_PASSPHRASE_FILE};
 use crate::lifecycle::{now, parse_cert, whole_seconds, Issuance};
 use crate::profile::{KeyUsageBit, Profile, ProfileKind, MAX_CA_DAYS};
-use crate::signer::{KeyPassphrase, KeySpec, Signer};
+use crate::signer::{pkcs11_key_ref, KeyPassphrase, KeySpec, Signer, PKCS11_BACKEND};
 use crate::store::models::IssuerRow;
-use crate::store::schema::settings;
+use crate::store::schema::{issuers, settings};
 use crate::subject::SubjectInfo;
 use crate::{Ca, CaError, SOFTWARE_BACKEND};
 
@@ -45,6 +45,39 @@ pub struct InitOptions {
     pub issuing_key: KeySpec,
     /// O of both CA names.
     pub organization: String,
+    /// Where the root's key is made.
+    pub root_key_at: KeyLocation,
+    /// Where the issuing CA's key is made.
+    pub issuing_key_at: KeyLocation,
+}
+
+/// A further root CA (`ca create-root`), e.g. the Party's beside the
+/// State's, to be cross-certified with the first.
+#[derive(Debug, Clone)]
+pub struct RootOptions {
+    /// The root's id.
+    pub id: String,
+    /// Its common name.
+    pub name: String,
+    /// O of its name.
+    pub organization: String,
+    /// Its key type.
+    pub key: KeySpec,
+    /// Where its key is made.
+    pub key_at: KeyLocation,
+}
+
+/// Where a new CA key is made.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum KeyLocation {
+    /// A software key: encrypted PKCS#8 under the data directory.
+    #[default]
+    Software,
+    /// Generated on the configured PKCS#11 token (sensitive,
+    /// non-extractable).
+    Hsm,
+    /// A key pair already on the token, adopted by its label.
+    HsmLabel(String),
 }
 
 impl InitOptions {
@@ -59,6 +92,8 @@ impl InitOptions {
             issuing_name: "CA phục vụ các cơ quan Nhà nước (demo)".into(),
             issuing_key: KeySpec::Rsa2048,
             organization: "Ban Cơ yếu Chính phủ".into(),
+            root_key_at: KeyLocation::Software,
+            issuing_key_at: KeyLocation::Software,
         }
     }
 }
@@ -95,6 +130,8 @@ pub struct SubCaOptions {
     /// [`MAX_CRL_SHARDS`](crate::crl::MAX_CRL_SHARDS); fixed for its life,
     /// since each certificate names its shard's CRL).
     pub crl_shards: u32,
+    /// Where its key is made.
+    pub key_at: KeyLocation,
 }
 
 impl Ca {
@@ -154,7 +191,16 @@ impl Ca {
             )?;
             Ok(())
         })?;
-        self.create_root(opts, actor)?;
+        self.create_root(
+            &RootOptions {
+                id: opts.root_id.clone(),
+                name: opts.root_name.clone(),
+                organization: opts.organization.clone(),
+                key: opts.root_key,
+                key_at: opts.root_key_at.clone(),
+            },
+            actor,
+        )?;
         self.create_sub(
             &SubCaOptions {
                 parent: opts.root_id.clone(),
@@ -166,6 +212,7 @@ impl Ca {
                 path_len: None,
                 allow_suspend: true,
                 crl_shards: 1,
+                key_at: opts.issuing_key_at.clone(),
             },
             actor,
         )?;
@@ -199,10 +246,7 @@ impl Ca {
             )));
         }
         let subject = ca_subject(&opts.name, opts.organization.as_deref())?;
-        let (signer, key_ref) = self
-            .software_keys()?
-            .generate(&key_file_stem(&opts.id), opts.key)?;
-        let signer: Arc<dyn Signer> = Arc::new(signer);
+        let (signer, backend, key_ref) = self.new_ca_key(&opts.id, opts.key, &opts.key_at)?;
         let parent_signer = self.signer_for(&parent)?;
         let parent_cert = parse_cert(parent.cert_der.as_deref().unwrap_or_default())?;
         let public_url = self.public_url()?;
@@ -221,8 +265,7 @@ impl Ca {
             &opts.id,
             Some(&parent.id),
             &subject,
-            opts.key,
-            &key_ref,
+            (opts.key, backend, &key_ref),
             spki.clone(),
             opts.allow_suspend,
         );
@@ -262,25 +305,47 @@ impl Ca {
             })
     }
 
-    fn create_root(&self, opts: &InitOptions, actor: &str) -> Result<(), CaError> {
-        let subject = ca_subject(&opts.root_name, Some(&opts.organization))?;
-        let (signer, key_ref) = self
-            .software_keys()?
-            .generate(&key_file_stem(&opts.root_id), opts.root_key)?;
-        let signer: Arc<dyn Signer> = Arc::new(signer);
+    /// Creates a further self-signed root in an initialised CA (it signs
+    /// nothing until sub-CAs are made under it; `ca cross-certify` links it
+    /// with another root).
+    pub fn create_extra_root(
+        &self,
+        opts: &RootOptions,
+        actor: &str,
+    ) -> Result<IssuerInfo, CaError> {
+        check_issuer_id(&opts.id)?;
+        self.public_url()?;
+        if self.store.read(|c| query::load(c, &opts.id)).is_ok() {
+            return Err(CaError::BadIssuerId {
+                id: opts.id.clone(),
+                reason: "an issuer with this id exists already",
+            });
+        }
+        self.create_root(opts, actor)?;
+        self.issuers()?
+            .into_iter()
+            .find(|i| i.id == opts.id)
+            .ok_or_else(|| CaError::UnknownIssuer {
+                id: opts.id.clone(),
+            })
+    }
+
+    fn create_root(&self, opts: &RootOptions, actor: &str) -> Result<(), CaError> {
+        let subject = ca_subject(&opts.name, Some(&opts.organization))?;
+        let (signer, backend, key_ref) = self.new_ca_key(&opts.id, opts.key, &opts.key_at)?;
         let spki = signer.spki_der().to_vec();
         let spki_sha256 = hex::encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &spki));
         let not_before = whole_seconds(Utc::now());
         let not_after = not_before + Duration::days(i64::from(MAX_CA_DAYS - 5));
         let profile = root_profile();
         self.run_issuance(Issuance {
-            issuer_id: &opts.root_id,
+            issuer_id: &opts.id,
             issuer_name: &subject,
             issuer_spki: &spki,
             signer: Arc::clone(&signer),
             subject: &subject,
             subject_spki: &spki,
-            subject_is_rsa: opts.root_key.is_rsa(),
+            subject_is_rsa: opts.key.is_rsa(),
             spki_sha256: &spki_sha256,
             not_before,
             not_after,
@@ -291,21 +356,64 @@ impl Ca {
             subscriber_id: None,
             token_id: None,
             operation: "root",
-            request: json!({ "id": opts.root_id, "key": opts.root_key.as_str() }),
+            request: json!({ "id": opts.id, "key": opts.key.as_str() }),
             replaces: None,
             new_issuer: Some(new_issuer_row(
-                &opts.root_id,
+                &opts.id,
                 None,
                 &subject,
-                opts.root_key,
-                &key_ref,
+                (opts.key, backend, &key_ref),
                 spki.clone(),
                 true,
             )),
             actor,
         })?;
-        self.remember_signer(&opts.root_id, signer);
+        self.remember_signer(&opts.id, signer);
         Ok(())
+    }
+
+    /// A new CA key of type `spec` for issuer `id`, made (or adopted) where
+    /// `at` says: (signer, `key_backend`, `key_ref`). An adopted token key
+    /// must not be the key of another issuer already.
+    pub(crate) fn new_ca_key(
+        &self,
+        id: &str,
+        spec: KeySpec,
+        at: &KeyLocation,
+    ) -> Result<(Arc<dyn Signer>, &'static str, String), CaError> {
+        match at {
+            KeyLocation::Software => {
+                let (signer, key_ref) = self.software_keys()?.generate(&key_file_stem(id), spec)?;
+                Ok((Arc::new(signer), SOFTWARE_BACKEND, key_ref))
+            }
+            KeyLocation::Hsm => {
+                let signer = self.hsm()?.generate(&key_file_stem(id), spec)?;
+                let key_ref = signer.key_ref();
+                Ok((Arc::new(signer), PKCS11_BACKEND, key_ref))
+            }
+            KeyLocation::HsmLabel(label) => {
+                let signer = self.hsm()?.load(&pkcs11_key_ref(label), spec)?;
+                let spki = signer.spki_der().to_vec();
+                if let Some(other) = self.issuers_with_key(&spki)?.first() {
+                    return Err(CaError::Refused(format!(
+                        "the key {label:?} is already the key of issuer {other:?}"
+                    )));
+                }
+                let key_ref = signer.key_ref();
+                Ok((Arc::new(signer), PKCS11_BACKEND, key_ref))
+            }
+        }
+    }
+
+    /// The ids of the issuers whose public key is `spki`.
+    pub(crate) fn issuers_with_key(&self, spki: &[u8]) -> Result<Vec<String>, CaError> {
+        Ok(self.store.read(|c| {
+            issuers::table
+                .filter(issuers::spki_der.eq(spki))
+                .select(issuers::id)
+                .load::<String>(c)
+                .map_err(crate::store::StoreError::from)
+        })?)
     }
 
     /// Writes a random passphrase to the demo file unless a passphrase is
@@ -339,13 +447,13 @@ pub(crate) fn ca_subject(
     .to_name()?)
 }
 
-/// The issuer row recorded with a CA's own certificate.
+/// The issuer row recorded with a CA's own certificate; `key`: its type,
+/// backend and reference.
 pub(crate) fn new_issuer_row(
     id: &str,
     parent: Option<&str>,
     subject: &x509_cert::name::Name,
-    key: KeySpec,
-    key_ref: &str,
+    (key, backend, key_ref): (KeySpec, &str, &str),
     spki_der: Vec<u8>,
     allow_suspend: bool,
 ) -> IssuerRow {
@@ -355,7 +463,7 @@ pub(crate) fn new_issuer_row(
         subject_dn: subject.to_string(),
         status: ISSUER_PENDING.to_owned(),
         key_spec: key.as_str().to_owned(),
-        key_backend: SOFTWARE_BACKEND.to_owned(),
+        key_backend: backend.to_owned(),
         key_ref: key_ref.to_owned(),
         spki_der,
         cert_der: None,

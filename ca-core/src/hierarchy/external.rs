@@ -11,24 +11,26 @@ use x509_cert::request::{CertReq, CertReqInfo, Version};
 use x509_cert::spki::SubjectPublicKeyInfoOwned;
 use x509_cert::Certificate;
 
-use super::create::{ca_subject, key_file_stem, new_issuer_row};
+use super::create::{ca_subject, new_issuer_row, KeyLocation};
 use super::{check_issuer_id, query, IssuerInfo, ISSUER_ACTIVE, ISSUER_AWAITING};
 use crate::audit::{self, AuditEvent};
 use crate::certificate::{from_x509_time, CertificateError};
-use crate::signer::{KeySpec, Signer};
+use crate::signer::KeySpec;
 use crate::store::schema::issuers;
 use crate::{Ca, CaError};
 
 impl Ca {
     /// Generates the key of a sub-CA to be certified by an external root
-    /// and returns its PKCS#10 request (PEM). The issuer waits, unable to
-    /// sign, until [`Ca::import_certificate`].
+    /// (where `key_at` says: a software key, or on the token for a key
+    /// ceremony) and returns its PKCS#10 request (PEM). The issuer waits,
+    /// unable to sign, until [`Ca::import_certificate`].
     pub fn request_external_sub(
         &self,
         id: &str,
         name: &str,
         organization: Option<&str>,
         key: KeySpec,
+        key_at: &KeyLocation,
         actor: &str,
     ) -> Result<String, CaError> {
         check_issuer_id(id)?;
@@ -39,7 +41,7 @@ impl Ca {
             });
         }
         let subject = ca_subject(name, organization)?;
-        let (signer, key_ref) = self.software_keys()?.generate(&key_file_stem(id), key)?;
+        let (signer, backend, key_ref) = self.new_ca_key(id, key, key_at)?;
         let info = CertReqInfo {
             version: Version::V1,
             subject: subject.clone(),
@@ -59,8 +61,7 @@ impl Ca {
             id,
             None,
             &subject,
-            key,
-            &key_ref,
+            (key, backend, &key_ref),
             signer.spki_der().to_vec(),
             true,
         );
@@ -76,7 +77,7 @@ impl Ca {
                     actor,
                     action: "ca.request-external",
                     object: &format!("issuer:{id}"),
-                    details: json!({ "subject": row.subject_dn, "key": key.as_str() }),
+                    details: json!({ "subject": row.subject_dn, "key": key.as_str(), "backend": backend }),
                 },
             )?;
             Ok(())

@@ -4,10 +4,14 @@
 //! certificates.
 
 mod create;
+mod cross;
 mod external;
+mod keys;
 mod query;
 
-pub use create::{InitOptions, InitReport, SubCaOptions, DEMO_ISSUING_ID, DEMO_ROOT_ID};
+pub use create::{
+    InitOptions, InitReport, KeyLocation, RootOptions, SubCaOptions, DEMO_ISSUING_ID, DEMO_ROOT_ID,
+};
 pub use query::IssuerInfo;
 
 pub(crate) use query::{default_issuer, usable_issuer};

@@ -17,9 +17,10 @@ use x509_cert::Certificate;
 
 use crate::audit::{self, AuditEvent};
 use crate::certificate::from_x509_time;
+use crate::hierarchy::KeyLocation;
 use crate::lifecycle::{now, parse_cert, whole_seconds, Issuance};
 use crate::profile::ProfileKind;
-use crate::signer::{KeySpec, Signer, SignerError};
+use crate::signer::{KeySpec, Signer, SignerError, PKCS11_BACKEND};
 use crate::store::models::{IssuerRow, OcspSignerRow};
 use crate::store::schema::ocsp_signers;
 use crate::subject::SubjectInfo;
@@ -69,7 +70,11 @@ impl Ca {
     }
 
     fn load_delegate(&self, row: &OcspSignerRow, key: KeySpec) -> Result<Arc<dyn Signer>, CaError> {
-        let signer = self.software_keys()?.load(&row.key_ref, key)?;
+        let signer: Arc<dyn Signer> = if row.key_backend == PKCS11_BACKEND {
+            Arc::new(self.hsm()?.load(&row.key_ref, key)?)
+        } else {
+            Arc::new(self.software_keys()?.load(&row.key_ref, key)?)
+        };
         if signer.spki_der() != row.spki_der {
             return Err(SignerError::Mismatch {
                 key_ref: row.key_ref.clone(),
@@ -77,7 +82,7 @@ impl Ca {
             }
             .into());
         }
-        Ok(Arc::new(signer))
+        Ok(signer)
     }
 
     fn rotate_ocsp_signer(
@@ -105,13 +110,15 @@ impl Ca {
                 reason: "its certificate has expired".into(),
             });
         }
-        let stem = format!(
-            "ocsp-{}-{}",
-            issuer.id,
-            Utc::now().format("%Y%m%dT%H%M%S%.3f")
-        );
-        let (signer, key_ref) = self.software_keys()?.generate(&stem, key)?;
-        let signer: Arc<dyn Signer> = Arc::new(signer);
+        // The delegate's key lives where its issuer's does: on the token
+        // for an issuer key on the token.
+        let at = if issuer.key_backend == PKCS11_BACKEND {
+            KeyLocation::Hsm
+        } else {
+            KeyLocation::Software
+        };
+        let (signer, backend, key_ref) =
+            self.new_ca_key(&format!("ocsp-{}", issuer.id), key, &at)?;
         let spki = signer.spki_der().to_vec();
         let spki_sha256 = hex::encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &spki));
         let issued = self.run_issuance(Issuance {
@@ -140,7 +147,7 @@ impl Ca {
         let row = OcspSignerRow {
             issuer_id: issuer.id.clone(),
             key_spec: key.as_str().to_owned(),
-            key_backend: SOFTWARE_BACKEND.to_owned(),
+            key_backend: backend.to_owned(),
             key_ref,
             spki_der: spki,
             cert_der: issued.der,
@@ -172,10 +179,12 @@ impl Ca {
     }
 }
 
-/// Whether a recorded delegate can go on signing at `now`: a software key
-/// of the asked type, with more than a third of its validity left.
+/// Whether a recorded delegate can go on signing at `now`: a software or
+/// token key of the asked type, with more than a third of its validity
+/// left.
 fn reusable(row: &OcspSignerRow, key: KeySpec, now: DateTime<Utc>) -> bool {
-    if row.key_backend != SOFTWARE_BACKEND || row.key_spec != key.as_str() {
+    let known = row.key_backend == SOFTWARE_BACKEND || row.key_backend == PKCS11_BACKEND;
+    if !known || row.key_spec != key.as_str() {
         return false;
     }
     let Ok(cert) = Certificate::from_der(&row.cert_der) else {

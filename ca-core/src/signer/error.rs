@@ -57,6 +57,12 @@ pub enum SignerError {
         /// The backend named in the issuer record.
         backend: String,
     },
+    /// The PKCS#11 module, token or PIN (the PIN is never in the message).
+    #[error("HSM: {detail}")]
+    Hsm {
+        /// What failed.
+        detail: String,
+    },
     /// Key generation or signing failed inside the crypto library.
     #[error("{operation} failed in the crypto library")]
     Crypto {

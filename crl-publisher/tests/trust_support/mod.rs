@@ -9,7 +9,7 @@ use std::process::Command;
 use std::sync::Arc;
 
 use ca_core::config::CaConfig;
-use ca_core::hierarchy::{InitOptions, SubCaOptions};
+use ca_core::hierarchy::{InitOptions, KeyLocation, SubCaOptions};
 use ca_core::lifecycle::IssueRequest;
 use ca_core::registry::{SubscriberInput, SubscriberKind};
 use ca_core::signer::KeySpec;
@@ -93,12 +93,20 @@ impl TestCa {
                 path_len: None,
                 allow_suspend: true,
                 crl_shards: 4,
+                key_at: KeyLocation::Software,
             },
             "test",
         )
         .expect("create party-ca");
-        ca.request_external_sub("ext-ca", "CA ngoài (chờ cấp)", None, KeySpec::P256, "test")
-            .expect("request ext-ca");
+        ca.request_external_sub(
+            "ext-ca",
+            "CA ngoài (chờ cấp)",
+            None,
+            KeySpec::P256,
+            &KeyLocation::Software,
+            "test",
+        )
+        .expect("request ext-ca");
         let leaf_pem = issue_leaf(&ca, &work);
         Self {
             ca: Arc::new(ca),
