@@ -99,6 +99,9 @@ pub(super) enum CertCommand {
         #[arg(long)]
         days: Option<u32>,
     },
+    /// One certificate per CSR of a directory, resumable (a CSR whose
+    /// certificate file exists is skipped).
+    IssueDir(super::issue_dir::IssueDirArgs),
     /// Gia hạn: same subject, new validity (same key unless --csr).
     Renew(ReplaceArgs),
     /// Thay đổi nội dung: new certificate with updated information; the old one is revoked.
@@ -157,6 +160,7 @@ pub(super) fn run(ca: &Ca, cmd: CertCommand, actor: &str) -> anyhow::Result<()> 
             })?;
             print!("{}", issued.pem());
         }
+        CertCommand::IssueDir(args) => super::issue_dir::run(ca, &args, actor)?,
         CertCommand::Renew(args) => {
             let csr = args.csr.as_deref().map(read).transpose()?;
             print!(

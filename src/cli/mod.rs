@@ -3,6 +3,7 @@
 mod ca;
 mod cert;
 mod crl;
+mod issue_dir;
 mod maintenance;
 mod registry;
 mod serve;

@@ -130,6 +130,12 @@ impl TestEnv {
         cmd
     }
 
+    /// The binary with this environment's variables, for a caller that
+    /// manages the process itself (the crash test kills it).
+    pub(crate) fn govpki(&self) -> Command {
+        self.command()
+    }
+
     /// Sets `name` for every later command of this environment (replacing
     /// an earlier value); an empty value removes it.
     pub(crate) fn set_env(&self, name: &str, value: &str) {

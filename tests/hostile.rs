@@ -1,0 +1,617 @@
+//! The hostile-input table (issue 7), on SQLite and PostgreSQL: one test
+//! walks the HTTP endpoints of `govpki serve` — the JSON API, the pages,
+//! OCSP, CRLs and the trust chain — with malformed, oversized, wrongly
+//! typed, unauthenticated, cross-province and CSRF-less requests, and
+//! asserts for each the documented status and error code, never a 5xx, and
+//! no change in the database (row counts of every table a request could
+//! touch, certificates by status, the audit log).
+//!
+//! The table of cases is also `docs/security.md`: the test renders it and
+//! fails if the document does not hold it verbatim, so the document lists
+//! exactly what is tested (the rendered table is written to
+//! `target/test-artifacts/security-table.md`).
+
+#[macro_use]
+mod common;
+mod portal;
+
+use serde_json::{json, Value};
+
+use common::*;
+use portal::*;
+
+/// Who sends a case.
+#[derive(Clone, Copy, Debug)]
+enum Who {
+    /// No credentials.
+    Nobody,
+    /// A bearer token that was never issued.
+    Forged,
+    /// The Cần Thơ officer's token.
+    Officer,
+    /// The Cần Thơ approver's token.
+    Approver,
+    /// The Hà Nội officer's token.
+    HaNoiOfficer,
+    /// The Hà Nội approver's token.
+    HaNoiApprover,
+    /// The officer's web session cookie, without the CSRF header/field.
+    CookieNoCsrf,
+}
+
+impl Who {
+    fn label(self) -> &'static str {
+        match self {
+            Self::Nobody => "no credentials",
+            Self::Forged => "forged bearer token",
+            Self::Officer => "officer, Cần Thơ",
+            Self::Approver => "approver, Cần Thơ",
+            Self::HaNoiOfficer => "officer, Hà Nội",
+            Self::HaNoiApprover => "approver, Hà Nội",
+            Self::CookieNoCsrf => "session cookie, no CSRF token",
+        }
+    }
+}
+
+/// What is sent.
+#[derive(Clone, Debug)]
+enum Body {
+    None,
+    Json(Value),
+    /// Raw bytes with a content type.
+    Raw(&'static str, Vec<u8>),
+    /// A urlencoded page form.
+    Form(Vec<(&'static str, String)>),
+}
+
+/// What must come back.
+#[derive(Clone, Copy, Debug)]
+enum Expect {
+    /// The API's JSON error: status and `error.code`.
+    Json(u16, &'static str),
+    /// An HTML page with a form message (`class="form-error"`).
+    Page(u16),
+    /// An OCSP response with this responseStatus (HTTP 200, RFC 6960).
+    Ocsp(&'static str),
+    /// A bare status with a JSON problem body (`/crl`, `/ca`).
+    Problem(u16),
+}
+
+impl Expect {
+    fn label(self) -> String {
+        match self {
+            Self::Json(s, c) => format!("{s} `{c}`"),
+            Self::Page(s) => format!("{s}, form message"),
+            Self::Ocsp(c) => format!("200, OCSP `{c}`"),
+            Self::Problem(s) => format!("{s}, JSON problem"),
+        }
+    }
+}
+
+struct Case {
+    name: &'static str,
+    method: &'static str,
+    path: String,
+    who: Who,
+    body: Body,
+    expect: Expect,
+}
+
+fn case(
+    name: &'static str,
+    method: &'static str,
+    path: impl Into<String>,
+    who: Who,
+    body: Body,
+    expect: Expect,
+) -> Case {
+    Case {
+        name,
+        method,
+        path: path.into(),
+        who,
+        body,
+        expect,
+    }
+}
+
+/// Row counts a refused request must leave alone.
+fn state(env: &TestEnv) -> (Snapshot, Vec<i64>) {
+    let portal = [
+        "users",
+        "requests",
+        "bulk_jobs",
+        "bulk_items",
+        "user_certificates",
+        "ocsp_signers",
+    ]
+    .iter()
+    .map(|t| env.count(t))
+    .collect();
+    (env.snapshot(), portal)
+}
+
+/// The OCSP responseStatus of a DER OCSPResponse.
+fn ocsp_status(body: &[u8]) -> &'static str {
+    // OCSPResponse ::= SEQUENCE { responseStatus ENUMERATED, ... }
+    match body {
+        [0x30, _, 0x0a, 0x01, s, ..] => match s {
+            0 => "successful",
+            1 => "malformedRequest",
+            2 => "internalError",
+            3 => "tryLater",
+            5 => "sigRequired",
+            6 => "unauthorized",
+            _ => "unknown",
+        },
+        _ => "not an OCSP response",
+    }
+}
+
+both_databases!(hostile_requests_get_their_documented_4xx, |env| {
+    let (server, signed) = start(env);
+    let (officer, approver) = (signed[1].1.clone(), signed[2].1.clone());
+    let (hn_officer, hn_approver) = ha_noi_accounts(env, &server);
+    // Something to point at: a Cần Thơ subscriber, a token, a certificate
+    // and a submitted request.
+    let sub = add_subscriber(
+        &server,
+        &officer,
+        "Nguyễn Văn An",
+        "CCCD:001089031733",
+        "Cần Thơ",
+    );
+    add_token(&server, &officer, "TK-0001", sub);
+    let csr = std::fs::read_to_string(env.csr_p256("an")).expect("csr");
+    let issued = submit_ok(
+        &server,
+        &officer,
+        &json!({ "kind": "issue", "subscriber_id": sub, "csr": csr }),
+    );
+    let done = approve_ok(&server, &approver, issued);
+    let serial = result_serial(&server, &officer, &done);
+    let pending = submit_ok(
+        &server,
+        &officer,
+        &json!({ "kind": "suspend", "serial": serial }),
+    );
+    let unit = api(&server, "GET", "/api/v1/units", Some(&officer), None).ok()["units"][0]["id"]
+        .as_i64()
+        .expect("a unit");
+    // The officer's web session, for the CSRF-less cases.
+    let mut account = signed[1].0.clone();
+    let browser = Browser::new(env, &server, "hostile-officer");
+    browser.sign_in(&mut account);
+    let jar = env.p("hostile-officer.cookies");
+
+    let big_json = json!({ "kind": "individual", "name": "x".repeat(2 * 1024 * 1024) });
+    let big_csv = format!(
+        "Họ và tên,Số CCCD\n{}",
+        "Nguyễn Văn A,001089031733\n".repeat(230_000)
+    );
+    let cases = {
+        use Body::{Form, Json as J, Raw};
+        use Expect::{Json, Ocsp, Page, Problem};
+        use Who::*;
+        vec![
+            // Without valid credentials.
+            case(
+                "list units, no token",
+                "GET",
+                "/api/v1/units",
+                Nobody,
+                Body::None,
+                Json(401, "unauthenticated"),
+            ),
+            case(
+                "submit a request, no token",
+                "POST",
+                "/api/v1/requests",
+                Nobody,
+                J(json!({ "kind": "revoke", "serial": serial })),
+                Json(401, "unauthenticated"),
+            ),
+            case(
+                "search certificates, forged token",
+                "GET",
+                "/api/v1/certificates",
+                Forged,
+                Body::None,
+                Json(401, "unauthenticated"),
+            ),
+            case(
+                "unknown path, no token",
+                "GET",
+                "/api/v1/nothing-here",
+                Nobody,
+                Body::None,
+                Json(401, "unauthenticated"),
+            ),
+            case(
+                "client-certificate sign-in over plain HTTP",
+                "POST",
+                "/api/v1/session/certificate",
+                Nobody,
+                Body::None,
+                Json(401, "certificate_required"),
+            ),
+            // Malformed and wrongly typed bodies.
+            case(
+                "sign-in, broken JSON",
+                "POST",
+                "/api/v1/session",
+                Nobody,
+                Raw("application/json", b"{\"username\":".to_vec()),
+                Json(422, "bad_json"),
+            ),
+            case(
+                "sign-in, username is a number",
+                "POST",
+                "/api/v1/session",
+                Nobody,
+                J(json!({ "username": 1, "password": "x" })),
+                Json(422, "bad_json"),
+            ),
+            case(
+                "new unit, body is an array",
+                "POST",
+                "/api/v1/units",
+                Officer,
+                J(json!([])),
+                Json(422, "bad_json"),
+            ),
+            case(
+                "new subscriber, unknown field",
+                "POST",
+                "/api/v1/subscribers",
+                Officer,
+                J(json!({ "kind": "individual", "name": "A", "shoe_size": 42 })),
+                Json(422, "bad_json"),
+            ),
+            case(
+                "request kind is a number",
+                "POST",
+                "/api/v1/requests",
+                Officer,
+                J(json!({ "kind": 5 })),
+                Json(422, "bad_json"),
+            ),
+            case(
+                "unit parent is a string",
+                "PATCH",
+                "/api/v1/units/{unit}",
+                Officer,
+                J(json!({ "parent_id": "x" })),
+                Json(422, "invalid_parent"),
+            ),
+            case(
+                "request id not a number",
+                "GET",
+                "/api/v1/requests/abc",
+                Officer,
+                Body::None,
+                Json(404, "unknown_path"),
+            ),
+            // Invalid values.
+            case(
+                "CCCD of 5 digits",
+                "POST",
+                "/api/v1/subscribers",
+                Officer,
+                J(
+                    json!({ "kind": "individual", "name": "Trần Bình", "national_id": "CCCD:12345", "province": "Cần Thơ" }),
+                ),
+                Json(422, "invalid_identity"),
+            ),
+            case(
+                "a CSR that is not a CSR",
+                "POST",
+                "/api/v1/requests",
+                Officer,
+                J(
+                    json!({ "kind": "issue", "subscriber_id": sub, "csr": "-----BEGIN CERTIFICATE REQUEST-----\nbm90IGEgQ1NS\n-----END CERTIFICATE REQUEST-----\n" }),
+                ),
+                Json(422, "bad_csr"),
+            ),
+            case(
+                "status filter unknown",
+                "GET",
+                "/api/v1/certificates?status=bogus",
+                Officer,
+                Body::None,
+                Json(422, "invalid_status"),
+            ),
+            case(
+                "serial filter not hex",
+                "GET",
+                "/api/v1/certificates?serial=zz",
+                Officer,
+                Body::None,
+                Json(422, "invalid_serial"),
+            ),
+            case(
+                "revoke with an unknown reason",
+                "POST",
+                "/api/v1/requests",
+                Officer,
+                J(json!({ "kind": "revoke", "serial": serial, "reason": "stolen" })),
+                Json(422, "refused"),
+            ),
+            case(
+                "reject without a comment",
+                "POST",
+                "/api/v1/requests/{request}/reject",
+                Approver,
+                J(json!({})),
+                Json(422, "comment_required"),
+            ),
+            // Oversized.
+            case(
+                "2 MiB JSON body",
+                "POST",
+                "/api/v1/subscribers",
+                Officer,
+                J(big_json),
+                Json(413, "too_large"),
+            ),
+            case(
+                "6 MiB CSV import",
+                "POST",
+                "/api/v1/subscribers/import",
+                Officer,
+                Raw("text/csv", big_csv.into_bytes()),
+                Json(413, "too_large"),
+            ),
+            // Another province, another role.
+            case(
+                "read a subscriber of another province",
+                "GET",
+                "/api/v1/subscribers/{subscriber}",
+                HaNoiOfficer,
+                Body::None,
+                Json(403, "forbidden"),
+            ),
+            case(
+                "revoke a certificate of another province",
+                "POST",
+                "/api/v1/requests",
+                HaNoiOfficer,
+                J(json!({ "kind": "revoke", "serial": serial, "reason": "key-compromise" })),
+                Json(403, "forbidden"),
+            ),
+            case(
+                "approve a request of another province",
+                "POST",
+                "/api/v1/requests/{request}/approve",
+                HaNoiApprover,
+                J(json!({})),
+                Json(403, "forbidden"),
+            ),
+            case(
+                "an officer approves",
+                "POST",
+                "/api/v1/requests/{request}/approve",
+                Officer,
+                J(json!({})),
+                Json(403, "forbidden"),
+            ),
+            case(
+                "an officer reads the audit log",
+                "GET",
+                "/api/v1/audit",
+                Officer,
+                Body::None,
+                Json(403, "forbidden"),
+            ),
+            // CSRF.
+            case(
+                "API write with the session cookie, no X-CSRF-Token",
+                "POST",
+                "/api/v1/units",
+                CookieNoCsrf,
+                J(json!({ "name": "Sở Mới", "province": "Cần Thơ" })),
+                Json(403, "csrf"),
+            ),
+            case(
+                "page form without its CSRF field",
+                "POST",
+                "/units",
+                CookieNoCsrf,
+                Form(vec![
+                    ("name", "Sở Mới".into()),
+                    ("province", "Cần Thơ".into()),
+                ]),
+                Page(403),
+            ),
+            case(
+                "page form with a wrong CSRF field",
+                "POST",
+                "/logout",
+                CookieNoCsrf,
+                Form(vec![("csrf", "forged".into())]),
+                Page(403),
+            ),
+            // OCSP.
+            case(
+                "OCSP POST, garbage body",
+                "POST",
+                "/ocsp",
+                Nobody,
+                Raw("application/ocsp-request", b"hello".to_vec()),
+                Ocsp("malformedRequest"),
+            ),
+            case(
+                "OCSP GET, not base64",
+                "GET",
+                "/ocsp/%%%not-base64",
+                Nobody,
+                Body::None,
+                Ocsp("malformedRequest"),
+            ),
+            case(
+                "OCSP POST, wrong content type",
+                "POST",
+                "/ocsp",
+                Nobody,
+                Raw("text/plain", b"hello".to_vec()),
+                Problem(415),
+            ),
+            case(
+                "OCSP POST, 100 KiB body",
+                "POST",
+                "/ocsp",
+                Nobody,
+                Raw("application/ocsp-request", vec![0x30; 100 * 1024]),
+                Problem(413),
+            ),
+            // CRLs and the trust chain.
+            case(
+                "CRL of an unknown issuer",
+                "GET",
+                "/crl/nobody.crl",
+                Nobody,
+                Body::None,
+                Problem(404),
+            ),
+            case(
+                "CRL, 5 000-character name",
+                "GET",
+                format!("/crl/{}.crl", "a".repeat(5000)),
+                Nobody,
+                Body::None,
+                Problem(404),
+            ),
+            case(
+                "chain of an unknown issuer",
+                "GET",
+                "/ca/nobody.crt",
+                Nobody,
+                Body::None,
+                Problem(404),
+            ),
+        ]
+    };
+
+    let mut rows = Vec::new();
+    let mut failures = Vec::new();
+    for c in &cases {
+        let before = state(env);
+        let mut headers = Vec::new();
+        let mut extra: Vec<String> = Vec::new();
+        match c.who {
+            Who::Nobody => {}
+            Who::Forged => headers.push("Authorization: Bearer forged-token".to_owned()),
+            Who::Officer => headers.push(format!("Authorization: Bearer {officer}")),
+            Who::Approver => headers.push(format!("Authorization: Bearer {approver}")),
+            Who::HaNoiOfficer => headers.push(format!("Authorization: Bearer {hn_officer}")),
+            Who::HaNoiApprover => headers.push(format!("Authorization: Bearer {hn_approver}")),
+            Who::CookieNoCsrf => extra.extend(["-b".to_owned(), jar.clone()]),
+        }
+        let mut body: Option<Vec<u8>> = None;
+        match &c.body {
+            Body::None => {}
+            Body::Json(v) => {
+                headers.push("Content-Type: application/json".to_owned());
+                body = Some(v.to_string().into_bytes());
+            }
+            Body::Raw(ct, bytes) => {
+                headers.push(format!("Content-Type: {ct}"));
+                body = Some(bytes.clone());
+            }
+            Body::Form(fields) => {
+                for (k, v) in fields {
+                    extra.push("--data-urlencode".to_owned());
+                    extra.push(format!("{k}={v}"));
+                }
+            }
+        }
+        let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+        let path = c
+            .path
+            .replace("{unit}", &unit.to_string())
+            .replace("{subscriber}", &sub.to_string())
+            .replace("{request}", &pending.to_string());
+        let reply = curl(&server, c.method, &path, &headers, body.as_deref(), &extra);
+        let got = match c.expect {
+            _ if reply.status >= 500 || reply.status == 0 => {
+                format!("{} {}", reply.status, reply.body)
+            }
+            Expect::Json(..) => {
+                let code = serde_json::from_str::<Value>(&reply.body)
+                    .ok()
+                    .and_then(|v| v["error"]["code"].as_str().map(str::to_owned))
+                    .unwrap_or_else(|| format!("no error body: {}", reply.body));
+                format!("{} `{code}`", reply.status)
+            }
+            Expect::Page(_) if reply.body.contains("class=\"form-error\"") => {
+                Expect::Page(reply.status).label()
+            }
+            Expect::Page(_) => format!("{} without a form message", reply.status),
+            Expect::Ocsp(_) => {
+                let raw = server_bytes(env, &server, c);
+                format!("{}, OCSP `{}`", reply.status, ocsp_status(&raw))
+            }
+            Expect::Problem(_)
+                if serde_json::from_str::<Value>(&reply.body).is_ok_and(|v| v.is_object()) =>
+            {
+                Expect::Problem(reply.status).label()
+            }
+            Expect::Problem(_) => format!("{} without a JSON body: {}", reply.status, reply.body),
+        };
+        if got != c.expect.label() {
+            failures.push(format!(
+                "{}: expected {}, got {got}",
+                c.name,
+                c.expect.label()
+            ));
+        }
+        if before != state(env) {
+            failures.push(format!("{}: the database changed", c.name));
+        }
+        let shown_path = if c.path.len() > 60 {
+            format!("{}…", &c.path[..40])
+        } else {
+            c.path.clone()
+        };
+        rows.push(format!(
+            "| {} | `{} {}` | {} | {} |",
+            c.name,
+            c.method,
+            shown_path.replace('|', "\\|"),
+            c.who.label(),
+            c.expect.label()
+        ));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let table = format!(
+        "| case | request | sent by | answer (nothing changed) |\n|---|---|---|---|\n{}\n",
+        rows.join("\n")
+    );
+    let artifacts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-artifacts");
+    let _ = std::fs::create_dir_all(&artifacts);
+    let _ = std::fs::write(artifacts.join("security-table.md"), &table);
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/security.md"),
+    )
+    .expect("docs/security.md");
+    assert!(
+        doc.contains(&table),
+        "docs/security.md must hold the table of tested cases verbatim; it is now:\n{table}"
+    );
+});
+
+/// The raw body of an OCSP case (curl's text view loses bytes).
+fn server_bytes(env: &TestEnv, server: &Server, c: &Case) -> Vec<u8> {
+    let out = env.path("ocsp-case.der");
+    let mut cmd = std::process::Command::new("curl");
+    cmd.args(["-s", "-m", "20", "-X", c.method, "-o"]).arg(&out);
+    if let Body::Raw(ct, bytes) = &c.body {
+        let input = env.write("ocsp-case.req", bytes);
+        cmd.args(["-H", &format!("Content-Type: {ct}")])
+            .arg("--data-binary")
+            .arg(format!("@{}", input.display()));
+    }
+    let status = cmd.arg(server.url(&c.path)).status().expect("curl");
+    assert!(status.success(), "curl {}", c.name);
+    std::fs::read(out).expect("the OCSP answer")
+}
