@@ -1,0 +1,12 @@
+//! The CSV import parser (UTF-8, BOM, Vietnamese or English headers,
+//! quoting, blank lines): never a panic; a refusal is a 4xx.
+//!
+//! Shared by the fuzz target and the corpus replay test in CI.
+
+/// Runs one input; panics on a broken invariant.
+pub(crate) fn check(data: &[u8]) {
+    if let Err(e) = ra_portal::import::parse_rows(data) {
+        let status = e.status_and_code().0.code;
+        assert!((400..500).contains(&status), "{status}: {e}");
+    }
+}

@@ -1,0 +1,8 @@
+//! The CSV import parser (UTF-8, BOM, Vietnamese or English headers,
+//! quoting, blank lines): never a panic; a refusal is a 4xx.
+#![no_main]
+
+#[path = "../checks/csv_import.rs"]
+mod check;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| check::check(data));
