@@ -14,6 +14,9 @@
 //! cargo bench -p ca-core --bench hsm [-- --n N]
 //! ```
 
+#[path = "../examples/support/demo_subscriber.rs"]
+mod demo_subscriber;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -21,7 +24,6 @@ use std::time::{Duration, Instant};
 use ca_core::config::CaConfig;
 use ca_core::hierarchy::{InitOptions, KeyLocation};
 use ca_core::lifecycle::IssueRequest;
-use ca_core::registry::{SubscriberInput, SubscriberKind};
 use ca_core::signer::{HsmConfig, HsmPin, KeySpec};
 use ca_core::Ca;
 use der::{Decode as _, Encode as _};
@@ -181,22 +183,7 @@ fn bench(
         "bench",
     )?;
     let subscriber = ca
-        .add_subscriber(
-            &SubscriberInput {
-                kind: SubscriberKind::Individual,
-                name: "Nguyễn Văn An".into(),
-                national_id: Some("CCCD:001089031733".into()),
-                tax_code: None,
-                title: Some("Chuyên viên".into()),
-                unit: Some("Sở Khoa học và Công nghệ".into()),
-                organization: Some("Ủy ban nhân dân thành phố Cần Thơ".into()),
-                locality: None,
-                province: "Cần Thơ".into(),
-                email: Some("nvan@cantho.gov.vn".into()),
-                phone: None,
-            },
-            "bench",
-        )?
+        .add_subscriber(&demo_subscriber::nguyen_van_an(), "bench")?
         .id;
     let csrs: Vec<Vec<u8>> = (0..n + WARM_UP)
         .map(|_| -> Result<Vec<u8>, BoxError> {

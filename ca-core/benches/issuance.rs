@@ -20,6 +20,9 @@
 //!
 //! See `bench/README.md`.
 
+#[path = "../examples/support/demo_subscriber.rs"]
+mod demo_subscriber;
+
 use std::fmt::Write as _;
 use std::io::Read as _;
 use std::path::Path;
@@ -31,7 +34,6 @@ use std::time::{Duration, Instant};
 use ca_core::config::CaConfig;
 use ca_core::hierarchy::InitOptions;
 use ca_core::lifecycle::IssueRequest;
-use ca_core::registry::{SubscriberInput, SubscriberKind};
 use ca_core::signer::{KeySpec, Signer};
 use ca_core::store::schema::certificates;
 use ca_core::Ca;
@@ -274,22 +276,7 @@ fn bench_one(
         "bench",
     )?;
     let subscriber = ca
-        .add_subscriber(
-            &SubscriberInput {
-                kind: SubscriberKind::Individual,
-                name: "Nguyễn Văn An".into(),
-                national_id: Some("CCCD:001089031733".into()),
-                tax_code: None,
-                title: Some("Chuyên viên".into()),
-                unit: Some("Sở Khoa học và Công nghệ".into()),
-                organization: Some("Ủy ban nhân dân thành phố Cần Thơ".into()),
-                locality: None,
-                province: "Cần Thơ".into(),
-                email: Some("nvan@cantho.gov.vn".into()),
-                phone: None,
-            },
-            "bench",
-        )?
+        .add_subscriber(&demo_subscriber::nguyen_van_an(), "bench")?
         .id;
     let issuer = ca.issuer("gov-ca")?;
     println!(

@@ -16,6 +16,9 @@
 //! usage: cargo run --release -p ca-core --example ocsp_seed -- \
 //!            --data-dir DIR [--database-url URL] [--certs N] [--leaves M] --out DIR
 
+#[path = "support/demo_subscriber.rs"]
+mod demo_subscriber;
+
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -23,7 +26,6 @@ use std::time::Instant;
 use ca_core::config::CaConfig;
 use ca_core::hierarchy::InitOptions;
 use ca_core::lifecycle::IssueRequest;
-use ca_core::registry::{SubscriberInput, SubscriberKind};
 use ca_core::signer::KeySpec;
 use ca_core::Ca;
 use der::Decode as _;
@@ -95,22 +97,7 @@ fn main() -> Result<(), BoxError> {
         )?;
     }
     let subscriber = ca
-        .add_subscriber(
-            &SubscriberInput {
-                kind: SubscriberKind::Individual,
-                name: "Nguyễn Văn An".into(),
-                national_id: Some("CCCD:001089031733".into()),
-                tax_code: None,
-                title: Some("Chuyên viên".into()),
-                unit: Some("Sở Khoa học và Công nghệ".into()),
-                organization: Some("Ủy ban nhân dân thành phố Cần Thơ".into()),
-                locality: None,
-                province: "Cần Thơ".into(),
-                email: Some("nvan@cantho.gov.vn".into()),
-                phone: None,
-            },
-            ACTOR,
-        )?
+        .add_subscriber(&demo_subscriber::nguyen_van_an(), ACTOR)?
         .id;
     let issuer = ca.issuer("gov-ca")?;
     let issuer_der = issuer.cert_der.ok_or("gov-ca has no certificate")?;
