@@ -282,6 +282,7 @@ compare() {
         rb=$(rate_of rsa2048 "$db" issue_batch)
         [ -z "$rb" ] || echo "govpki rsa2048 batch issuance/s ($db, 1 thread, batches of 100) $rb vs raw RSA-2048 sign/s of the same key $sr = $(ratio "$rb" "$sr") (goal >= 0.70)"
     done
+    summary
     local s
     s=$(rate_of rsa2048 sqlite sign_1t)
     if [ -n "$s" ] && [ -n "${OPENSSL_RSA:-}" ]; then
@@ -290,6 +291,35 @@ compare() {
     s=$(rate_of p256 sqlite sign_1t)
     if [ -n "$s" ] && [ -n "${OPENSSL_P256:-}" ]; then
         echo "raw P-256 sign/s, 1 thread: govpki key (aws-lc-rs) $s vs openssl speed $OPENSSL_P256 = $(ratio "$s" "$OPENSSL_P256")"
+    fi
+}
+
+# The lines bench/run.sh puts in its table:
+# SUMMARY|figure|govpki|reference|reference value|govpki ÷ reference|better
+summary() {
+    local db name
+    for db in sqlite postgres; do
+        name=SQLite
+        [ "$db" = sqlite ] || name=PostgreSQL
+        local ir sr i1 it
+        ir=$(rate_of rsa2048 "$db" issue_1t)
+        sr=$(rate_of rsa2048 "$db" sign_1t)
+        if [ -n "$ir" ] && [ -n "$sr" ]; then
+            echo "SUMMARY|Issuance, RSA-2048 issuing key, $name, 1 thread (certificates/s)|$ir|raw signing of the same key (sign/s)|$sr|$(ratio "$ir" "$sr")|higher"
+        fi
+        i1=$(rate_of p256 "$db" issue_1t)
+        it=$(rate_of p256 "$db" issue_nt)
+        if [ -n "$i1" ] && [ -n "${CFSSL_1:-}" ]; then
+            echo "SUMMARY|Issuance, P-256 issuing key, $name, 1 thread (certificates/s)|$i1|cfssl serve, 1 client|$CFSSL_1|$(ratio "$i1" "$CFSSL_1")|higher"
+        fi
+        if [ -n "$it" ] && [ -n "${CFSSL_T:-}" ]; then
+            echo "SUMMARY|Issuance, P-256 issuing key, $name, $THREADS threads (certificates/s)|$it|cfssl serve, $THREADS clients|$CFSSL_T|$(ratio "$it" "$CFSSL_T")|higher"
+        fi
+    done
+    local s
+    s=$(rate_of rsa2048 sqlite sign_1t)
+    if [ -n "$s" ] && [ -n "${OPENSSL_RSA:-}" ]; then
+        echo "SUMMARY|Raw RSA-2048 signing, 1 thread (sign/s)|$s|openssl speed rsa2048|$OPENSSL_RSA|$(ratio "$s" "$OPENSSL_RSA")|higher"
     fi
 }
 

@@ -417,6 +417,13 @@ echo "  (approximation: wrk has no fixed-rate mode and wrk2 is not packaged in D
 echo "   waits a fixed delay per connection between requests, so its rate is a little below the target"
 echo "   and a slow answer delays the following request of that connection: coordinated omission is"
 echo "   not corrected as wrk2 would)"
+# The lines bench/run.sh puts in its table:
+# SUMMARY|figure|govpki|reference|reference value|govpki ÷ reference|better
+for peer in "nginx:nginx static file, same response bytes (GET)" "cfssl:cfssl ocspserve" "openssl:openssl ocsp -multi 2"; do
+    key=${peer%%:*}
+    echo "SUMMARY|OCSP, $CERTS certificates, POST, -c $CONNS (responses/s)|$G|${peer#*:}|${RPS[$key]:-n/a}|$(ratio "$G" "${RPS[$key]:-0}")|higher"
+done
+echo "SUMMARY|OCSP, $CERTS certificates, POST, -c $CONNS: p99 latency (ms)|${P99[govpki]:-n/a}|nginx static file (GET)|${P99[nginx]:-n/a}|$(ratio "${P99[govpki]:-0}" "${P99[nginx]:-0}")|lower"
 echo
 echo "wrk shares the $(nproc) cores with the server under test; other processes (compilers) were running"
 echo "too, see the load averages above. Figures are noisy: compare the ratios, within one run."

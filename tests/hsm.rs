@@ -98,6 +98,109 @@ fn assert_protected(keys: &[String]) {
     }
 }
 
+/// What openssl saw of one certificate's life under gov-ca.
+struct Seen {
+    /// The certificate (PEM file).
+    cert: std::path::PathBuf,
+    /// Its `openssl x509 -text`.
+    cert_text: String,
+    /// `openssl ocsp -resp_text` once it answered `revoked`.
+    ocsp: String,
+    /// `openssl crl -text` of gov-ca's CRL listing it.
+    crl_text: String,
+}
+
+/// Issues a certificate from gov-ca and checks it with openssl through its
+/// life: the chain verifies, OCSP says `good`; revoked (keyCompromise), OCSP
+/// says `revoked` in a response that verifies, and gov-ca's new CRL
+/// (written to `gov-ca.crl.pem`) verifies under `chain.pem` and lists it.
+fn issue_and_revoke(env: &TestEnv, server: &Server, subscriber: &str) -> Seen {
+    let csr = env.csr_p256("an");
+    let (cert, serial) = env.issue(subscriber, &csr, "an", &[]);
+    env.verify_chain(&cert, &[GOV_CA]);
+    let cert_path = cert.display().to_string();
+    let ask = ["-issuer", "gov-ca.pem", "-cert", &cert_path, "-resp_text"];
+    server.wait_for(env, &ask, &["good"]);
+    env.ok(&[
+        "cert",
+        "revoke",
+        "--serial",
+        &serial,
+        "--reason",
+        "key-compromise",
+    ]);
+    let ocsp = server.wait_for(env, &ask, &["revoked"]);
+    assert!(ocsp.contains("Response verify OK"), "{ocsp}");
+
+    env.ok(&["crl", "generate"]);
+    let crl = env.p("gov-ca.crl.pem");
+    env.ok(&["crl", "show", "--issuer", "gov-ca", "--pem", "--out", &crl]);
+    let out = env.openssl(&[
+        "crl",
+        "-in",
+        &crl,
+        "-noout",
+        "-text",
+        "-verify",
+        "-CAfile",
+        "chain.pem",
+    ]);
+    let crl_text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && crl_text.contains("verify OK"),
+        "openssl crl -verify: {crl_text}"
+    );
+    let marker = format!("Serial Number: {}", serial.to_uppercase());
+    assert!(crl_text.contains(&marker), "{crl_text}");
+    Seen {
+        cert_text: env.cert_text(&cert),
+        cert,
+        ocsp,
+        crl_text,
+    }
+}
+
+/// `ca create-sub` of `party-ca` under the root, its key of type `key`
+/// generated on the token; its certificate exported to `party-ca.pem`.
+fn party_ca_on_the_token(env: &TestEnv, key: &str) {
+    env.ok(&[
+        "ca",
+        "create-sub",
+        "--parent",
+        "root",
+        "--id",
+        "party-ca",
+        "--name",
+        "CA phục vụ cơ quan Đảng (thử nghiệm)",
+        "--key",
+        key,
+        "--hsm",
+    ]);
+    env.export("party-ca");
+}
+
+/// A certificate from `issuer` for `subscriber` (file `NAME.pem`), its
+/// chain verified by openssl.
+fn issue_verified(env: &TestEnv, issuer: &str, subscriber: &str, name: &str) -> std::path::PathBuf {
+    let csr = env.csr_p256(name);
+    let pem = env.ok(&[
+        "cert",
+        "issue",
+        "--issuer",
+        issuer,
+        "--subscriber",
+        subscriber,
+        "--profile",
+        "individual",
+        "--csr",
+        &csr.display().to_string(),
+    ]);
+    let path = env.write(&format!("{name}.pem"), &pem);
+    env.verify_chain(&path, &[issuer]);
+    path
+}
+
 both_databases!(lifecycle_with_every_key_on_the_token, |env| {
     with_token(env);
     // Root P-384 and issuing CA RSA-2048, both generated on the token.
@@ -123,64 +226,19 @@ both_databases!(lifecycle_with_every_key_on_the_token, |env| {
     // Issue, check the chain, revoke, CRL, OCSP — every signature by the
     // token (the OCSP delegate's key too).
     let (server, subscriber) = env.serve_ocsp(&[]);
-    let csr = env.csr_p256("an");
-    let (cert, serial) = env.issue(&subscriber, &csr, "an", &[]);
-    env.verify_chain(&cert, &[GOV_CA]);
-    let cert_path = cert.display().to_string();
-    server.wait_for(
-        env,
-        &["-issuer", "gov-ca.pem", "-cert", &cert_path],
-        &["good"],
-    );
-    env.ok(&[
-        "cert",
-        "revoke",
-        "--serial",
-        &serial,
-        "--reason",
-        "key-compromise",
-    ]);
-    let answer = server.wait_for(
-        env,
-        &["-issuer", "gov-ca.pem", "-cert", &cert_path],
-        &["revoked"],
-    );
-    assert!(answer.contains("Response verify OK"), "{answer}");
+    let seen = issue_and_revoke(env, &server, &subscriber);
     let delegates = env.query_strings("SELECT key_backend AS s FROM ocsp_signers");
     assert!(
         !delegates.is_empty() && delegates.iter().all(|b| b == "pkcs11"),
         "the OCSP delegates' keys are on the token: {delegates:?}"
     );
-
-    env.ok(&["crl", "generate"]);
-    let crl = env.p("gov-ca.crl.pem");
-    env.ok(&["crl", "show", "--issuer", "gov-ca", "--pem", "--out", &crl]);
-    let out = env.openssl(&[
-        "crl",
-        "-in",
-        &crl,
-        "-noout",
-        "-verify",
-        "-CAfile",
-        &env.p("gov-ca.pem"),
-    ]);
-    assert!(
-        out.status.success() && String::from_utf8_lossy(&out.stderr).contains("verify OK"),
-        "openssl crl -verify: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let chain = env.p("chain-crl.pem");
-    let both = format!(
-        "{}{}",
-        std::fs::read_to_string(env.path("root.pem")).expect("root"),
-        std::fs::read_to_string(env.path("gov-ca.pem")).expect("gov-ca")
-    );
-    std::fs::write(&chain, both).expect("chain");
+    let (crl, cert_path) = (env.p("gov-ca.crl.pem"), seen.cert.display().to_string());
+    // openssl verify with the CRL: revoked.
     let out = env.openssl(&[
         "verify",
         "-crl_check",
         "-CAfile",
-        &chain,
+        "chain.pem",
         "-CRLfile",
         &crl,
         &cert_path,
@@ -206,6 +264,102 @@ both_databases!(lifecycle_with_every_key_on_the_token, |env| {
     assert_audit_ok(env);
 });
 
+/// The `Signature Algorithm:` lines of `openssl … -text` output.
+fn signature_algorithms(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix("Signature Algorithm: "))
+        .map(str::to_owned)
+        .collect()
+}
+
+both_databases!(rsa_issuers_sign_with_sha384_and_sha512, |env| {
+    with_token(env);
+    // An offline software root signing with SHA-512, the issuing CA's
+    // RSA-3072 key on the token signing with SHA-384 (CKM_SHA384_RSA_PKCS).
+    env.ok(&[
+        "init",
+        "--demo",
+        "--hsm-issuing",
+        "--root-key",
+        "rsa4096-sha512",
+        "--issuing-key",
+        "rsa3072-sha384",
+    ]);
+    let recorded = env.query_strings(
+        "SELECT id || ' ' || key_spec || ' ' || signature_algorithm AS s FROM issuers ORDER BY id",
+    );
+    assert_eq!(
+        recorded,
+        [
+            "gov-ca rsa3072 sha384WithRSAEncryption",
+            "root rsa4096 sha512WithRSAEncryption"
+        ]
+    );
+    let list = env.ok(&["ca", "list"]);
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("gov-ca\t") && l.ends_with("\tsha384WithRSAEncryption")),
+        "{list}"
+    );
+
+    let (server, subscriber) = env.serve_ocsp(&[]);
+    // The root signed itself and gov-ca with SHA-512; gov-ca signs with SHA-384.
+    for (id, expected) in [
+        (ROOT, "sha512WithRSAEncryption"),
+        (GOV_CA, "sha512WithRSAEncryption"),
+    ] {
+        let text = env.cert_text(&env.path(&format!("{id}.pem")));
+        assert_eq!(
+            signature_algorithms(&text),
+            [expected, expected],
+            "{id}: {text}"
+        );
+    }
+    let seen = issue_and_revoke(env, &server, &subscriber);
+    let sha384 = "sha384WithRSAEncryption";
+    assert_eq!(
+        signature_algorithms(&seen.cert_text),
+        [sha384, sha384],
+        "{}",
+        seen.cert_text
+    );
+    // The delegate's certificate in the response: signed by the token with SHA-384.
+    assert!(seen.ocsp.contains(sha384), "{}", seen.ocsp);
+    assert_eq!(
+        signature_algorithms(&seen.crl_text),
+        [sha384, sha384],
+        "{}",
+        seen.crl_text
+    );
+    drop(server);
+
+    // A sub-CA on the token signing with SHA-512 (CKM_SHA512_RSA_PKCS).
+    party_ca_on_the_token(env, "rsa2048-sha512");
+    let leaf = issue_verified(env, "party-ca", &subscriber, "b");
+    let text = env.cert_text(&leaf);
+    assert_eq!(
+        signature_algorithms(&text),
+        ["sha512WithRSAEncryption", "sha512WithRSAEncryption"],
+        "{text}"
+    );
+
+    // A digest an ECDSA key does not sign with: one line, nothing changed.
+    let line = env.fail_unchanged(&[
+        "ca",
+        "create-sub",
+        "--parent",
+        "root",
+        "--id",
+        "bad-ca",
+        "--name",
+        "CA sai",
+        "--key",
+        "p256-sha512",
+    ]);
+    assert!(line.contains("p256") && line.contains("sha512"), "{line}");
+    assert_audit_ok(env);
+});
+
 both_databases!(software_root_beside_hsm_issuing_ca, |env| {
     with_token(env);
     env.ok(&["init", "--demo", "--hsm-issuing", "--issuing-key", "p256"]);
@@ -215,37 +369,10 @@ both_databases!(software_root_beside_hsm_issuing_ca, |env| {
     env.export(ROOT);
     env.export(GOV_CA);
     // A further sub-CA under the software root, its key on the token.
-    env.ok(&[
-        "ca",
-        "create-sub",
-        "--parent",
-        "root",
-        "--id",
-        "party-ca",
-        "--name",
-        "CA phục vụ cơ quan Đảng (thử nghiệm)",
-        "--key",
-        "rsa3072",
-        "--hsm",
-    ]);
-    env.export("party-ca");
+    party_ca_on_the_token(env, "rsa3072");
     let subscriber = env.add_individual();
     for (issuer, name) in [("gov-ca", "a"), ("party-ca", "b")] {
-        let csr = env.csr_p256(name);
-        let pem = env.ok(&[
-            "cert",
-            "issue",
-            "--issuer",
-            issuer,
-            "--subscriber",
-            &subscriber,
-            "--profile",
-            "individual",
-            "--csr",
-            &csr.display().to_string(),
-        ]);
-        let path = env.write(&format!("{name}.pem"), &pem);
-        env.verify_chain(&path, &[issuer]);
+        issue_verified(env, issuer, &subscriber, name);
     }
     assert_eq!(token_keys(env).len(), 2);
     assert_protected(&token_keys(env));

@@ -175,8 +175,8 @@ fn bench(
     ca.init(
         &InitOptions {
             demo: false,
-            root_key: KeySpec::P256,
-            issuing_key: key,
+            root_key: KeySpec::P256.into(),
+            issuing_key: key.into(),
             issuing_key_at: at,
             ..InitOptions::demo()
         },

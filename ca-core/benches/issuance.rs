@@ -269,8 +269,8 @@ fn bench_one(
     ca.init(
         &InitOptions {
             demo: false,
-            root_key: KeySpec::P256,
-            issuing_key: key,
+            root_key: KeySpec::P256.into(),
+            issuing_key: key.into(),
             ..InitOptions::demo()
         },
         "bench",

@@ -18,19 +18,18 @@
 
 #[path = "support/demo_subscriber.rs"]
 mod demo_subscriber;
+#[path = "support/seed_ca.rs"]
+mod seed_ca;
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use ca_core::config::CaConfig;
 use ca_core::hierarchy::InitOptions;
 use ca_core::lifecycle::IssueRequest;
 use ca_core::signer::KeySpec;
-use ca_core::Ca;
 use der::Decode as _;
-
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
+use seed_ca::{flag_values, open_ca, BoxError};
 
 const BATCH: usize = 500;
 const ACTOR: &str = "bench-ocsp-seed";
@@ -49,15 +48,13 @@ fn parse() -> Result<Options, BoxError> {
     let mut certs = 10_000;
     let mut leaves = 1_000;
     let mut out = None;
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        let mut value = || args.next().ok_or_else(|| format!("{a} needs a value"));
-        match a.as_str() {
-            "--data-dir" => data_dir = Some(PathBuf::from(value()?)),
-            "--database-url" => database_url = Some(value()?),
-            "--certs" => certs = value()?.parse()?,
-            "--leaves" => leaves = value()?.parse()?,
-            "--out" => out = Some(PathBuf::from(value()?)),
+    for (flag, value) in flag_values()? {
+        match flag.as_str() {
+            "--data-dir" => data_dir = Some(PathBuf::from(value)),
+            "--database-url" => database_url = Some(value),
+            "--certs" => certs = value.parse()?,
+            "--leaves" => leaves = value.parse()?,
+            "--out" => out = Some(PathBuf::from(value)),
             other => return Err(format!("unknown argument {other}").into()),
         }
     }
@@ -72,25 +69,14 @@ fn parse() -> Result<Options, BoxError> {
 
 fn main() -> Result<(), BoxError> {
     let opts = parse()?;
-    let passphrase =
-        std::env::var("GOVPKI_KEY_PASSPHRASE").map_err(|_| "set GOVPKI_KEY_PASSPHRASE")?;
-    std::fs::create_dir_all(&opts.data_dir)?;
     std::fs::create_dir_all(opts.out.join("leaf"))?;
-    let config = CaConfig::load(
-        &opts.data_dir,
-        opts.database_url.as_deref(),
-        None,
-        None,
-        Some(passphrase),
-        None,
-    )?;
-    let ca = Ca::open(config)?;
+    let ca = open_ca(&opts.data_dir, opts.database_url.as_deref())?;
     if ca.issuers()?.is_empty() {
         ca.init(
             &InitOptions {
                 demo: false,
-                root_key: KeySpec::P256,
-                issuing_key: KeySpec::P256,
+                root_key: KeySpec::P256.into(),
+                issuing_key: KeySpec::P256.into(),
                 ..InitOptions::demo()
             },
             ACTOR,

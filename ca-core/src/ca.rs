@@ -8,7 +8,7 @@ use diesel::prelude::*;
 
 use crate::config::CaConfig;
 use crate::profile::ProfileSet;
-use crate::signer::{Hsm, KeySpec, Signer, SignerError, SoftwareKeyStore, PKCS11_BACKEND};
+use crate::signer::{Hsm, Signer, SignerError, SoftwareKeyStore, PKCS11_BACKEND};
 use crate::store::models::IssuerRow;
 use crate::store::schema::{issuers, settings};
 use crate::store::{DbConnection, Store};
@@ -74,14 +74,11 @@ impl Ca {
             return Ok(Arc::clone(s));
         }
         let signer: Arc<dyn Signer> = match issuer.key_backend.as_str() {
-            SOFTWARE_BACKEND => {
-                let spec: KeySpec = issuer.key_spec.parse()?;
-                Arc::new(self.software_keys()?.load(&issuer.key_ref, spec)?)
-            }
-            PKCS11_BACKEND => {
-                let spec: KeySpec = issuer.key_spec.parse()?;
-                Arc::new(self.hsm()?.load(&issuer.key_ref, spec)?)
-            }
+            SOFTWARE_BACKEND => Arc::new(
+                self.software_keys()?
+                    .load(&issuer.key_ref, issuer.key_type()?)?,
+            ),
+            PKCS11_BACKEND => Arc::new(self.hsm()?.load(&issuer.key_ref, issuer.key_type()?)?),
             other => {
                 return Err(SignerError::UnknownBackend {
                     backend: other.to_owned(),

@@ -4,13 +4,13 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use ca_core::hierarchy::{KeyLocation, RootOptions, SubCaOptions};
-use ca_core::signer::KeySpec;
+use ca_core::signer::CaKeyType;
 use ca_core::Ca;
 
 /// CA hierarchy commands.
 #[derive(Debug, clap::Subcommand)]
 pub(super) enum CaCommand {
-    /// Every issuer: id, subject, SHA-256 fingerprint, status.
+    /// Every issuer: id, subject, SHA-256 fingerprint, status, signature algorithm.
     List,
     /// An issuer certificate as PEM (with --chain: up to the root).
     Export {
@@ -32,9 +32,10 @@ pub(super) enum CaCommand {
         /// O of its name.
         #[arg(long, default_value = "Ban Cơ yếu Chính phủ")]
         organization: String,
-        /// Key type: rsa2048, rsa3072, rsa4096, p256, p384.
+        /// Key type: rsa2048, rsa3072, rsa4096, p256, p384; an RSA key signs
+        /// with SHA-256 unless a digest follows (rsa4096-sha384, -sha512).
         #[arg(long, default_value = "rsa4096")]
-        key: KeySpec,
+        key: CaKeyType,
         #[command(flatten)]
         key_at: KeyAtArgs,
     },
@@ -74,9 +75,10 @@ pub(super) enum CaCommand {
         /// O of its name.
         #[arg(long, default_value = "Ban Cơ yếu Chính phủ")]
         organization: String,
-        /// Key type: rsa2048, rsa3072, rsa4096, p256, p384.
+        /// Key type: rsa2048, rsa3072, rsa4096, p256, p384; an RSA key signs
+        /// with SHA-256 unless a digest follows (rsa3072-sha384, -sha512).
         #[arg(long, default_value = "rsa2048")]
-        key: KeySpec,
+        key: CaKeyType,
         /// Validity in days.
         #[arg(long)]
         days: Option<u32>,
@@ -109,9 +111,10 @@ pub(super) enum CaCommand {
         /// O of its name.
         #[arg(long, default_value = "Ban Cơ yếu Chính phủ")]
         organization: String,
-        /// Key type: rsa2048, rsa3072, rsa4096, p256, p384.
+        /// Key type: rsa2048, rsa3072, rsa4096, p256, p384; an RSA key signs
+        /// with SHA-256 unless a digest follows (rsa3072-sha384, -sha512).
         #[arg(long, default_value = "rsa2048")]
-        key: KeySpec,
+        key: CaKeyType,
         #[command(flatten)]
         key_at: KeyAtArgs,
     },
@@ -149,7 +152,10 @@ pub(super) fn run(ca: &Ca, cmd: CaCommand, actor: &str) -> anyhow::Result<()> {
                 } else {
                     format!("SHA256:{}", i.fingerprint)
                 };
-                println!("{}\t{}\t{}\t{}", i.id, i.subject, fp, i.status);
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    i.id, i.subject, fp, i.status, i.signature_algorithm
+                );
             }
         }
         CaCommand::Export { id, chain } => print!("{}", ca.export(&id, chain)?),
@@ -289,7 +295,7 @@ fn request_sub(
     id: &str,
     name: &str,
     organization: &str,
-    key: KeySpec,
+    key: CaKeyType,
     key_at: &KeyAtArgs,
     actor: &str,
 ) -> anyhow::Result<()> {

@@ -3,7 +3,7 @@
 use anyhow::bail;
 use ca_core::audit::Verification;
 use ca_core::hierarchy::{InitOptions, KeyLocation};
-use ca_core::signer::KeySpec;
+use ca_core::signer::{CaKeyType, KeySpec};
 use ca_core::Ca;
 
 /// `govpki init`.
@@ -18,18 +18,18 @@ pub(super) struct InitArgs {
     /// The root's common name.
     #[arg(long)]
     root_name: Option<String>,
-    /// The root's key type.
+    /// The root's key type (with a digest for RSA: rsa4096-sha384, -sha512).
     #[arg(long, default_value = "rsa4096")]
-    root_key: KeySpec,
+    root_key: CaKeyType,
     /// The issuing CA's id.
     #[arg(long, default_value = "gov-ca")]
     issuing_id: String,
     /// The issuing CA's common name.
     #[arg(long)]
     issuing_name: Option<String>,
-    /// The issuing CA's key type.
+    /// The issuing CA's key type (with a digest for RSA: rsa3072-sha384).
     #[arg(long, default_value = "rsa2048")]
-    issuing_key: KeySpec,
+    issuing_key: CaKeyType,
     /// O of the CA names.
     #[arg(long)]
     organization: Option<String>,
@@ -50,10 +50,10 @@ impl InitArgs {
             demo: true,
             root_id: "root".to_owned(),
             root_name: None,
-            root_key: KeySpec::Rsa4096,
+            root_key: KeySpec::Rsa4096.into(),
             issuing_id: "gov-ca".to_owned(),
             issuing_name: None,
-            issuing_key: KeySpec::Rsa2048,
+            issuing_key: KeySpec::Rsa2048.into(),
             organization: None,
             hsm: false,
             hsm_issuing: false,

@@ -1,6 +1,6 @@
 //! Signing a recorded TBS certificate and checking the result.
 
-use aws_lc_rs::signature::{self, UnparsedPublicKey, VerificationAlgorithm};
+use aws_lc_rs::signature::UnparsedPublicKey;
 use der::asn1::BitString;
 use der::{Decode, Encode};
 use x509_cert::certificate::TbsCertificate;
@@ -47,12 +47,7 @@ pub fn verify_signature(
     sig: &[u8],
 ) -> Result<(), CertificateError> {
     let spki = spki::SubjectPublicKeyInfoRef::from_der(spki_der)?;
-    let verification: &'static dyn VerificationAlgorithm = match alg {
-        SignatureAlgorithm::RsaPkcs1Sha256 => &signature::RSA_PKCS1_2048_8192_SHA256,
-        SignatureAlgorithm::EcdsaP256Sha256 => &signature::ECDSA_P256_SHA256_ASN1,
-        SignatureAlgorithm::EcdsaP384Sha384 => &signature::ECDSA_P384_SHA384_ASN1,
-    };
-    UnparsedPublicKey::new(verification, spki.subject_public_key.raw_bytes())
+    UnparsedPublicKey::new(alg.verification(), spki.subject_public_key.raw_bytes())
         .verify(message, sig)
         .map_err(|_| CertificateError::BadSignature)
 }

@@ -14,7 +14,7 @@ use crate::certificate::RevocationUrls;
 use crate::config::{DEFAULT_PUBLIC_URL, DEMO_PASSPHRASE_FILE};
 use crate::lifecycle::{now, parse_cert, whole_seconds, Issuance};
 use crate::profile::{KeyUsageBit, Profile, ProfileKind, MAX_CA_DAYS};
-use crate::signer::{pkcs11_key_ref, KeyPassphrase, KeySpec, Signer, PKCS11_BACKEND};
+use crate::signer::{pkcs11_key_ref, CaKeyType, KeyPassphrase, KeySpec, Signer, PKCS11_BACKEND};
 use crate::store::models::IssuerRow;
 use crate::store::schema::{issuers, settings};
 use crate::subject::SubjectInfo;
@@ -35,14 +35,14 @@ pub struct InitOptions {
     pub root_id: String,
     /// The root's common name.
     pub root_name: String,
-    /// The root's key type.
-    pub root_key: KeySpec,
+    /// The root's key type (and signature algorithm).
+    pub root_key: CaKeyType,
     /// The issuing CA's id.
     pub issuing_id: String,
     /// The issuing CA's common name.
     pub issuing_name: String,
-    /// The issuing CA's key type.
-    pub issuing_key: KeySpec,
+    /// The issuing CA's key type (and signature algorithm).
+    pub issuing_key: CaKeyType,
     /// O of both CA names.
     pub organization: String,
     /// Where the root's key is made.
@@ -61,8 +61,8 @@ pub struct RootOptions {
     pub name: String,
     /// O of its name.
     pub organization: String,
-    /// Its key type.
-    pub key: KeySpec,
+    /// Its key type (and signature algorithm).
+    pub key: CaKeyType,
     /// Where its key is made.
     pub key_at: KeyLocation,
 }
@@ -87,10 +87,10 @@ impl InitOptions {
             demo: true,
             root_id: DEMO_ROOT_ID.into(),
             root_name: "Root CA chuyên dùng Chính phủ (demo)".into(),
-            root_key: KeySpec::Rsa4096,
+            root_key: KeySpec::Rsa4096.into(),
             issuing_id: DEMO_ISSUING_ID.into(),
             issuing_name: "CA phục vụ các cơ quan Nhà nước (demo)".into(),
-            issuing_key: KeySpec::Rsa2048,
+            issuing_key: KeySpec::Rsa2048.into(),
             organization: "Ban Cơ yếu Chính phủ".into(),
             root_key_at: KeyLocation::Software,
             issuing_key_at: KeyLocation::Software,
@@ -118,8 +118,8 @@ pub struct SubCaOptions {
     pub name: String,
     /// O.
     pub organization: Option<String>,
-    /// The key type.
-    pub key: KeySpec,
+    /// The key type (and signature algorithm).
+    pub key: CaKeyType,
     /// Validity in days (default: the sub-ca profile's).
     pub days: Option<u32>,
     /// pathLenConstraint (default: the sub-ca profile's).
@@ -280,7 +280,7 @@ impl Ca {
             signer: parent_signer,
             subject: &subject,
             subject_spki: &spki,
-            subject_is_rsa: opts.key.is_rsa(),
+            subject_is_rsa: opts.key.spec().is_rsa(),
             spki_sha256: &spki_sha256,
             not_before,
             not_after,
@@ -291,7 +291,7 @@ impl Ca {
             subscriber_id: None,
             token_id: None,
             operation: "sub-ca",
-            request: json!({ "id": opts.id, "parent": opts.parent, "key": opts.key.as_str(), "days": days }),
+            request: json!({ "id": opts.id, "parent": opts.parent, "key": opts.key.to_string(), "days": days }),
             replaces: None,
             new_issuer: Some(issuer_row),
             actor,
@@ -345,7 +345,7 @@ impl Ca {
             signer: Arc::clone(&signer),
             subject: &subject,
             subject_spki: &spki,
-            subject_is_rsa: opts.key.is_rsa(),
+            subject_is_rsa: opts.key.spec().is_rsa(),
             spki_sha256: &spki_sha256,
             not_before,
             not_after,
@@ -356,7 +356,7 @@ impl Ca {
             subscriber_id: None,
             token_id: None,
             operation: "root",
-            request: json!({ "id": opts.id, "key": opts.key.as_str() }),
+            request: json!({ "id": opts.id, "key": opts.key.to_string() }),
             replaces: None,
             new_issuer: Some(new_issuer_row(
                 &opts.id,
@@ -372,27 +372,29 @@ impl Ca {
         Ok(())
     }
 
-    /// A new CA key of type `spec` for issuer `id`, made (or adopted) where
+    /// A new CA key of type `key_type` for issuer `id`, made (or adopted) where
     /// `at` says: (signer, `key_backend`, `key_ref`). An adopted token key
     /// must not be the key of another issuer already.
     pub(crate) fn new_ca_key(
         &self,
         id: &str,
-        spec: KeySpec,
+        key_type: CaKeyType,
         at: &KeyLocation,
     ) -> Result<(Arc<dyn Signer>, &'static str, String), CaError> {
         match at {
             KeyLocation::Software => {
-                let (signer, key_ref) = self.software_keys()?.generate(&key_file_stem(id), spec)?;
+                let (signer, key_ref) = self
+                    .software_keys()?
+                    .generate(&key_file_stem(id), key_type)?;
                 Ok((Arc::new(signer), SOFTWARE_BACKEND, key_ref))
             }
             KeyLocation::Hsm => {
-                let signer = self.hsm()?.generate(&key_file_stem(id), spec)?;
+                let signer = self.hsm()?.generate(&key_file_stem(id), key_type)?;
                 let key_ref = signer.key_ref();
                 Ok((Arc::new(signer), PKCS11_BACKEND, key_ref))
             }
             KeyLocation::HsmLabel(label) => {
-                let signer = self.hsm()?.load(&pkcs11_key_ref(label), spec)?;
+                let signer = self.hsm()?.load(&pkcs11_key_ref(label), key_type)?;
                 let spki = signer.spki_der().to_vec();
                 if let Some(other) = self.issuers_with_key(&spki)?.first() {
                     return Err(CaError::Refused(format!(
@@ -453,7 +455,7 @@ pub(crate) fn new_issuer_row(
     id: &str,
     parent: Option<&str>,
     subject: &x509_cert::name::Name,
-    (key, backend, key_ref): (KeySpec, &str, &str),
+    (key, backend, key_ref): (CaKeyType, &str, &str),
     spki_der: Vec<u8>,
     allow_suspend: bool,
 ) -> IssuerRow {
@@ -462,7 +464,7 @@ pub(crate) fn new_issuer_row(
         parent_id: parent.map(str::to_owned),
         subject_dn: subject.to_string(),
         status: ISSUER_PENDING.to_owned(),
-        key_spec: key.as_str().to_owned(),
+        key_spec: key.spec().as_str().to_owned(),
         key_backend: backend.to_owned(),
         key_ref: key_ref.to_owned(),
         spki_der,
@@ -473,6 +475,7 @@ pub(crate) fn new_issuer_row(
         not_after: None,
         created_at: now(),
         crl_shards: 1,
+        signature_algorithm: key.algorithm().as_str().to_owned(),
     }
 }
 

@@ -15,7 +15,7 @@ use super::create::{ca_subject, new_issuer_row, KeyLocation};
 use super::{check_issuer_id, query, IssuerInfo, ISSUER_ACTIVE, ISSUER_AWAITING};
 use crate::audit::{self, AuditEvent};
 use crate::certificate::{from_x509_time, CertificateError};
-use crate::signer::KeySpec;
+use crate::signer::CaKeyType;
 use crate::store::schema::issuers;
 use crate::{Ca, CaError};
 
@@ -29,7 +29,7 @@ impl Ca {
         id: &str,
         name: &str,
         organization: Option<&str>,
-        key: KeySpec,
+        key: CaKeyType,
         key_at: &KeyLocation,
         actor: &str,
     ) -> Result<String, CaError> {
@@ -77,7 +77,7 @@ impl Ca {
                     actor,
                     action: "ca.request-external",
                     object: &format!("issuer:{id}"),
-                    details: json!({ "subject": row.subject_dn, "key": key.as_str(), "backend": backend }),
+                    details: json!({ "subject": row.subject_dn, "key": key.to_string(), "backend": backend }),
                 },
             )?;
             Ok(())

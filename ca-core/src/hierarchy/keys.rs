@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use crate::audit::{self, AuditEvent};
-use crate::signer::{pkcs11_key_ref, KeySpec, Signer, PKCS11_BACKEND};
+use crate::signer::{pkcs11_key_ref, Signer, PKCS11_BACKEND};
 use crate::store::schema::{issuers, ocsp_signers};
 use crate::{Ca, CaError};
 
@@ -18,8 +18,7 @@ impl Ca {
     /// in the event.
     pub fn use_hsm_key(&self, id: &str, label: &str, actor: &str) -> Result<(), CaError> {
         let row = self.issuer(id)?;
-        let spec: KeySpec = row.key_spec.parse()?;
-        let signer = self.hsm()?.load(&pkcs11_key_ref(label), spec)?;
+        let signer = self.hsm()?.load(&pkcs11_key_ref(label), row.key_type()?)?;
         if signer.spki_der() != row.spki_der {
             return Err(CaError::Refused(format!(
                 "the token key {label:?} is not the key of issuer {id:?} (its public key differs)"

@@ -24,6 +24,8 @@ pub struct IssuerInfo {
     pub status: String,
     /// The key type.
     pub key: String,
+    /// What it signs with (`sha256WithRSAEncryption` …).
+    pub signature_algorithm: String,
     /// End of validity.
     pub not_after: Option<String>,
     /// How many CRL shards its certificates are spread over (see
@@ -44,6 +46,7 @@ impl Ca {
                 fingerprint: r.cert_der.as_deref().map(fingerprint).unwrap_or_default(),
                 status: r.status.clone(),
                 key: r.key_spec.clone(),
+                signature_algorithm: r.signature_algorithm.clone(),
                 not_after: r.not_after.map(|t| t.and_utc().to_rfc3339()),
                 crl_shards: u32::try_from(r.crl_shards).unwrap_or(1).max(1),
             })

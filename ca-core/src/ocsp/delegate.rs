@@ -118,7 +118,7 @@ impl Ca {
             KeyLocation::Software
         };
         let (signer, backend, key_ref) =
-            self.new_ca_key(&format!("ocsp-{}", issuer.id), key, &at)?;
+            self.new_ca_key(&format!("ocsp-{}", issuer.id), key.into(), &at)?;
         let spki = signer.spki_der().to_vec();
         let spki_sha256 = hex::encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &spki));
         let issued = self.run_issuance(Issuance {

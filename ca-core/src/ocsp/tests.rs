@@ -33,8 +33,8 @@ fn test_ca(dir: &Path, database_url: Option<&str>) -> Ca {
     let ca = Ca::open(config).unwrap();
     let opts = InitOptions {
         demo: false,
-        root_key: KeySpec::P256,
-        issuing_key: KeySpec::P256,
+        root_key: KeySpec::P256.into(),
+        issuing_key: KeySpec::P256.into(),
         ..InitOptions::demo()
     };
     ca.init(&opts, "test").unwrap();

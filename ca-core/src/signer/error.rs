@@ -12,6 +12,20 @@ pub enum SignerError {
         /// What was given.
         given: String,
     },
+    /// The signature algorithm named is not one the CA signs with.
+    #[error("unknown signature algorithm {given:?}: a key type with an optional digest, like rsa3072 or rsa3072-sha384 (RSA: sha256, sha384, sha512; p256: sha256; p384: sha384)")]
+    UnknownAlgorithm {
+        /// What was given.
+        given: String,
+    },
+    /// A key type and a signature algorithm that do not go together.
+    #[error("a {spec} key cannot sign with {algorithm}")]
+    AlgorithmMismatch {
+        /// The key type.
+        spec: super::KeySpec,
+        /// The algorithm asked for.
+        algorithm: super::SignatureAlgorithm,
+    },
     /// No passphrase is configured to protect software keys.
     #[error(
         "no key passphrase: set GOVPKI_KEY_PASSPHRASE, or GOVPKI_KEY_PASSPHRASE_FILE to a file holding it"

@@ -11,7 +11,7 @@ mod passphrase;
 mod pkcs11;
 mod software;
 
-pub use algorithm::{KeySpec, SignatureAlgorithm};
+pub use algorithm::{CaKeyType, KeySpec, SignatureAlgorithm};
 pub use error::SignerError;
 pub use passphrase::KeyPassphrase;
 pub use pkcs11::{

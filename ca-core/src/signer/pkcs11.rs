@@ -26,7 +26,7 @@ use der::{Decode, Encode};
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 use zeroize::Zeroizing;
 
-use super::{KeySpec, SignatureAlgorithm, Signer, SignerError};
+use super::{CaKeyType, KeySpec, SignatureAlgorithm, Signer, SignerError};
 
 /// The `key_backend` of issuers whose key is on the token.
 pub const PKCS11_BACKEND: &str = "pkcs11";
@@ -149,14 +149,16 @@ impl Hsm {
         &self.token
     }
 
-    /// Generates a key pair of type `spec` on the token under `label`:
+    /// Generates a key pair of type `key_type` on the token under `label`:
     /// the private key sensitive, non-extractable, able to sign only.
     /// Refuses a label already in use.
     pub fn generate(
         self: &Arc<Self>,
         label: &str,
-        spec: KeySpec,
+        key_type: impl Into<CaKeyType>,
     ) -> Result<Pkcs11Signer, SignerError> {
+        let key_type = key_type.into();
+        let spec = key_type.spec();
         check_label(label)?;
         let exists = self.with_session(|s| {
             s.find_objects(&[Attribute::Label(label.as_bytes().to_vec())])
@@ -212,22 +214,23 @@ impl Hsm {
             }
         };
         self.with_session(|s| s.generate_key_pair(&mechanism, &public, &private).map(drop))?;
-        self.load(&key_ref(label), spec)
+        self.load(&key_ref(label), key_type)
     }
 
     /// The signer of the key pair `key_ref` (`pkcs11:object=LABEL`) of type
-    /// `spec`, after a test signature verified with its public key (a
+    /// `key_type`, after a test signature verified with its public key (a
     /// public and a private key of one label that do not match are caught
     /// here, not in a certificate).
     pub fn load(
         self: &Arc<Self>,
         key_ref: &str,
-        spec: KeySpec,
+        key_type: impl Into<CaKeyType>,
     ) -> Result<Pkcs11Signer, SignerError> {
+        let key_type = key_type.into();
         let label = label_of(key_ref)?;
         let handles = self.find_pair(&label)?;
         let spki = self
-            .with_session(|s| public_key_info(s, handles.public, spec))?
+            .with_session(|s| public_key_info(s, handles.public, key_type.spec()))?
             .map_err(|detail| SignerError::Mismatch {
                 key_ref: self::key_ref(&label),
                 detail,
@@ -235,7 +238,7 @@ impl Hsm {
         let signer = Pkcs11Signer {
             hsm: Arc::clone(self),
             label,
-            spec,
+            key_type,
             spki,
             private: Mutex::new(Some(handles.private)),
         };
@@ -412,7 +415,7 @@ struct KeyPair {
 pub struct Pkcs11Signer {
     hsm: Arc<Hsm>,
     label: String,
-    spec: KeySpec,
+    key_type: CaKeyType,
     spki: Vec<u8>,
     /// The private key's handle, looked up again when the token forgets it.
     private: Mutex<Option<ObjectHandle>>,
@@ -423,7 +426,7 @@ impl std::fmt::Debug for Pkcs11Signer {
         f.debug_struct("Pkcs11Signer")
             .field("token", &self.hsm.token)
             .field("label", &self.label)
-            .field("spec", &self.spec)
+            .field("key_type", &self.key_type)
             .finish_non_exhaustive()
     }
 }
@@ -450,21 +453,24 @@ impl Pkcs11Signer {
 
     fn sign_once(&self, message: &[u8]) -> Result<Vec<u8>, SignerError> {
         let key = self.handle()?;
-        match self.spec.signature_algorithm() {
-            SignatureAlgorithm::RsaPkcs1Sha256 => self
+        let rsa = |mechanism: Mechanism<'static>| {
+            self.hsm.with_session(|s| s.sign(&mechanism, key, message))
+        };
+        // SoftHSM2 (and some HSMs) have no CKM_ECDSA_SHA256: hash here and
+        // sign the digest with CKM_ECDSA, which returns r || s.
+        let ecdsa = |digest: &'static aws_lc_rs::digest::Algorithm| {
+            let digest = aws_lc_rs::digest::digest(digest, message);
+            let raw = self
                 .hsm
-                .with_session(|s| s.sign(&Mechanism::Sha256RsaPkcs, key, message)),
-            SignatureAlgorithm::EcdsaP256Sha256 | SignatureAlgorithm::EcdsaP384Sha384 => {
-                let digest = if self.spec == KeySpec::P256 {
-                    aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, message)
-                } else {
-                    aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA384, message)
-                };
-                let raw = self
-                    .hsm
-                    .with_session(|s| s.sign(&Mechanism::Ecdsa, key, digest.as_ref()))?;
-                ecdsa_der(&raw)
-            }
+                .with_session(|s| s.sign(&Mechanism::Ecdsa, key, digest.as_ref()))?;
+            ecdsa_der(&raw)
+        };
+        match self.key_type.algorithm() {
+            SignatureAlgorithm::RsaPkcs1Sha256 => rsa(Mechanism::Sha256RsaPkcs),
+            SignatureAlgorithm::RsaPkcs1Sha384 => rsa(Mechanism::Sha384RsaPkcs),
+            SignatureAlgorithm::RsaPkcs1Sha512 => rsa(Mechanism::Sha512RsaPkcs),
+            SignatureAlgorithm::EcdsaP256Sha256 => ecdsa(&aws_lc_rs::digest::SHA256),
+            SignatureAlgorithm::EcdsaP384Sha384 => ecdsa(&aws_lc_rs::digest::SHA384),
         }
     }
 
@@ -476,11 +482,7 @@ impl Pkcs11Signer {
             SubjectPublicKeyInfoOwned::from_der(&self.spki).map_err(|_| SignerError::Crypto {
                 operation: "public key decoding",
             })?;
-        let algorithm: &dyn aws_lc_rs::signature::VerificationAlgorithm = match self.spec {
-            KeySpec::P256 => &aws_lc_rs::signature::ECDSA_P256_SHA256_ASN1,
-            KeySpec::P384 => &aws_lc_rs::signature::ECDSA_P384_SHA384_ASN1,
-            _ => &aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA256,
-        };
+        let algorithm = self.key_type.algorithm().verification();
         aws_lc_rs::signature::UnparsedPublicKey::new(algorithm, spki.subject_public_key.raw_bytes())
             .verify(message, &signature)
             .map_err(|_| SignerError::Mismatch {
@@ -492,7 +494,7 @@ impl Pkcs11Signer {
 
 impl Signer for Pkcs11Signer {
     fn algorithm(&self) -> SignatureAlgorithm {
-        self.spec.signature_algorithm()
+        self.key_type.algorithm()
     }
 
     fn spki_der(&self) -> &[u8] {
@@ -823,16 +825,19 @@ mod tests {
         }
     }
 
-    fn verify(spec: KeySpec, spki_der: &[u8], message: &[u8], signature: &[u8]) -> bool {
+    fn verify(
+        algorithm: SignatureAlgorithm,
+        spki_der: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> bool {
         let spki = SubjectPublicKeyInfoOwned::from_der(spki_der).unwrap();
-        let algorithm: &dyn aws_lc_rs::signature::VerificationAlgorithm = match spec {
-            KeySpec::P256 => &aws_lc_rs::signature::ECDSA_P256_SHA256_ASN1,
-            KeySpec::P384 => &aws_lc_rs::signature::ECDSA_P384_SHA384_ASN1,
-            _ => &aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA256,
-        };
-        aws_lc_rs::signature::UnparsedPublicKey::new(algorithm, spki.subject_public_key.raw_bytes())
-            .verify(message, signature)
-            .is_ok()
+        aws_lc_rs::signature::UnparsedPublicKey::new(
+            algorithm.verification(),
+            spki.subject_public_key.raw_bytes(),
+        )
+        .verify(message, signature)
+        .is_ok()
     }
 
     /// Every path on a real SoftHSM2 token: start-up errors, generation of
@@ -868,13 +873,34 @@ mod tests {
             let signer = hsm.generate(label, spec).expect("generate");
             assert_eq!(signer.key_ref(), format!("pkcs11:object={label}"));
             let signature = signer.sign(message).expect("sign");
+            let algorithm = spec.signature_algorithm();
             assert!(
-                verify(spec, signer.spki_der(), message, &signature),
+                verify(algorithm, signer.spki_der(), message, &signature),
                 "{spec}"
             );
             // Found again by label, same public key.
             let again = hsm.load(&signer.key_ref(), spec).expect("load");
             assert_eq!(again.spki_der(), signer.spki_der());
+        }
+        // The RSA key signs with SHA-384 and SHA-512 too (CKM_SHA384_RSA_PKCS,
+        // CKM_SHA512_RSA_PKCS), and only the matching digest verifies.
+        for name in ["rsa2048-sha384", "rsa2048-sha512"] {
+            let key_type: CaKeyType = name.parse().unwrap();
+            let signer = hsm.load("pkcs11:object=k-rsa", key_type).expect(name);
+            assert_eq!(signer.algorithm(), key_type.algorithm());
+            let signature = signer.sign(message).expect(name);
+            assert!(verify(
+                key_type.algorithm(),
+                signer.spki_der(),
+                message,
+                &signature
+            ));
+            assert!(!verify(
+                SignatureAlgorithm::RsaPkcs1Sha256,
+                signer.spki_der(),
+                message,
+                &signature
+            ));
         }
         let keys = hsm.private_keys().expect("list");
         assert_eq!(keys.len(), 3, "{keys:?}");
@@ -899,7 +925,7 @@ mod tests {
         hsm.log_out().expect("log out");
         let signature = signer.sign(message).expect("sign after a log-out");
         assert!(verify(
-            KeySpec::P256,
+            SignatureAlgorithm::EcdsaP256Sha256,
             signer.spki_der(),
             message,
             &signature

@@ -12,7 +12,7 @@ use rcgen::{PublicKeyData, SigningKey};
 use rustls_pki_types::PrivatePkcs8KeyDer;
 use zeroize::Zeroizing;
 
-use super::{KeyPassphrase, KeySpec, SignatureAlgorithm, Signer, SignerError};
+use super::{CaKeyType, KeyPassphrase, KeySpec, SignatureAlgorithm, Signer, SignerError};
 
 /// PBKDF2 iterations for new key files (OWASP's 2023 figure for SHA-256).
 const PBKDF2_ITERATIONS: u32 = 600_000;
@@ -42,10 +42,11 @@ impl SoftwareKeyStore {
     pub fn generate(
         &self,
         name: &str,
-        spec: KeySpec,
+        key_type: impl Into<CaKeyType>,
     ) -> Result<(SoftwareSigner, String), SignerError> {
-        let alg = spec.signature_algorithm().rcgen();
-        let key = match spec {
+        let key_type = key_type.into();
+        let alg = key_type.algorithm().rcgen();
+        let key = match key_type.spec() {
             KeySpec::Rsa2048 => rcgen::KeyPair::generate_rsa_for(alg, rcgen::RsaKeySize::_2048),
             KeySpec::Rsa3072 => rcgen::KeyPair::generate_rsa_for(alg, rcgen::RsaKeySize::_3072),
             KeySpec::Rsa4096 => rcgen::KeyPair::generate_rsa_for(alg, rcgen::RsaKeySize::_4096),
@@ -59,13 +60,18 @@ impl SoftwareKeyStore {
         let pkcs8 = Zeroizing::new(key.serialize_der());
         let pem = self.encrypt(&pkcs8)?;
         write_new_private(&path, pem.as_bytes())?;
-        let signer = SoftwareSigner::new(key, spec);
+        let signer = SoftwareSigner::new(key, key_type);
         Ok((signer, key_ref))
     }
 
     /// Loads the key `key_ref` (as recorded in the issuer row) and checks it
-    /// is of type `spec`.
-    pub fn load(&self, key_ref: &str, spec: KeySpec) -> Result<SoftwareSigner, SignerError> {
+    /// is of the type `key_type` names; it signs with `key_type`'s algorithm.
+    pub fn load(
+        &self,
+        key_ref: &str,
+        key_type: impl Into<CaKeyType>,
+    ) -> Result<SoftwareSigner, SignerError> {
+        let key_type = key_type.into();
         let path = self.path_of(key_ref)?;
         let pem =
             Zeroizing::new(
@@ -89,16 +95,16 @@ impl SoftwareKeyStore {
         let pkcs8 = encrypted
             .decrypt(self.passphrase.expose())
             .map_err(|_| decrypt_error())?;
-        let alg = spec.signature_algorithm().rcgen();
+        let alg = key_type.algorithm().rcgen();
         let key = rcgen::KeyPair::from_pkcs8_der_and_sign_algo(
             &PrivatePkcs8KeyDer::from(pkcs8.as_bytes()),
             alg,
         )
         .map_err(|_| SignerError::Mismatch {
             key_ref: key_ref.to_owned(),
-            detail: format!("the file does not hold a {spec} key"),
+            detail: format!("the file does not hold a {} key", key_type.spec()),
         })?;
-        Ok(SoftwareSigner::new(key, spec))
+        Ok(SoftwareSigner::new(key, key_type))
     }
 
     fn encrypt(&self, pkcs8: &[u8]) -> Result<Zeroizing<String>, SignerError> {
@@ -143,25 +149,29 @@ impl SoftwareKeyStore {
 /// A software key held in memory, ready to sign.
 pub struct SoftwareSigner {
     key: rcgen::KeyPair,
-    spec: KeySpec,
+    key_type: CaKeyType,
     spki: Vec<u8>,
 }
 
 impl SoftwareSigner {
-    fn new(key: rcgen::KeyPair, spec: KeySpec) -> Self {
+    fn new(key: rcgen::KeyPair, key_type: CaKeyType) -> Self {
         let spki = key.subject_public_key_info();
-        Self { key, spec, spki }
+        Self {
+            key,
+            key_type,
+            spki,
+        }
     }
 
     /// The key type.
     pub fn spec(&self) -> KeySpec {
-        self.spec
+        self.key_type.spec()
     }
 }
 
 impl Signer for SoftwareSigner {
     fn algorithm(&self) -> SignatureAlgorithm {
-        self.spec.signature_algorithm()
+        self.key_type.algorithm()
     }
 
     fn spki_der(&self) -> &[u8] {
@@ -178,7 +188,7 @@ impl Signer for SoftwareSigner {
 impl std::fmt::Debug for SoftwareSigner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SoftwareSigner")
-            .field("spec", &self.spec)
+            .field("key_type", &self.key_type)
             .finish_non_exhaustive()
     }
 }
@@ -255,6 +265,33 @@ mod tests {
                 .permissions()
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn rsa_keys_sign_with_the_digest_their_type_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let ks = store(dir.path());
+        let key_type: CaKeyType = "rsa2048-sha512".parse().unwrap();
+        let (signer, key_ref) = ks.generate("ca1", key_type).unwrap();
+        assert_eq!(signer.algorithm(), SignatureAlgorithm::RsaPkcs1Sha512);
+        // The same key file, loaded to sign with SHA-384.
+        let sha384 = ks.load(&key_ref, "rsa2048-sha384".parse::<CaKeyType>().unwrap());
+        let sha384 = sha384.unwrap();
+        let spki = spki::SubjectPublicKeyInfoRef::try_from(signer.spki_der()).unwrap();
+        let key = spki.subject_public_key.raw_bytes();
+        for (s, alg) in [
+            (&signer, SignatureAlgorithm::RsaPkcs1Sha512),
+            (&sha384, SignatureAlgorithm::RsaPkcs1Sha384),
+        ] {
+            let sig = s.sign(b"hello").unwrap();
+            aws_lc_rs::signature::UnparsedPublicKey::new(alg.verification(), key)
+                .verify(b"hello", &sig)
+                .unwrap();
+            let sha256 = SignatureAlgorithm::RsaPkcs1Sha256.verification();
+            assert!(aws_lc_rs::signature::UnparsedPublicKey::new(sha256, key)
+                .verify(b"hello", &sig)
+                .is_err());
         }
     }
 

@@ -4,6 +4,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::signer::{CaKeyType, SignerError};
+
 use super::schema::{
     audit_events, blocked_keys, certificates, issuers, subscribers, tokens, units,
 };
@@ -29,6 +31,15 @@ pub struct IssuerRow {
     pub created_at: NaiveDateTime,
     /// How many CRL shards its certificates are spread over (1: one CRL).
     pub crl_shards: i32,
+    /// What it signs with (`sha256WithRSAEncryption`, `sha384WithRSAEncryption` …).
+    pub signature_algorithm: String,
+}
+
+impl IssuerRow {
+    /// Its key type and signature algorithm, as recorded.
+    pub fn key_type(&self) -> Result<CaKeyType, SignerError> {
+        CaKeyType::new(self.key_spec.parse()?, self.signature_algorithm.parse()?)
+    }
 }
 
 /// An agency or department (OU in certificates).

@@ -26,6 +26,7 @@ diesel::table! {
         created_at -> Timestamp,
         crl_shards -> Integer,
         crl_number -> BigInt,
+        signature_algorithm -> Text,
     }
 }
 

@@ -75,8 +75,8 @@ impl TestCa {
         ca.init(
             &InitOptions {
                 demo: false,
-                root_key: KeySpec::P256,
-                issuing_key: KeySpec::P256,
+                root_key: KeySpec::P256.into(),
+                issuing_key: KeySpec::P256.into(),
                 ..InitOptions::demo()
             },
             "test",
@@ -88,7 +88,7 @@ impl TestCa {
                 id: "party-ca".into(),
                 name: PARTY_NAME.into(),
                 organization: Some("Ban Cơ yếu Chính phủ".into()),
-                key: KeySpec::P256,
+                key: KeySpec::P256.into(),
                 days: Some(3650),
                 path_len: None,
                 allow_suspend: true,
@@ -102,7 +102,7 @@ impl TestCa {
             "ext-ca",
             "CA ngoài (chờ cấp)",
             None,
-            KeySpec::P256,
+            KeySpec::P256.into(),
             &KeyLocation::Software,
             "test",
         )
