@@ -105,6 +105,8 @@ check_crl() {
 }
 
 main() {
+    # main runs in the pipeline into tee: stop at the first failure.
+    set -e
     echo "govpki CRL benchmark — $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
     echo "command: bash bench/crl.sh --entries $ENTRIES --runs $RUNS${PG_URL:+ --pg …}"
     echo "host: $(uname -srm), $(nproc) cores; database: ${PG_URL:+PostgreSQL}${PG_URL:-SQLite}"
@@ -113,7 +115,8 @@ main() {
     openssl version
 
     section "build (release)"
-    cargo build --release --locked -p govpki -p ca-core --example crl_seed 2>&1 | grep -v '^ *Compiling ' || true
+    { cargo build --release --locked -p govpki --bin govpki 2>&1 \
+        && cargo build --release --locked -p ca-core --example crl_seed 2>&1; } | grep -v '^ *Compiling ' || true
     local govpki=$ROOT/target/release/govpki
     local seed=$ROOT/target/release/examples/crl_seed
 

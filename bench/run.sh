@@ -47,6 +47,19 @@ else
     CRL_ARGS=()
 fi
 
+# What the three scripts run, from Debian when missing.
+need=()
+for tool in wrk:wrk nginx:nginx cfssl:golang-cfssl curl:curl openssl:openssl /usr/bin/time:time; do
+    command -v "${tool%%:*}" >/dev/null 2>&1 || need+=("${tool#*:}")
+done
+if [ ${#need[@]} -gt 0 ]; then
+    echo "installing: ${need[*]}"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
 LOG=$(mktemp -d -t govpki-bench-run.XXXXXX)
 trap 'rm -rf "$LOG"' EXIT
 STARTED=$(date -u '+%Y-%m-%d %H:%M UTC')

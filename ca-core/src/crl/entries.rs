@@ -134,18 +134,22 @@ impl CertState {
     }
 }
 
+/// The condition of a full CRL's rows, word for word the condition of the
+/// partial index `certificates_on_crl` (migration 2026-11-26-000010).
+const ON_CRL: &str = "certificates.status IN ('revoked', 'suspended')";
+
 /// Every revoked or suspended certificate of an issuer, by shard.
 pub(super) fn listed_by_shard(
     c: &mut DbConnection,
     issuer: &str,
     shards: u32,
 ) -> Result<Vec<Vec<CertState>>, CaError> {
+    // The statuses as SQL literals, not bound parameters: only then can the
+    // planner prove that the covering partial index `certificates_on_crl`
+    // (same condition) applies, and read no table row at all.
     let on_crl = certificates::table
         .filter(certificates::issuer_id.eq(issuer))
-        .filter(
-            certificates::status
-                .eq_any([CertStatus::Revoked.as_str(), CertStatus::Suspended.as_str()]),
-        );
+        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(ON_CRL));
     // Sized up front: growing a vector of a million states by doubling
     // would hold two copies for a moment.
     let count: i64 = on_crl.clone().count().get_result(c)?;
@@ -272,8 +276,45 @@ fn columns() -> (
 #[cfg(test)]
 mod tests {
     use chrono::NaiveDate;
+    use diesel::sql_types::Text;
 
     use super::*;
+    use crate::store::{DatabaseUrl, Store};
+
+    #[derive(QueryableByName)]
+    struct PlanRow {
+        #[diesel(sql_type = Text)]
+        detail: String,
+    }
+
+    /// A full CRL reads the covering index only, never a table row (which
+    /// would walk past the DER blobs): SQLite's plan of the same query.
+    #[test]
+    fn full_crl_rows_come_from_the_covering_index() {
+        assert_eq!(
+            ON_CRL,
+            format!(
+                "certificates.status IN ('{}', '{}')",
+                CertStatus::Revoked.as_str(),
+                CertStatus::Suspended.as_str()
+            )
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&DatabaseUrl::Sqlite(dir.path().join("t.db"))).unwrap();
+        let sql = format!(
+            "EXPLAIN QUERY PLAN SELECT serial, status, revocation_reason, revoked_at, \
+             invalidity_date, not_after, status_changed_at FROM certificates \
+             WHERE certificates.issuer_id = 'gov-ca' AND {ON_CRL}"
+        );
+        let plan: Vec<PlanRow> = store
+            .read(|c| diesel::sql_query(&sql).load(c).map_err(StoreError::from))
+            .unwrap();
+        let plan: Vec<&str> = plan.iter().map(|r| r.detail.as_str()).collect();
+        assert_eq!(
+            plan,
+            ["SEARCH certificates USING COVERING INDEX certificates_on_crl (issuer_id=? AND status=?)"]
+        );
+    }
 
     fn at(day: u32) -> NaiveDateTime {
         NaiveDate::from_ymd_opt(2026, 1, day)
