@@ -10,6 +10,7 @@ use diesel::prelude::*;
 use x509_cert::ext::pkix::CrlReason;
 
 use super::encode::{self, Entry};
+use super::history::CrlHead;
 use super::name::shard_of_magnitude;
 use super::CrlError;
 use crate::status::{CertStatus, RevocationReason};
@@ -178,7 +179,7 @@ pub(super) fn listed_by_shard(
 /// earlier full CRL made after their expiry (plus the grace).
 pub(super) fn full_entries<'a>(
     listed: &'a [CertState],
-    previous_full: Option<&CrlRow>,
+    previous_full: Option<&CrlHead>,
     grace: Duration,
 ) -> Vec<&'a CertState> {
     let mut out: Vec<&CertState> = listed
@@ -335,8 +336,8 @@ mod tests {
         .unwrap()
     }
 
-    fn full_crl(this_update: u32) -> CrlRow {
-        CrlRow {
+    fn full_crl(this_update: u32) -> CrlHead {
+        CrlHead {
             issuer_id: "gov-ca".into(),
             number: 1,
             shard: 0,
@@ -344,7 +345,6 @@ mod tests {
             base_number: None,
             this_update: at(this_update),
             next_update: at(this_update + 7),
-            der: Vec::new(),
             entries: 0,
             created_at: at(this_update),
         }
