@@ -1,6 +1,6 @@
 //! The subscriber the benchmarks and seeding examples issue to: Nguyễn Văn
 //! An, a civil servant of Cần Thơ (one file, included by each with
-//! `#[path]`: examples and benches are separate crates).
+//! `#[path]`: examples, benches and the crl-publisher trust tests are separate crates).
 
 use ca_core::registry::{SubscriberInput, SubscriberKind};
 

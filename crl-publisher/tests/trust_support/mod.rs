@@ -3,6 +3,10 @@
 //! hierarchy in it, the publisher mounted on Rocket's local client, and the
 //! real `openssl` command.
 
+// The subscriber ca-core's benches and examples issue to (one file).
+#[path = "../../../ca-core/examples/support/demo_subscriber.rs"]
+mod demo_subscriber;
+
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -11,7 +15,6 @@ use std::sync::Arc;
 use ca_core::config::CaConfig;
 use ca_core::hierarchy::{InitOptions, KeyLocation, SubCaOptions};
 use ca_core::lifecycle::IssueRequest;
-use ca_core::registry::{SubscriberInput, SubscriberKind};
 use ca_core::signer::KeySpec;
 use ca_core::Ca;
 use crl_publisher::{Publisher, PublisherConfig};
@@ -195,22 +198,7 @@ fn issue_leaf(ca: &Ca, work: &Path) -> String {
     );
     let csr = std::fs::read(work.join("leaf.csr")).expect("read leaf.csr");
     let subscriber = ca
-        .add_subscriber(
-            &SubscriberInput {
-                kind: SubscriberKind::Individual,
-                name: "Nguyễn Văn An".into(),
-                national_id: Some("CCCD:001089031733".into()),
-                tax_code: None,
-                title: Some("Chuyên viên".into()),
-                unit: Some("Sở Khoa học và Công nghệ".into()),
-                organization: Some("Ủy ban nhân dân thành phố Cần Thơ".into()),
-                locality: None,
-                province: "Cần Thơ".into(),
-                email: Some("nvan@cantho.gov.vn".into()),
-                phone: None,
-            },
-            "test",
-        )
+        .add_subscriber(&demo_subscriber::nguyen_van_an(), "test")
         .expect("add a subscriber")
         .id;
     ca.issue(&IssueRequest {
