@@ -82,6 +82,12 @@ pub enum CaError {
         /// The id.
         id: i64,
     },
+    /// No such unit.
+    #[error("no unit {id}")]
+    UnknownUnit {
+        /// The id.
+        id: i64,
+    },
     /// No certificate with this serial.
     #[error("no certificate with serial {serial}")]
     UnknownCertificate {
@@ -153,6 +159,14 @@ pub enum CaError {
     /// The request contradicts the profile or the rules of the operation.
     #[error("{0}")]
     Refused(String),
+    /// A rule with a stable code refused the request.
+    #[error("{message}")]
+    Rule {
+        /// Which rule.
+        rule: crate::rule::Rule,
+        /// What to fix.
+        message: String,
+    },
 }
 
 fn duplicate_of(existing: &Option<i64>) -> String {

@@ -5,6 +5,7 @@
 pub mod audit;
 mod ca;
 pub mod certificate;
+pub mod command;
 pub mod config;
 pub mod crl;
 pub mod csr;
@@ -15,6 +16,7 @@ pub mod lifecycle;
 pub mod ocsp;
 pub mod profile;
 pub mod registry;
+pub mod rule;
 pub mod serial;
 #[cfg(feature = "service")]
 pub mod service;

@@ -97,7 +97,7 @@ pub enum PortalError {
     },
     /// The CA refused or failed.
     #[error(transparent)]
-    Ca(#[from] CaError),
+    Ca(CaError),
     /// Something on our side (database, randomness, hashing).
     #[error("internal error: {0}")]
     Internal(String),
@@ -176,6 +176,26 @@ fn ca_status(e: &CaError) -> (Status, &'static str) {
         CaError::Refused(_) => (Status::UnprocessableEntity, "refused"),
         CaError::NotInitialized => (Status::ServiceUnavailable, "not_initialized"),
         _ => (Status::InternalServerError, "internal"),
+    }
+}
+
+impl From<CaError> for PortalError {
+    /// A refusal by a rule of the CA keeps its stable code (422, or 409
+    /// for a conflict with what is registered); a missing unit is a 404
+    /// like the portal's own; everything else stays the CA's error.
+    fn from(e: CaError) -> Self {
+        match e {
+            CaError::Rule { rule, message } if rule.is_conflict() => Self::Conflict {
+                code: rule.code(),
+                message,
+            },
+            CaError::Rule { rule, message } => Self::Invalid {
+                code: rule.code(),
+                message,
+            },
+            CaError::UnknownUnit { id } => Self::NotFound(format!("no unit {id}")),
+            other => Self::Ca(other),
+        }
     }
 }
 

@@ -58,6 +58,8 @@ pub(crate) struct Issuance<'a> {
 /// What an issuance produced.
 #[derive(Debug, Clone)]
 pub struct Issued {
+    /// The certificate's id in the store.
+    pub id: i64,
     /// The issuer.
     pub issuer_id: String,
     /// The serial.
@@ -113,7 +115,7 @@ impl Ca {
             .map(|r| match r {
                 Some(err) => err,
                 None => {
-                    let Some((i, _, serial, der)) = signed.next() else {
+                    let Some((i, id, serial, der)) = signed.next() else {
                         return Err(CaError::Refused("issuance batch out of step".into()));
                     };
                     match &mut stored_error {
@@ -121,6 +123,7 @@ impl Ca {
                             "certificate {serial} was signed but not stored ({e}); run govpki doctor"
                         ))),
                         None => Ok(Issued {
+                            id,
                             issuer_id: i.issuer_id.to_owned(),
                             serial,
                             der,

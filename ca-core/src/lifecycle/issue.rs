@@ -16,6 +16,7 @@ use crate::certificate::RevocationUrls;
 use crate::csr::{parse_csr, PublicKeyKind, SubscriberKey};
 use crate::profile::{Profile, ProfileKind};
 use crate::registry::SubscriberChanges;
+use crate::rule::Rule;
 use crate::signer::Signer;
 use crate::status::{CertStatus, RevocationReason};
 use crate::store::models::{IssuerRow, SubscriberRow, TokenRow};
@@ -63,7 +64,7 @@ pub struct ReplaceRequest<'a> {
 }
 
 /// What a subscriber certificate is made from, checked.
-struct Plan<'a> {
+pub(crate) struct Plan<'a> {
     issuer: IssuerRow,
     subscriber: SubscriberRow,
     subject: Name,
@@ -123,7 +124,9 @@ impl Ca {
         self.issue_plan(plan, "issue", request, None, req.actor)
     }
 
-    fn plan_issue(&self, req: &IssueRequest<'_>) -> Result<(Plan<'_>, serde_json::Value), CaError> {
+    /// Everything that would refuse a new issuance, checked without
+    /// writing anything (the dry run and the issuance run this same code).
+    pub(crate) fn plan_issue(&self, req: &IssueRequest<'_>) -> Result<(Plan<'_>, serde_json::Value), CaError> {
         let profile = self.subscriber_profile(req.profile)?;
         let key = parse_csr(req.csr)?;
         let plan = self.store.read(|c| -> Result<Plan<'_>, CaError> {
@@ -140,7 +143,8 @@ impl Ca {
                 req.days,
                 profile.default_days,
                 profile.max_days,
-                "new certificate",
+                "issue",
+                &profile.name,
             )?;
             Ok(Plan {
                 issuer,
@@ -254,6 +258,22 @@ impl Ca {
         req: &ReplaceRequest<'_>,
         op: Operation,
     ) -> Result<Prepared<'_>, CaError> {
+        let (plan, request, replaces) = self.check_replace(req, op)?;
+        if !req.changes.is_empty() {
+            self.update_subscriber(plan.subscriber.id, &req.changes, req.actor)?;
+        }
+        self.prepare(plan, op.as_str(), request, replaces)
+    }
+
+    /// Everything that would refuse a renewal, change of information or
+    /// re-issue, checked without writing anything: the dry run
+    /// ([`Ca::check`]) and the operation itself run this same code.
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn check_replace(
+        &self,
+        req: &ReplaceRequest<'_>,
+        op: Operation,
+    ) -> Result<(Plan<'_>, serde_json::Value, Option<(i64, RevocationReason)>), CaError> {
         if op != Operation::ChangeInfo && !req.changes.is_empty() {
             return Err(CaError::Refused(format!(
                 "{} does not change subscriber information; use change-info",
@@ -263,14 +283,14 @@ impl Ca {
         let new_key = match (req.csr, op) {
             (Some(csr), _) => Some(parse_csr(csr)?),
             (None, Operation::Reissue) => {
-                return Err(CaError::Refused("re-issue needs a new CSR (--csr)".into()))
+                return Err(Rule::MissingField.refuse("a reissue request needs csr"))
             }
             (None, _) => None,
         };
         let reason = match (op, req.reason) {
             (Operation::Renew, Some(_)) => {
-                return Err(CaError::Refused(
-                    "a renewal does not revoke the old certificate; --reason does not apply".into(),
+                return Err(Rule::InvalidReason.refuse(
+                    "a renewal does not revoke the old certificate: a reason does not apply",
                 ))
             }
             (Operation::Renew, None) => None,
@@ -289,11 +309,11 @@ impl Ca {
                 ],
             };
             if !allowed.contains(&r) {
-                return Err(CaError::Refused(format!(
-                    "{} revokes the old certificate as {} or {}, not {r}",
-                    op.as_str(),
+                return Err(Rule::InvalidReason.refuse(format!(
+                    "the reason must be one of {}, {}: {} revokes the old certificate so, not as {r}",
                     allowed[0],
-                    allowed[1]
+                    allowed[1],
+                    op.as_str(),
                 )));
             }
         }
@@ -342,7 +362,7 @@ impl Ca {
                 Operation::Renew => (profile.max_renewal_days, profile.max_renewal_days),
                 _ => (profile.default_days, profile.max_days),
             };
-            let days = pick_days(req.days, default, max, op.as_str())?;
+            let days = pick_days(req.days, default, max, op.as_str(), &profile.name)?;
             Ok((
                 Plan {
                     issuer,
@@ -366,10 +386,7 @@ impl Ca {
             "reason": reason.map(RevocationReason::as_str),
         });
         let replaces = reason.map(|r| (old.id, r));
-        if !req.changes.is_empty() {
-            self.update_subscriber(plan.subscriber.id, &req.changes, req.actor)?;
-        }
-        self.prepare(plan, op.as_str(), request, replaces)
+        Ok((plan, request, replaces))
     }
 
     fn issue_plan(
@@ -434,7 +451,7 @@ impl Ca {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Operation {
+pub(crate) enum Operation {
     Renew,
     ChangeInfo,
     Reissue,
@@ -450,12 +467,17 @@ impl Operation {
     }
 }
 
-fn pick_days(asked: Option<u32>, default: u32, max: u32, what: &str) -> Result<u32, CaError> {
+fn pick_days(
+    asked: Option<u32>,
+    default: u32,
+    max: u32,
+    what: &str,
+    profile: &impl std::fmt::Display,
+) -> Result<u32, CaError> {
     match asked {
         None => Ok(default),
-        Some(0) => Err(CaError::Refused("validity must be at least one day".into())),
-        Some(d) if d > max => Err(CaError::Refused(format!(
-            "a {what} may be valid for at most {max} days, {d} asked"
+        Some(d) if d == 0 || d > max => Err(Rule::InvalidDays.refuse(format!(
+            "days must be 1-{max} for a {what} with profile {profile}, {d} asked"
         ))),
         Some(d) => Ok(d),
     }

@@ -1,8 +1,11 @@
 //! Finding certificates by serial, and what `cert show` prints.
 
+use std::collections::HashMap;
+
 use diesel::prelude::*;
 
 use crate::serial::Serial;
+use crate::status::CertStatus;
 use crate::store::models::CertificateRow;
 use crate::store::schema::certificates;
 use crate::store::DbConnection;
@@ -120,4 +123,63 @@ impl From<&CertificateRow> for CertificateInfo {
             pem: r.cert_der.as_deref().map(crate::certificate::der_to_pem),
         }
     }
+}
+
+/// Where a certificate is, in brief: what a job replacing certificates
+/// needs to name and check one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateBrief {
+    /// The issuer id.
+    pub issuer_id: String,
+    /// Lowercase hex serial.
+    pub serial: String,
+    /// Its status.
+    pub status: String,
+}
+
+/// The certificates of `ids` that exist, by id (inside the caller's
+/// transaction; any number of ids).
+pub fn briefs(
+    c: &mut DbConnection,
+    ids: &[i64],
+) -> Result<HashMap<i64, CertificateBrief>, CaError> {
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(5000) {
+        let rows: Vec<(i64, String, String, String)> = certificates::table
+            .filter(certificates::id.eq_any(chunk))
+            .select((
+                certificates::id,
+                certificates::issuer_id,
+                certificates::serial,
+                certificates::status,
+            ))
+            .load(c)?;
+        out.extend(rows.into_iter().map(|(id, issuer_id, serial, status)| {
+            (
+                id,
+                CertificateBrief {
+                    issuer_id,
+                    serial,
+                    status,
+                },
+            )
+        }));
+    }
+    Ok(out)
+}
+
+/// The issued certificates replacing any of `olds`: old id → new id
+/// (inside the caller's transaction).
+pub fn replacements(c: &mut DbConnection, olds: &[i64]) -> Result<HashMap<i64, i64>, CaError> {
+    let mut out = HashMap::with_capacity(olds.len());
+    for chunk in olds.chunks(5000) {
+        let rows: Vec<(Option<i64>, i64)> = certificates::table
+            .filter(certificates::replaces_id.eq_any(chunk))
+            .filter(certificates::cert_der.is_not_null())
+            .filter(certificates::status.ne(CertStatus::Pending.as_str()))
+            .select((certificates::replaces_id, certificates::id))
+            .load(c)?;
+        out.extend(rows.into_iter().filter_map(|(old, new)| old.map(|o| (o, new))));
+    }
+    Ok(out)
 }

@@ -11,9 +11,11 @@ mod revoke;
 
 pub use engine::Issued;
 pub use issue::{IssueRequest, ReplaceRequest};
-pub use lookup::{CertificateInfo, CertificateRef};
+pub use lookup::{briefs, replacements, CertificateBrief, CertificateInfo, CertificateRef};
 
 pub(crate) use engine::{now, parse_cert, whole_seconds, Issuance};
+pub(crate) use issue::Operation;
+pub(crate) use revoke::{check_revocation, check_suspend, expect_status};
 
 #[cfg(test)]
 mod tests;

@@ -14,6 +14,7 @@ use crate::audit::{self, AuditEvent};
 use crate::registry::{
     check_token_transition, TOKEN_ACTIVE, TOKEN_DAMAGED, TOKEN_LOST, TOKEN_RETIRED, TOKEN_SUSPENDED,
 };
+use crate::rule::Rule;
 use crate::status::{CertStatus, RevocationReason};
 use crate::store::models::{BlockedKeyRow, CertificateRow, TokenRow};
 use crate::store::schema::{blocked_keys, certificates, issuers, tokens};
@@ -30,16 +31,7 @@ impl Ca {
         invalidity_date: Option<DateTime<Utc>>,
         actor: &str,
     ) -> Result<CertificateRow, CaError> {
-        if matches!(reason, RevocationReason::CertificateHold) {
-            return Err(CaError::Refused(
-                "certificate-hold is a suspension: use suspend".into(),
-            ));
-        }
-        if invalidity_date.is_some_and(|d| d > Utc::now()) {
-            return Err(CaError::Refused(
-                "the invalidity date is in the future".into(),
-            ));
-        }
+        check_revocation(reason, invalidity_date)?;
         self.store.write(|c| {
             let row = cert.find(c)?;
             revoke_row(c, row.id, reason, invalidity_date, "revoke")?;
@@ -65,16 +57,7 @@ impl Ca {
     pub fn suspend(&self, cert: &CertificateRef, actor: &str) -> Result<CertificateRow, CaError> {
         self.store.write(|c| {
             let row = cert.find(c)?;
-            let allowed: bool = issuers::table
-                .filter(issuers::id.eq(&row.issuer_id))
-                .select(issuers::allow_suspend)
-                .first(c)?;
-            if !allowed {
-                return Err(CaError::SuspendDisabled {
-                    issuer: row.issuer_id.clone(),
-                });
-            }
-            expect_status(&row, &[CertStatus::Good], "suspend")?;
+            check_suspend(c, &row)?;
             diesel::update(certificates::table.find(row.id))
                 .set((
                     certificates::status.eq(CertStatus::Suspended.as_str()),
@@ -327,6 +310,39 @@ impl Ca {
             Ok(revoked)
         })
     }
+}
+
+/// Refuses a revocation reason or invalidity date a revocation cannot
+/// take (certificateHold is a suspension).
+pub(crate) fn check_revocation(
+    reason: RevocationReason,
+    invalidity_date: Option<DateTime<Utc>>,
+) -> Result<(), CaError> {
+    if matches!(reason, RevocationReason::CertificateHold) {
+        return Err(Rule::InvalidReason
+            .refuse("certificate-hold is a suspension: submit a suspend request (govpki cert suspend)"));
+    }
+    if invalidity_date.is_some_and(|d| d > Utc::now()) {
+        return Err(CaError::Refused(
+            "the invalidity date is in the future".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses to suspend a certificate that is not good, or whose issuer
+/// does not allow suspension.
+pub(crate) fn check_suspend(c: &mut DbConnection, row: &CertificateRow) -> Result<(), CaError> {
+    let allowed: bool = issuers::table
+        .filter(issuers::id.eq(&row.issuer_id))
+        .select(issuers::allow_suspend)
+        .first(c)?;
+    if !allowed {
+        return Err(CaError::SuspendDisabled {
+            issuer: row.issuer_id.clone(),
+        });
+    }
+    expect_status(row, &[CertStatus::Good], "suspend")
 }
 
 /// Sets a token's state (the transition checked by the caller).

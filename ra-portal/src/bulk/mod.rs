@@ -16,9 +16,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use ca_core::audit::{self, AuditEvent};
-use ca_core::status::CertStatus;
-use ca_core::store::models::UnitRow;
-use ca_core::store::schema::{certificates, subscribers};
+use ca_core::registry::{unit_certificates, UnitChangePlan};
 use ca_core::store::{DbConnection, Store};
 
 use crate::accounts::now;
@@ -37,23 +35,7 @@ pub const DONE: &str = "done";
 pub const FAILED: &str = "failed";
 
 /// What a unit change does to the unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    /// The unit gets a new name.
-    Rename,
-    /// The unit's subscribers move to another unit of the province.
-    Merge,
-}
-
-impl Action {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Rename => "rename",
-            Self::Merge => "merge",
-        }
-    }
-}
+pub use ca_core::registry::UnitAction as Action;
 
 /// A job as stored.
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
@@ -130,36 +112,19 @@ pub(crate) struct Created {
 pub(crate) fn create_job(
     c: &mut DbConnection,
     request_id: i64,
-    action: Action,
-    unit: &UnitRow,
-    target: &UnitRow,
-    name: &str,
+    plan: &UnitChangePlan,
 ) -> Result<Created, PortalError> {
-    let of_unit = subscribers::table
-        .filter(subscribers::unit_id.eq(unit.id))
-        .select(subscribers::id.nullable());
-    let good: Vec<i64> = certificates::table
-        .filter(certificates::subscriber_id.eq_any(of_unit))
-        .filter(certificates::status.eq(CertStatus::Good.as_str()))
-        .select(certificates::id)
-        .order(certificates::id.asc())
-        .load(c)?;
-    let of_unit = subscribers::table
-        .filter(subscribers::unit_id.eq(unit.id))
-        .select(subscribers::id.nullable());
-    let skipped_suspended: i64 = certificates::table
-        .filter(certificates::subscriber_id.eq_any(of_unit))
-        .filter(certificates::status.eq(CertStatus::Suspended.as_str()))
-        .count()
-        .get_result(c)?;
+    let certificates = unit_certificates(c, plan.unit.id)?;
+    let good = certificates.good;
+    let skipped_suspended = certificates.suspended;
     let at = now();
     diesel::insert_into(bulk_jobs::table)
         .values((
             bulk_jobs::request_id.eq(request_id),
-            bulk_jobs::action.eq(action.as_str()),
-            bulk_jobs::unit_id.eq(unit.id),
-            bulk_jobs::target_unit_id.eq(target.id),
-            bulk_jobs::unit_name.eq(name),
+            bulk_jobs::action.eq(plan.action.as_str()),
+            bulk_jobs::unit_id.eq(plan.unit.id),
+            bulk_jobs::target_unit_id.eq(plan.target.id),
+            bulk_jobs::unit_name.eq(&plan.name),
             bulk_jobs::skipped_suspended.eq(skipped_suspended),
             bulk_jobs::created_at.eq(at),
         ))
@@ -244,14 +209,10 @@ pub fn view(store: &Store, user: &User, request_id: i64) -> Result<JobView, Port
             .load(c)?;
         let mut ids: Vec<i64> = items.iter().map(|i| i.certificate_id).collect();
         ids.extend(items.iter().filter_map(|i| i.new_certificate_id));
-        let mut serials = std::collections::HashMap::with_capacity(ids.len());
-        for chunk in ids.chunks(5000) {
-            let rows: Vec<(i64, String)> = certificates::table
-                .filter(certificates::id.eq_any(chunk))
-                .select((certificates::id, certificates::serial))
-                .load(c)?;
-            serials.extend(rows);
-        }
+        let serials: std::collections::HashMap<i64, String> = ca_core::lifecycle::briefs(c, &ids)?
+            .into_iter()
+            .map(|(id, b)| (id, b.serial))
+            .collect();
         let items = items
             .into_iter()
             .map(|i| ItemView {

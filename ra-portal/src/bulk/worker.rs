@@ -4,7 +4,7 @@
 //! (the CA core is blocking), [`resume`] restarts unfinished jobs when the
 //! portal is mounted.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -13,10 +13,9 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use ca_core::audit::{self, AuditEvent};
-use ca_core::lifecycle::{CertificateRef, ReplaceRequest};
+use ca_core::lifecycle::{CertificateBrief, CertificateRef, ReplaceRequest};
 use ca_core::serial::Serial;
 use ca_core::status::{CertStatus, RevocationReason};
-use ca_core::store::schema::certificates;
 use ca_core::store::DbConnection;
 use ca_core::Ca;
 
@@ -181,20 +180,8 @@ fn replace_items(
     let store = ca.store();
     let ids: Vec<i64> = items.iter().map(|i| i.certificate_id).collect();
     let (olds, replaced) = store.read(|c| -> Result<_, PortalError> {
-        let olds: Vec<(i64, String, String, String)> = certificates::table
-            .filter(certificates::id.eq_any(&ids))
-            .select((
-                certificates::id,
-                certificates::issuer_id,
-                certificates::serial,
-                certificates::status,
-            ))
-            .load(c)?;
-        let olds: HashMap<i64, (String, String, String)> = olds
-            .into_iter()
-            .map(|(id, issuer, serial, status)| (id, (issuer, serial, status)))
-            .collect();
-        Ok((olds, replacements(c, &ids)?))
+        let olds = ca_core::lifecycle::briefs(c, &ids)?;
+        Ok((olds, ca_core::lifecycle::replacements(c, &ids)?))
     })?;
     let mut outcomes: Vec<Option<Result<i64, String>>> = Vec::with_capacity(items.len());
     let mut todo: Vec<(usize, ReplaceRequest<'_>)> = Vec::new();
@@ -203,7 +190,12 @@ fn replace_items(
             outcomes.push(Some(Ok(*new_id)));
             continue;
         }
-        let Some((issuer, serial, status)) = olds.get(&item.certificate_id) else {
+        let Some(CertificateBrief {
+            issuer_id: issuer,
+            serial,
+            status,
+        }) = olds.get(&item.certificate_id)
+        else {
             outcomes.push(Some(Err(format!(
                 "certificate {} no longer exists",
                 item.certificate_id
@@ -246,7 +238,7 @@ fn replace_items(
         let reqs: Vec<ReplaceRequest<'_>> = todo.iter().map(|(_, r)| r.clone()).collect();
         let results = ca.change_info_batch(&reqs);
         let issued_ids: Vec<i64> = todo.iter().map(|(n, _)| items[*n].certificate_id).collect();
-        let now_replaced = store.read(|c| replacements(c, &issued_ids))?;
+        let now_replaced = store.read(|c| ca_core::lifecycle::replacements(c, &issued_ids))?;
         for ((n, _), result) in todo.iter().zip(results) {
             let old = items[*n].certificate_id;
             outcomes[*n] = Some(match (result, now_replaced.get(&old)) {
@@ -262,20 +254,6 @@ fn replace_items(
     Ok(outcomes
         .into_iter()
         .map(|o| o.unwrap_or_else(|| Err("not processed".into())))
-        .collect())
-}
-
-/// The issued certificates replacing any of `olds`: old id → new id.
-fn replacements(c: &mut DbConnection, olds: &[i64]) -> Result<HashMap<i64, i64>, PortalError> {
-    let rows: Vec<(Option<i64>, i64)> = certificates::table
-        .filter(certificates::replaces_id.eq_any(olds))
-        .filter(certificates::cert_der.is_not_null())
-        .filter(certificates::status.ne(CertStatus::Pending.as_str()))
-        .select((certificates::replaces_id, certificates::id))
-        .load(c)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(old, new)| old.map(|o| (o, new)))
         .collect())
 }
 

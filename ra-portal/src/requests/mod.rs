@@ -8,7 +8,6 @@
 //! as the audited actor; every step is one transaction with its audit
 //! event.
 
-mod execute;
 mod submit;
 mod unit_change;
 
@@ -327,7 +326,10 @@ pub fn approve(
     }
     let payload: RequestInput = serde_json::from_str(&row.payload)
         .map_err(|e| PortalError::Internal(format!("stored request {id}: {e}")))?;
-    submit::check_target(ca, kind, &payload)?;
+    let command = payload.to_command(kind)?;
+    // The CA's own checks, again: a target changed since the submission
+    // refuses the approval before anything changes.
+    ca.check(&command)?;
     store.write(|c| -> Result<(), PortalError> {
         // Decided meanwhile by someone else: refuse rather than run twice.
         let current = load_in(c, id)?;
@@ -351,7 +353,7 @@ pub fn approve(
         )?;
         Ok(())
     })?;
-    let outcome = execute::run(ca, kind, &payload, &user.actor());
+    let outcome = ca.execute(&command, &user.actor());
     store.write(|c| -> Result<RequestRow, PortalError> {
         let (state, result, error, details) = match &outcome {
             Ok(done) => (ISSUED, done.certificate_id, None, done.details.clone()),

@@ -1,22 +1,17 @@
-//! Submitting a request: the target (subscriber, certificate or token) is
-//! resolved, the submitter authorized for its province, every field and
-//! the target's state checked — the same checks run again at approval —
-//! and only then is the request recorded.
+//! Submitting a request: the fields checked against the kind, the target
+//! (subscriber, certificate, token or unit) found by the CA core and the
+//! submitter authorized for its province, then the CA core's dry run of
+//! the command — the same checks it runs again when the request is
+//! approved — and only then is the request recorded.
 
 use diesel::prelude::*;
 use serde_json::json;
 
 use ca_core::audit::{self, AuditEvent};
-use ca_core::csr::parse_csr;
-use ca_core::registry::{
-    check_token_transition, current_province, TOKEN_ACTIVE, TOKEN_DAMAGED, TOKEN_LOST,
-    TOKEN_RETIRED, TOKEN_SUSPENDED,
-};
-use ca_core::serial::Serial;
-use ca_core::status::{CertStatus, RevocationReason};
-use ca_core::store::models::{CertificateRow, SubscriberRow, TokenRow};
-use ca_core::store::schema::{blocked_keys, certificates, subscribers, tokens};
-use ca_core::{Ca, CaError};
+use ca_core::command::{Command, TokenChange};
+use ca_core::registry::{current_province, UnitChange};
+use ca_core::status::RevocationReason;
+use ca_core::Ca;
 
 use super::{load_in, Kind, RequestRow, SUBMITTED};
 use crate::accounts::now;
@@ -113,23 +108,84 @@ impl ChangesInput {
     }
 }
 
-/// What a request is about.
-#[derive(Debug, Clone)]
-pub(super) struct Target {
-    pub(super) province: String,
-    pub(super) subscriber: SubscriberRow,
-    pub(super) certificate: Option<CertificateRow>,
-    pub(super) token: Option<TokenRow>,
+impl RequestInput {
+    /// The CA core's command for a request of `kind` whose fields passed
+    /// [`check_fields`].
+    pub fn to_command(&self, kind: Kind) -> Result<Command, PortalError> {
+        let serial = || -> Result<ca_core::serial::Serial, PortalError> {
+            let text = self.serial.as_deref().ok_or_else(|| missing("serial"))?;
+            text.parse().map_err(|e: ca_core::serial::SerialError| {
+                PortalError::invalid("invalid_serial", e.to_string())
+            })
+        };
+        let reason = self
+            .reason
+            .as_deref()
+            .map(str::parse::<RevocationReason>)
+            .transpose()?;
+        let token = |change| -> Result<Command, PortalError> {
+            Ok(Command::Token {
+                serial: self.token.clone().ok_or_else(|| missing("token"))?,
+                change,
+            })
+        };
+        Ok(match kind {
+            Kind::Issue => Command::Issue {
+                subscriber_id: self.subscriber_id.ok_or_else(|| missing("subscriber_id"))?,
+                profile: self.profile.clone(),
+                csr: self.csr.clone().ok_or_else(|| missing("csr"))?,
+                token: self.token.clone(),
+                days: self.days,
+            },
+            Kind::Renew => Command::Renew {
+                serial: serial()?,
+                csr: self.csr.clone(),
+                days: self.days,
+            },
+            Kind::ChangeInfo => Command::ChangeInfo {
+                serial: serial()?,
+                changes: self
+                    .changes
+                    .as_ref()
+                    .map(ChangesInput::to_core)
+                    .unwrap_or_default(),
+                csr: self.csr.clone(),
+                days: self.days,
+                reason,
+            },
+            Kind::Reissue => Command::Reissue {
+                serial: serial()?,
+                csr: self.csr.clone().ok_or_else(|| missing("csr"))?,
+                token: self.token.clone(),
+                days: self.days,
+                reason,
+            },
+            Kind::Suspend => Command::Suspend { serial: serial()? },
+            Kind::Restore => Command::Restore { serial: serial()? },
+            Kind::Revoke => Command::Revoke {
+                serial: serial()?,
+                reason: reason.ok_or_else(|| missing("reason"))?,
+            },
+            Kind::TokenLost => token(TokenChange::Lost)?,
+            Kind::TokenFound => token(TokenChange::Found)?,
+            Kind::TokenDamaged => token(TokenChange::Damaged)?,
+            Kind::TokenSuspend => token(TokenChange::Suspend)?,
+            Kind::TokenRetire => token(TokenChange::Retire)?,
+            Kind::UnitChange => Command::UnitChange(UnitChange {
+                unit_id: self.unit_id.ok_or_else(|| missing("unit_id"))?,
+                unit_name: self.unit_name.clone(),
+                merge_into: self.merge_into,
+            }),
+        })
+    }
 }
 
 /// Records a request after every check.
 pub fn submit(ca: &Ca, user: &User, input: &RequestInput) -> Result<RequestRow, PortalError> {
     let kind: Kind = input.kind.parse()?;
     check_fields(kind, input)?;
-    if kind == Kind::UnitChange {
-        return super::unit_change::submit(ca, user, input);
-    }
-    let target = resolve(ca, kind, input)?;
+    let command = input.to_command(kind)?;
+    let target = ca.target(&command)?;
     authz::authorize(user, Action::Submit, &target.province)?;
     // Moving a subscriber to another province takes the right to submit
     // there as well.
@@ -137,11 +193,14 @@ pub fn submit(ca: &Ca, user: &User, input: &RequestInput) -> Result<RequestRow, 
         let (moved_to, _) = current_province(p)?;
         authz::authorize(user, Action::Submit, &moved_to)?;
     }
-    check(ca, kind, input, &target)?;
+    if let Command::UnitChange(change) = &command {
+        return super::unit_change::submit(ca, user, input, change);
+    }
+    ca.check(&command)?;
     let payload = serde_json::to_string(input)
         .map_err(|e| PortalError::Internal(format!("request payload: {e}")))?;
-    let certificate_id = target.certificate.as_ref().map(|c| c.id);
-    let token_id = target.token.as_ref().map(|t| t.id);
+    let certificate_id = target.certificate.as_ref().map(|c| c.0);
+    let token_id = target.token.as_ref().map(|t| t.0);
     ca.store().write(|c| -> Result<RequestRow, PortalError> {
         if kind != Kind::Issue {
             let mut q = requests::table
@@ -168,7 +227,7 @@ pub fn submit(ca: &Ca, user: &User, input: &RequestInput) -> Result<RequestRow, 
                 requests::kind.eq(kind.as_str()),
                 requests::state.eq(SUBMITTED),
                 requests::province.eq(&target.province),
-                requests::subscriber_id.eq(target.subscriber.id),
+                requests::subscriber_id.eq(target.subscriber_id),
                 requests::token_id.eq(token_id),
                 requests::certificate_id.eq(certificate_id),
                 requests::payload.eq(&payload),
@@ -186,20 +245,14 @@ pub fn submit(ca: &Ca, user: &User, input: &RequestInput) -> Result<RequestRow, 
                 details: json!({
                     "kind": kind.as_str(),
                     "province": target.province,
-                    "subscriber": target.subscriber.id,
-                    "certificate": target.certificate.as_ref().map(|c| &c.serial),
-                    "token": target.token.as_ref().map(|t| &t.serial),
+                    "subscriber": target.subscriber_id,
+                    "certificate": target.certificate.as_ref().map(|c| &c.1),
+                    "token": target.token.as_ref().map(|t| &t.1),
                 }),
             },
         )?;
         load_in(c, id)
     })
-}
-
-/// Resolves and checks the target again (approval).
-pub(super) fn check_target(ca: &Ca, kind: Kind, input: &RequestInput) -> Result<(), PortalError> {
-    let target = resolve(ca, kind, input)?;
-    check(ca, kind, input, &target)
 }
 
 /// Refuses fields the kind does not use, and missing required ones.
@@ -256,277 +309,6 @@ fn check_fields(kind: Kind, input: &RequestInput) -> Result<(), PortalError> {
     Ok(())
 }
 
-/// The subscriber, certificate or token a request is about, and its
-/// province.
-fn resolve(ca: &Ca, kind: Kind, input: &RequestInput) -> Result<Target, PortalError> {
-    ca.store().read(|c| -> Result<Target, PortalError> {
-        let (subscriber_id, certificate, token) = if kind == Kind::Issue {
-            let token = match input.token.as_deref() {
-                Some(serial) => Some(token_row(c, serial)?),
-                None => None,
-            };
-            let id = input
-                .subscriber_id
-                .ok_or_else(|| PortalError::invalid("missing_field", "subscriber_id"))?;
-            (id, None, token)
-        } else if kind.on_certificate() {
-            let serial = input.serial.as_deref().unwrap_or_default();
-            let serial: Serial = serial.parse().map_err(|e: ca_core::serial::SerialError| {
-                PortalError::invalid("invalid_serial", e.to_string())
-            })?;
-            let mut rows: Vec<CertificateRow> = certificates::table
-                .filter(certificates::serial.eq(serial.to_hex()))
-                .select(CertificateRow::as_select())
-                .limit(2)
-                .load(c)?;
-            if rows.len() > 1 {
-                return Err(CaError::AmbiguousSerial {
-                    serial: serial.to_hex(),
-                    issuers: rows
-                        .iter()
-                        .map(|r| r.issuer_id.clone())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                }
-                .into());
-            }
-            let row = rows.pop().ok_or_else(|| {
-                PortalError::NotFound(format!("no certificate with serial {}", serial.to_hex()))
-            })?;
-            let id = row.subscriber_id.ok_or_else(|| {
-                PortalError::invalid(
-                    "not_a_subscriber_certificate",
-                    format!(
-                        "certificate {} is a CA certificate, not a subscriber's",
-                        row.serial
-                    ),
-                )
-            })?;
-            (id, Some(row), None)
-        } else {
-            let token = token_row(c, input.token.as_deref().unwrap_or_default())?;
-            let id = token.subscriber_id.ok_or_else(|| {
-                PortalError::invalid(
-                    "token_without_holder",
-                    format!("token {} has no holder", token.serial),
-                )
-            })?;
-            (id, None, Some(token))
-        };
-        let subscriber: SubscriberRow = subscribers::table
-            .find(subscriber_id)
-            .select(SubscriberRow::as_select())
-            .first(c)
-            .optional()?
-            .ok_or_else(|| PortalError::NotFound(format!("no subscriber {subscriber_id}")))?;
-        Ok(Target {
-            province: subscriber.province.clone(),
-            subscriber,
-            certificate,
-            token,
-        })
-    })
-}
-
-/// The fields and the target's state allow the request.
-fn check(ca: &Ca, kind: Kind, input: &RequestInput, target: &Target) -> Result<(), PortalError> {
-    if let Some(csr) = &input.csr {
-        let key = parse_csr(csr.as_bytes()).map_err(CaError::from)?;
-        let spki = key.spki_sha256_hex();
-        let blocked: Option<String> = ca.store().read(|c| -> Result<_, PortalError> {
-            Ok(blocked_keys::table
-                .find(&spki)
-                .select(blocked_keys::reason)
-                .first(c)
-                .optional()?)
-        })?;
-        if let Some(reason) = blocked {
-            return Err(CaError::KeyBlocked {
-                spki_sha256: spki,
-                reason,
-            }
-            .into());
-        }
-    }
-    if let Some(days) = input.days {
-        let profile_name = match &target.certificate {
-            Some(cert) => cert.profile.clone(),
-            None => input
-                .profile
-                .clone()
-                .unwrap_or_else(|| target.subscriber.kind.clone()),
-        };
-        let profile = ca.profiles().get(&profile_name).map_err(CaError::from)?;
-        let max = if kind == Kind::Renew {
-            profile.max_renewal_days
-        } else {
-            profile.max_days
-        };
-        if days == 0 || days > max {
-            return Err(PortalError::invalid(
-                "invalid_days",
-                format!("days must be 1-{max} for a {kind} with profile {profile_name:?}"),
-            ));
-        }
-    }
-    let reason = input
-        .reason
-        .as_deref()
-        .map(str::parse::<RevocationReason>)
-        .transpose()?;
-    match kind {
-        Kind::Issue => {
-            let profile = input
-                .profile
-                .clone()
-                .unwrap_or_else(|| target.subscriber.kind.clone());
-            ca.profiles().get(&profile).map_err(CaError::from)?;
-            if let Some(token) = &target.token {
-                if token.subscriber_id != Some(target.subscriber.id) {
-                    return Err(CaError::TokenUnusable {
-                        serial: token.serial.clone(),
-                        reason: format!("it is not held by subscriber {}", target.subscriber.id),
-                    }
-                    .into());
-                }
-                expect_token(token, TOKEN_ACTIVE, "be used for a new certificate")?;
-            }
-        }
-        Kind::Renew => expect_cert(target, &[CertStatus::Good], "renew")?,
-        Kind::ChangeInfo => {
-            expect_cert(
-                target,
-                &[CertStatus::Good, CertStatus::Suspended],
-                "change-info",
-            )?;
-            let changes = input.changes.as_ref().map(ChangesInput::to_core);
-            if changes.as_ref().is_none_or(|c| c.is_empty()) {
-                return Err(PortalError::invalid(
-                    "missing_field",
-                    "a change_info request needs at least one change",
-                ));
-            }
-            if let Some(p) = input.changes.as_ref().and_then(|c| c.province.as_deref()) {
-                current_province(p)?;
-            }
-            check_reason(
-                reason,
-                &[
-                    RevocationReason::Superseded,
-                    RevocationReason::AffiliationChanged,
-                ],
-            )?;
-        }
-        Kind::Reissue => {
-            expect_cert(
-                target,
-                &[CertStatus::Good, CertStatus::Suspended],
-                "reissue",
-            )?;
-            check_reason(
-                reason,
-                &[
-                    RevocationReason::Superseded,
-                    RevocationReason::KeyCompromise,
-                ],
-            )?;
-        }
-        Kind::Suspend => expect_cert(target, &[CertStatus::Good], "suspend")?,
-        Kind::Restore => expect_cert(target, &[CertStatus::Suspended], "restore")?,
-        Kind::Revoke => {
-            expect_cert(target, &[CertStatus::Good, CertStatus::Suspended], "revoke")?;
-            if reason == Some(RevocationReason::CertificateHold) {
-                return Err(PortalError::invalid(
-                    "invalid_reason",
-                    "certificate-hold is a suspension: submit a suspend request",
-                ));
-            }
-        }
-        Kind::TokenSuspend
-        | Kind::TokenFound
-        | Kind::TokenLost
-        | Kind::TokenDamaged
-        | Kind::TokenRetire => {
-            let token = target.token.as_ref().ok_or_else(missing_token)?;
-            let to = match kind {
-                Kind::TokenSuspend => TOKEN_SUSPENDED,
-                Kind::TokenFound => TOKEN_ACTIVE,
-                Kind::TokenLost => TOKEN_LOST,
-                Kind::TokenDamaged => TOKEN_DAMAGED,
-                _ => TOKEN_RETIRED,
-            };
-            check_token_transition(token, to)?;
-        }
-        // Checked by `unit_change::plan`, never through a target.
-        Kind::UnitChange => {}
-    }
-    Ok(())
-}
-
-fn check_reason(
-    reason: Option<RevocationReason>,
-    allowed: &[RevocationReason],
-) -> Result<(), PortalError> {
-    match reason {
-        Some(r) if !allowed.contains(&r) => Err(PortalError::invalid(
-            "invalid_reason",
-            format!(
-                "the reason must be one of {}",
-                allowed
-                    .iter()
-                    .map(|r| r.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        )),
-        _ => Ok(()),
-    }
-}
-
-fn expect_cert(
-    target: &Target,
-    allowed: &[CertStatus],
-    operation: &'static str,
-) -> Result<(), PortalError> {
-    let cert = target
-        .certificate
-        .as_ref()
-        .ok_or_else(|| PortalError::invalid("missing_field", "serial"))?;
-    if CertStatus::parse(&cert.status).is_some_and(|s| allowed.contains(&s)) {
-        return Ok(());
-    }
-    let mut status = cert.status.clone();
-    if let Some(r) = &cert.revocation_reason {
-        status = format!("{status} ({r})");
-    }
-    Err(CaError::InvalidTransition {
-        serial: cert.serial.clone(),
-        operation,
-        status,
-    }
-    .into())
-}
-
-fn expect_token(token: &TokenRow, status: &str, what: &str) -> Result<(), PortalError> {
-    if token.status == status {
-        return Ok(());
-    }
-    Err(CaError::TokenUnusable {
-        serial: token.serial.clone(),
-        reason: format!("it is {}: only a {status} token can {what}", token.status),
-    }
-    .into())
-}
-
-fn missing_token() -> PortalError {
-    PortalError::invalid("missing_field", "token")
-}
-
-fn token_row(c: &mut ca_core::store::DbConnection, serial: &str) -> Result<TokenRow, PortalError> {
-    tokens::table
-        .filter(tokens::serial.eq(serial.trim()))
-        .select(TokenRow::as_select())
-        .first(c)
-        .optional()?
-        .ok_or_else(|| PortalError::NotFound(format!("no token {:?}", serial.trim())))
+fn missing(field: &str) -> PortalError {
+    PortalError::invalid("missing_field", format!("the request needs {field}"))
 }

@@ -18,6 +18,16 @@ use crate::store::DbConnection;
 use crate::subject::{resolve_province, NationalId, NationalIdKind, SubjectInfo};
 use crate::{Ca, CaError};
 
+mod lookup;
+pub(crate) mod unit;
+
+pub use lookup::SubscriberSearch;
+pub use unit::{
+    apply_unit_change, check_agency_code, plan_unit_change, unit_certificates, AddedUnit,
+    UnitAction, UnitCertificates, UnitChange, UnitChangePlan, UnitInput, UnitUpdate,
+    MAX_UNIT_NAME,
+};
+
 /// A token in use.
 pub const TOKEN_ACTIVE: &str = "active";
 /// A token temporarily lost: its certificates are on hold (suspended)
