@@ -1,7 +1,7 @@
 //! Diesel definitions of the portal's own tables (migrations
 //! `2026-11-25-000005_portal`, `2026-11-25-000006_bulk_jobs`, `…000007_registry`
 //! and `…000008_client_certificates`, both backends). The CA's tables stay in
-//! `ca_core::store::schema`; nothing in ca-core reads these.
+//! ca-core (private to it); nothing in ca-core reads these.
 
 diesel::table! {
     users (id) {

@@ -434,3 +434,6 @@ fn changed(row: &CertificateRow) -> Outcome {
         details: json!({ "serial": row.serial, "status": row.status }),
     }
 }
+
+#[cfg(test)]
+mod tests;
