@@ -94,20 +94,15 @@ impl Ca {
             Err(e) => (None, Some(e.to_string())),
         };
         self.store.write(|c| -> Result<(), CaError> {
-            let updated = diesel::update(
-                certificates::table
-                    .filter(certificates::id.eq(row.id))
-                    .filter(certificates::status.eq(CertStatus::Pending.as_str())),
-            )
-            .set((
-                certificates::status.eq(CertStatus::Revoked.as_str()),
-                certificates::cert_der.eq(&cert_der),
-                certificates::revoked_at.eq(now()),
-                certificates::status_changed_at.eq(now()),
-                certificates::revocation_reason.eq(RevocationReason::CessationOfOperation.as_str()),
-            ))
-            .execute(c)?;
-            if updated == 0 {
+            let updated = crate::lifecycle::change_status(
+                c,
+                row.id,
+                crate::lifecycle::StatusChange::Abandoned {
+                    cert_der: cert_der.as_deref(),
+                },
+                now(),
+            )?;
+            if !updated {
                 return Ok(());
             }
             // A CA whose own certificate was being issued never became usable.

@@ -12,8 +12,8 @@ use serde_json::json;
 
 use crate::lifecycle::{CertificateRef, IssueRequest, Issued, Operation, ReplaceRequest};
 use crate::registry::{
-    check_token_transition, load_token, SubscriberChanges, UnitChange, TOKEN_ACTIVE,
-    TOKEN_DAMAGED, TOKEN_LOST, TOKEN_RETIRED, TOKEN_SUSPENDED,
+    check_token_transition, load_token, SubscriberChanges, UnitChange, TOKEN_ACTIVE, TOKEN_DAMAGED,
+    TOKEN_LOST, TOKEN_RETIRED, TOKEN_SUSPENDED,
 };
 use crate::rule::Rule;
 use crate::serial::Serial;
@@ -280,9 +280,12 @@ impl Ca {
             }
             Command::Suspend { serial } => Ok(changed(&self.suspend(&cert(serial), actor)?)),
             Command::Restore { serial } => Ok(changed(&self.restore(&cert(serial), actor)?)),
-            Command::Revoke { serial, reason } => {
-                Ok(changed(&self.revoke(&cert(serial), *reason, None, actor)?))
-            }
+            Command::Revoke { serial, reason } => Ok(changed(&self.revoke(
+                &cert(serial),
+                *reason,
+                None,
+                actor,
+            )?)),
             Command::Token { serial, change } => {
                 let (key, serials) = match change {
                     TokenChange::Lost => ("revoked", self.token_lost(serial, actor)?),
@@ -322,7 +325,9 @@ impl Ca {
 fn check_fields(command: &Command) -> Result<(), CaError> {
     if let Command::ChangeInfo { changes, .. } = command {
         if changes.is_empty() {
-            return Err(Rule::MissingField.refuse("a change_info request needs at least one change"));
+            return Err(
+                Rule::MissingField.refuse("a change_info request needs at least one change")
+            );
         }
         if let Some(p) = changes.province.as_deref() {
             crate::registry::current_province(p)?;
@@ -372,9 +377,15 @@ fn replace_request<'a>(
 ) -> Result<(ReplaceRequest<'a>, Operation), CaError> {
     let empty = SubscriberChanges::default();
     let (serial, csr, token, days, reason, changes, op) = match command {
-        Command::Renew { serial, csr, days } => {
-            (serial, csr.as_deref(), None, *days, None, empty, Operation::Renew)
-        }
+        Command::Renew { serial, csr, days } => (
+            serial,
+            csr.as_deref(),
+            None,
+            *days,
+            None,
+            empty,
+            Operation::Renew,
+        ),
         Command::ChangeInfo {
             serial,
             changes,

@@ -105,7 +105,9 @@ fn refused(ca: &Ca, command: &Command, expected: impl Fn(&CaError) -> bool) {
     let before = state(ca);
     let checked = ca.check(command).expect_err("the dry run refuses");
     assert!(expected(&checked), "dry run of {command:?}: {checked}");
-    let executed = ca.execute(command, "test").expect_err("the execution refuses");
+    let executed = ca
+        .execute(command, "test")
+        .expect_err("the execution refuses");
     assert!(expected(&executed), "execution of {command:?}: {executed}");
     assert_eq!(state(ca), before, "{command:?} changed something");
 }
@@ -149,8 +151,16 @@ fn the_dry_run_reports_every_refusal_the_operation_makes() {
         matches!(e, CaError::KeyBlocked { .. })
     });
     // Profile: validity beyond the profile's.
-    refused(&ca, &issue(an, &csr_pem(), None, Some(100_000)), rule(Rule::InvalidDays));
-    refused(&ca, &issue(an, &csr_pem(), None, Some(0)), rule(Rule::InvalidDays));
+    refused(
+        &ca,
+        &issue(an, &csr_pem(), None, Some(100_000)),
+        rule(Rule::InvalidDays),
+    );
+    refused(
+        &ca,
+        &issue(an, &csr_pem(), None, Some(0)),
+        rule(Rule::InvalidDays),
+    );
     // Tokens: another's, and one that is lost.
     refused(&ca, &issue(an, &csr_pem(), Some("TK-BINH"), None), |e| {
         matches!(e, CaError::TokenUnusable { .. })
@@ -171,7 +181,7 @@ fn the_dry_run_reports_every_refusal_the_operation_makes() {
     refused(
         &ca,
         &Command::Renew {
-            serial: suspended.clone(),
+            serial: suspended,
             csr: None,
             days: None,
         },
@@ -227,7 +237,7 @@ fn the_dry_run_reports_every_refusal_the_operation_makes() {
     refused(
         &ca,
         &Command::ChangeInfo {
-            serial: good.clone(),
+            serial: good,
             changes: SubscriberChanges {
                 title: Some("x".repeat(200)),
                 ..SubscriberChanges::default()
@@ -286,7 +296,7 @@ fn a_target_changed_after_the_dry_run_is_refused_when_carried_out() {
     // Meanwhile another approver revokes it.
     ca.execute(
         &Command::Revoke {
-            serial: serial.clone(),
+            serial: serial,
             reason: RevocationReason::KeyCompromise,
         },
         "test",

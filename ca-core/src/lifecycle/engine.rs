@@ -214,18 +214,12 @@ impl Ca {
     fn abandon(&self, id: i64, serial: &Serial, issuer_id: &str, actor: &str, why: &str) {
         let now = now();
         let result = self.store.write(|c| -> Result<(), CaError> {
-            diesel::update(
-                certificates::table
-                    .filter(certificates::id.eq(id))
-                    .filter(certificates::status.eq(CertStatus::Pending.as_str())),
-            )
-            .set((
-                certificates::status.eq(CertStatus::Revoked.as_str()),
-                certificates::revoked_at.eq(now),
-                certificates::revocation_reason.eq(RevocationReason::CessationOfOperation.as_str()),
-                certificates::status_changed_at.eq(now),
-            ))
-            .execute(c)?;
+            super::change_status(
+                c,
+                id,
+                super::StatusChange::Abandoned { cert_der: None },
+                now,
+            )?;
             audit::append(
                 c,
                 AuditEvent {
@@ -313,19 +307,8 @@ fn store_one(
     cert_der: &[u8],
     now: chrono::NaiveDateTime,
 ) -> Result<(), CaError> {
-    let updated = diesel::update(
-        certificates::table
-            .filter(certificates::id.eq(id))
-            .filter(certificates::status.eq(CertStatus::Pending.as_str())),
-    )
-    .set((
-        certificates::status.eq(CertStatus::Good.as_str()),
-        certificates::cert_der.eq(cert_der),
-        certificates::issued_at.eq(now),
-        certificates::status_changed_at.eq(now),
-    ))
-    .execute(c)?;
-    if updated != 1 {
+    let stored = super::change_status(c, id, super::StatusChange::Issued { cert_der }, now)?;
+    if !stored {
         return Err(CaError::Refused(format!(
             "certificate {serial} was resolved by someone else (govpki doctor?) while it was being signed"
         )));

@@ -126,7 +126,10 @@ impl Ca {
 
     /// Everything that would refuse a new issuance, checked without
     /// writing anything (the dry run and the issuance run this same code).
-    pub(crate) fn plan_issue(&self, req: &IssueRequest<'_>) -> Result<(Plan<'_>, serde_json::Value), CaError> {
+    pub(crate) fn plan_issue(
+        &self,
+        req: &IssueRequest<'_>,
+    ) -> Result<(Plan<'_>, serde_json::Value), CaError> {
         let profile = self.subscriber_profile(req.profile)?;
         let key = parse_csr(req.csr)?;
         let plan = self.store.read(|c| -> Result<Plan<'_>, CaError> {

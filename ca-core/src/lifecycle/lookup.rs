@@ -179,7 +179,10 @@ pub fn replacements(c: &mut DbConnection, olds: &[i64]) -> Result<HashMap<i64, i
             .filter(certificates::status.ne(CertStatus::Pending.as_str()))
             .select((certificates::replaces_id, certificates::id))
             .load(c)?;
-        out.extend(rows.into_iter().filter_map(|(old, new)| old.map(|o| (o, new))));
+        out.extend(
+            rows.into_iter()
+                .filter_map(|(old, new)| old.map(|o| (o, new))),
+        );
     }
     Ok(out)
 }

@@ -8,6 +8,7 @@ mod engine;
 mod issue;
 mod lookup;
 mod revoke;
+mod transition;
 
 pub use engine::Issued;
 pub use issue::{IssueRequest, ReplaceRequest};
@@ -16,6 +17,7 @@ pub use lookup::{briefs, replacements, CertificateBrief, CertificateInfo, Certif
 pub(crate) use engine::{now, parse_cert, whole_seconds, Issuance};
 pub(crate) use issue::Operation;
 pub(crate) use revoke::{check_revocation, check_suspend, expect_status};
+pub(crate) use transition::{change_status, StatusChange};
 
 #[cfg(test)]
 mod tests;

@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use super::engine::now;
+use super::transition::{change_status, StatusChange};
 use super::CertificateRef;
 use crate::audit::{self, AuditEvent};
 use crate::registry::{
@@ -58,14 +59,7 @@ impl Ca {
         self.store.write(|c| {
             let row = cert.find(c)?;
             check_suspend(c, &row)?;
-            diesel::update(certificates::table.find(row.id))
-                .set((
-                    certificates::status.eq(CertStatus::Suspended.as_str()),
-                    certificates::revoked_at.eq(now()),
-                    certificates::status_changed_at.eq(now()),
-                    certificates::revocation_reason.eq(RevocationReason::CertificateHold.as_str()),
-                ))
-                .execute(c)?;
+            change_status(c, row.id, StatusChange::Suspended, now())?;
             audit::append(
                 c,
                 AuditEvent {
@@ -85,14 +79,7 @@ impl Ca {
         self.store.write(|c| {
             let row = cert.find(c)?;
             expect_status(&row, &[CertStatus::Suspended], "restore")?;
-            diesel::update(certificates::table.find(row.id))
-                .set((
-                    certificates::status.eq(CertStatus::Good.as_str()),
-                    certificates::revoked_at.eq(None::<chrono::NaiveDateTime>),
-                    certificates::status_changed_at.eq(now()),
-                    certificates::revocation_reason.eq(None::<String>),
-                ))
-                .execute(c)?;
+            change_status(c, row.id, StatusChange::Restored, now())?;
             audit::append(
                 c,
                 AuditEvent {
@@ -181,14 +168,7 @@ impl Ca {
                 .load(c)?;
             let now = now();
             for row in &held {
-                diesel::update(certificates::table.find(row.id))
-                    .set((
-                        certificates::status.eq(CertStatus::Good.as_str()),
-                        certificates::revoked_at.eq(None::<chrono::NaiveDateTime>),
-                        certificates::status_changed_at.eq(now),
-                        certificates::revocation_reason.eq(None::<String>),
-                    ))
-                    .execute(c)?;
+                change_status(c, row.id, StatusChange::Restored, now)?;
             }
             set_token_status(c, &token, TOKEN_ACTIVE)?;
             let restored: Vec<String> = held.into_iter().map(|r| r.serial).collect();
@@ -227,15 +207,7 @@ impl Ca {
                     not_held.push(row.serial);
                     continue;
                 }
-                diesel::update(certificates::table.find(row.id))
-                    .set((
-                        certificates::status.eq(CertStatus::Suspended.as_str()),
-                        certificates::revoked_at.eq(now),
-                        certificates::status_changed_at.eq(now),
-                        certificates::revocation_reason
-                            .eq(RevocationReason::CertificateHold.as_str()),
-                    ))
-                    .execute(c)?;
+                change_status(c, row.id, StatusChange::Suspended, now)?;
                 held.push(row.serial);
             }
             set_token_status(c, &token, TOKEN_SUSPENDED)?;
@@ -319,8 +291,9 @@ pub(crate) fn check_revocation(
     invalidity_date: Option<DateTime<Utc>>,
 ) -> Result<(), CaError> {
     if matches!(reason, RevocationReason::CertificateHold) {
-        return Err(Rule::InvalidReason
-            .refuse("certificate-hold is a suspension: submit a suspend request (govpki cert suspend)"));
+        return Err(Rule::InvalidReason.refuse(
+            "certificate-hold is a suspension: submit a suspend request (govpki cert suspend)",
+        ));
     }
     if invalidity_date.is_some_and(|d| d > Utc::now()) {
         return Err(CaError::Refused(
@@ -365,19 +338,15 @@ pub(crate) fn revoke_row(
 ) -> Result<String, CaError> {
     let row = reload(c, id)?;
     expect_status(&row, &[CertStatus::Good, CertStatus::Suspended], operation)?;
-    let now = now();
-    diesel::update(certificates::table.find(id))
-        .set((
-            certificates::status.eq(CertStatus::Revoked.as_str()),
-            certificates::revoked_at.eq(now),
-            certificates::revocation_reason.eq(reason.as_str()),
-            certificates::status_changed_at.eq(now),
-            certificates::invalidity_date.eq(invalidity_date.map(|d| d.naive_utc())),
-        ))
-        .execute(c)?;
-    if reason == RevocationReason::KeyCompromise {
-        block_key(c, &row.spki_sha256, "key compromise", Some(id))?;
-    }
+    change_status(
+        c,
+        id,
+        StatusChange::Revoked {
+            reason,
+            invalidity_date: invalidity_date.map(|d| d.naive_utc()),
+        },
+        now(),
+    )?;
     Ok(row.serial)
 }
 

@@ -82,17 +82,18 @@ impl Ca {
         province: Option<&str>,
         limit: i64,
     ) -> Result<Vec<(TokenRow, String)>, CaError> {
-        self.store.read(|c| -> Result<Vec<(TokenRow, String)>, CaError> {
-            let mut q = tokens::table
-                .inner_join(subscribers::table)
-                .select((TokenRow::as_select(), subscribers::province))
-                .order(tokens::id.asc())
-                .into_boxed();
-            if let Some(p) = province {
-                q = q.filter(subscribers::province.eq(p.to_owned()));
-            }
-            Ok(q.limit(limit).load(c)?)
-        })
+        self.store
+            .read(|c| -> Result<Vec<(TokenRow, String)>, CaError> {
+                let mut q = tokens::table
+                    .inner_join(subscribers::table)
+                    .select((TokenRow::as_select(), subscribers::province))
+                    .order(tokens::id.asc())
+                    .into_boxed();
+                if let Some(p) = province {
+                    q = q.filter(subscribers::province.eq(p.to_owned()));
+                }
+                Ok(q.limit(limit).load(c)?)
+            })
     }
 }
 

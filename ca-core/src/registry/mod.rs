@@ -24,8 +24,7 @@ pub(crate) mod unit;
 pub use lookup::SubscriberSearch;
 pub use unit::{
     apply_unit_change, check_agency_code, plan_unit_change, unit_certificates, AddedUnit,
-    UnitAction, UnitCertificates, UnitChange, UnitChangePlan, UnitInput, UnitUpdate,
-    MAX_UNIT_NAME,
+    UnitAction, UnitCertificates, UnitChange, UnitChangePlan, UnitInput, UnitUpdate, MAX_UNIT_NAME,
 };
 
 /// A token in use.

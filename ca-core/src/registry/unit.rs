@@ -271,9 +271,8 @@ pub fn plan_unit_change(
 ) -> Result<UnitChangePlan, CaError> {
     let unit = load_unit(c, change.unit_id)?;
     match (&change.unit_name, change.merge_into) {
-        (Some(_), Some(_)) | (None, None) => Err(Rule::InvalidUnitChange.refuse(
-            "give either unit_name (a rename) or merge_into (a merger), not both",
-        )),
+        (Some(_), Some(_)) | (None, None) => Err(Rule::InvalidUnitChange
+            .refuse("give either unit_name (a rename) or merge_into (a merger), not both")),
         (Some(name), None) => {
             let name = unit_name(name, Rule::InvalidUnitName)?;
             let taken: i64 = units::table
@@ -282,8 +281,10 @@ pub fn plan_unit_change(
                 .count()
                 .get_result(c)?;
             if taken > 0 {
-                return Err(Rule::UnitNameTaken
-                    .refuse(format!("{} has a unit named {name:?} already", unit.province)));
+                return Err(Rule::UnitNameTaken.refuse(format!(
+                    "{} has a unit named {name:?} already",
+                    unit.province
+                )));
             }
             Ok(UnitChangePlan {
                 target: unit.clone(),
@@ -499,9 +500,8 @@ fn check_parent(
     let mut seen = vec![parent_id];
     while let Some(next) = up {
         if Some(next) == id || seen.contains(&next) {
-            return Err(Rule::InvalidParent.refuse(format!(
-                "unit {parent_id} as the parent would make a cycle"
-            )));
+            return Err(Rule::InvalidParent
+                .refuse(format!("unit {parent_id} as the parent would make a cycle")));
         }
         seen.push(next);
         up = units::table

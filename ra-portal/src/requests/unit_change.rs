@@ -99,7 +99,11 @@ pub(super) fn approve(
             .map_err(|e| PortalError::Internal(format!("stored request {id}: {e}")))?;
         let change = match input.to_command(super::Kind::UnitChange)? {
             ca_core::command::Command::UnitChange(change) => change,
-            _ => return Err(PortalError::Internal(format!("stored request {id}: not a unit change"))),
+            _ => {
+                return Err(PortalError::Internal(format!(
+                    "stored request {id}: not a unit change"
+                )))
+            }
         };
         let plan = plan_unit_change(c, &change)?;
         let actor = user.actor();
