@@ -24,6 +24,7 @@ pub mod signer;
 pub mod status;
 pub mod store;
 pub mod subject;
+pub mod token;
 
 pub use ca::{Ca, SOFTWARE_BACKEND};
 pub use error::CaError;

@@ -11,14 +11,12 @@
 use serde_json::json;
 
 use crate::lifecycle::{CertificateRef, IssueRequest, Issued, Operation, ReplaceRequest};
-use crate::registry::{
-    check_token_transition, load_token, SubscriberChanges, UnitChange, TOKEN_ACTIVE, TOKEN_DAMAGED,
-    TOKEN_LOST, TOKEN_RETIRED, TOKEN_SUSPENDED,
-};
+use crate::registry::{SubscriberChanges, UnitChange};
 use crate::rule::Rule;
 use crate::serial::Serial;
 use crate::status::{CertStatus, RevocationReason};
 use crate::store::models::CertificateRow;
+use crate::token::{check_transition, load_token, TokenState};
 use crate::{Ca, CaError};
 
 /// A lifecycle operation, with exactly the data it needs.
@@ -120,13 +118,13 @@ pub enum TokenChange {
 
 impl TokenChange {
     /// The token state it leads to.
-    pub fn state(self) -> &'static str {
+    pub fn state(self) -> TokenState {
         match self {
-            Self::Lost => TOKEN_LOST,
-            Self::Found => TOKEN_ACTIVE,
-            Self::Damaged => TOKEN_DAMAGED,
-            Self::Suspend => TOKEN_SUSPENDED,
-            Self::Retire => TOKEN_RETIRED,
+            Self::Lost => TokenState::Lost,
+            Self::Found => TokenState::Active,
+            Self::Damaged => TokenState::Damaged,
+            Self::Suspend => TokenState::Suspended,
+            Self::Retire => TokenState::Retired,
         }
     }
 }
@@ -248,7 +246,7 @@ impl Ca {
             }
             Command::Token { serial, change } => {
                 let token = self.store.read(|c| load_token(c, serial))?;
-                check_token_transition(&token, change.state())?;
+                check_transition(&token, change.state())?;
             }
             Command::UnitChange(change) => {
                 self.check_unit_change(change)?;

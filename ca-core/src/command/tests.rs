@@ -296,7 +296,7 @@ fn a_target_changed_after_the_dry_run_is_refused_when_carried_out() {
     // Meanwhile another approver revokes it.
     ca.execute(
         &Command::Revoke {
-            serial: serial,
+            serial,
             reason: RevocationReason::KeyCompromise,
         },
         "test",

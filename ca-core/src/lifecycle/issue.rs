@@ -512,8 +512,8 @@ fn token_for(
     let Some(serial) = serial else {
         return Ok(None);
     };
-    let token: TokenRow = crate::registry::load_token(c, serial)?;
-    if token.status != crate::registry::TOKEN_ACTIVE {
+    let token: TokenRow = crate::token::load_token(c, serial)?;
+    if token.status != crate::token::TokenState::Active {
         return Err(CaError::TokenUnusable {
             serial: token.serial,
             reason: format!("it is {}", token.status),

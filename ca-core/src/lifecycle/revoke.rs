@@ -12,13 +12,10 @@ use super::engine::now;
 use super::transition::{change_status, StatusChange};
 use super::CertificateRef;
 use crate::audit::{self, AuditEvent};
-use crate::registry::{
-    check_token_transition, TOKEN_ACTIVE, TOKEN_DAMAGED, TOKEN_LOST, TOKEN_RETIRED, TOKEN_SUSPENDED,
-};
 use crate::rule::Rule;
 use crate::status::{CertStatus, RevocationReason};
-use crate::store::models::{BlockedKeyRow, CertificateRow, TokenRow};
-use crate::store::schema::{blocked_keys, certificates, issuers, tokens};
+use crate::store::models::{BlockedKeyRow, CertificateRow};
+use crate::store::schema::{blocked_keys, certificates, issuers};
 use crate::store::DbConnection;
 use crate::{Ca, CaError};
 
@@ -92,196 +89,6 @@ impl Ca {
             reload(c, row.id)
         })
     }
-
-    /// A lost token (active or temporarily lost before): every good or
-    /// suspended certificate on it is revoked with keyCompromise, their
-    /// keys are blocked, and the token is marked lost — at once, in one
-    /// transaction. Returns the revoked serials.
-    pub fn token_lost(&self, token_serial: &str, actor: &str) -> Result<Vec<String>, CaError> {
-        self.store.write(|c| {
-            let token: TokenRow = tokens::table
-                .filter(tokens::serial.eq(token_serial.trim()))
-                .select(TokenRow::as_select())
-                .first(c)
-                .optional()?
-                .ok_or_else(|| CaError::UnknownToken {
-                    serial: token_serial.to_owned(),
-                })?;
-            check_token_transition(&token, TOKEN_LOST)?;
-            let live: Vec<CertificateRow> = certificates::table
-                .filter(certificates::token_id.eq(token.id))
-                .filter(
-                    certificates::status
-                        .eq_any([CertStatus::Good.as_str(), CertStatus::Suspended.as_str()]),
-                )
-                .select(CertificateRow::as_select())
-                .load(c)?;
-            let mut revoked = Vec::with_capacity(live.len());
-            for row in &live {
-                revoke_row(
-                    c,
-                    row.id,
-                    RevocationReason::KeyCompromise,
-                    None,
-                    "token lost",
-                )?;
-                revoked.push(row.serial.clone());
-            }
-            diesel::update(tokens::table.find(token.id))
-                .set((tokens::status.eq(TOKEN_LOST), tokens::updated_at.eq(now())))
-                .execute(c)?;
-            audit::append(
-                c,
-                AuditEvent {
-                    actor,
-                    action: "token.lost",
-                    object: &format!("token:{}", token.serial),
-                    details: json!({ "revoked": revoked }),
-                },
-            )?;
-            Ok(revoked)
-        })
-    }
-}
-
-impl Ca {
-    /// A damaged token: every good or suspended certificate on it is
-    /// revoked with cessationOfOperation (the keys died with the device,
-    /// they were not disclosed: nothing is blocked) and the token is marked
-    /// damaged, in one transaction. Returns the revoked serials.
-    pub fn token_damaged(&self, token_serial: &str, actor: &str) -> Result<Vec<String>, CaError> {
-        self.token_out_of_service(token_serial, TOKEN_DAMAGED, "token.damaged", actor)
-    }
-
-    /// A temporarily lost (suspended) token found again: it returns to
-    /// service (active) and every certificate on hold on it is restored to
-    /// good. A permanently lost token stays lost. Returns the restored
-    /// serials.
-    pub fn token_found(&self, token_serial: &str, actor: &str) -> Result<Vec<String>, CaError> {
-        self.store.write(|c| {
-            let token = crate::registry::load_token(c, token_serial)?;
-            check_token_transition(&token, TOKEN_ACTIVE)?;
-            let held: Vec<CertificateRow> = certificates::table
-                .filter(certificates::token_id.eq(token.id))
-                .filter(certificates::status.eq(CertStatus::Suspended.as_str()))
-                .select(CertificateRow::as_select())
-                .load(c)?;
-            let now = now();
-            for row in &held {
-                change_status(c, row.id, StatusChange::Restored, now)?;
-            }
-            set_token_status(c, &token, TOKEN_ACTIVE)?;
-            let restored: Vec<String> = held.into_iter().map(|r| r.serial).collect();
-            audit::append(
-                c,
-                AuditEvent {
-                    actor,
-                    action: "token.found",
-                    object: &format!("token:{}", token.serial),
-                    details: json!({ "restored": restored }),
-                },
-            )?;
-            Ok(restored)
-        })
-    }
-
-    /// A token temporarily lost (báo tạm mất): it is suspended and every
-    /// good certificate on it is put on hold (certificateHold) where its
-    /// issuer allows suspension; those of an issuer that does not stay
-    /// good and are listed in the audit event. Returns the held serials.
-    pub fn token_suspend(&self, token_serial: &str, actor: &str) -> Result<Vec<String>, CaError> {
-        self.store.write(|c| {
-            let token = crate::registry::load_token(c, token_serial)?;
-            check_token_transition(&token, TOKEN_SUSPENDED)?;
-            let good: Vec<(CertificateRow, bool)> = certificates::table
-                .inner_join(issuers::table)
-                .filter(certificates::token_id.eq(token.id))
-                .filter(certificates::status.eq(CertStatus::Good.as_str()))
-                .select((CertificateRow::as_select(), issuers::allow_suspend))
-                .load(c)?;
-            let now = now();
-            let mut held = Vec::new();
-            let mut not_held = Vec::new();
-            for (row, allowed) in good {
-                if !allowed {
-                    not_held.push(row.serial);
-                    continue;
-                }
-                change_status(c, row.id, StatusChange::Suspended, now)?;
-                held.push(row.serial);
-            }
-            set_token_status(c, &token, TOKEN_SUSPENDED)?;
-            audit::append(
-                c,
-                AuditEvent {
-                    actor,
-                    action: "token.suspend",
-                    object: &format!("token:{}", token.serial),
-                    details: json!({ "held": held, "not_held": not_held }),
-                },
-            )?;
-            Ok(held)
-        })
-    }
-
-    /// A token retired (terminated, ngừng sử dụng): every good or
-    /// suspended certificate on it is revoked with cessationOfOperation
-    /// (its keys were not disclosed: nothing is blocked) and the token is
-    /// marked retired, in one transaction. Returns the revoked serials.
-    pub fn token_retire(&self, token_serial: &str, actor: &str) -> Result<Vec<String>, CaError> {
-        self.token_out_of_service(token_serial, TOKEN_RETIRED, "token.retire", actor)
-    }
-
-    /// A token leaving service without its keys disclosed (damaged or
-    /// retired): its good and suspended certificates revoked with
-    /// cessationOfOperation, nothing blocked, the token set to `status`,
-    /// one transaction and one `action` audit event.
-    fn token_out_of_service(
-        &self,
-        token_serial: &str,
-        status: &'static str,
-        action: &'static str,
-        actor: &str,
-    ) -> Result<Vec<String>, CaError> {
-        let operation = if status == TOKEN_DAMAGED {
-            "token damaged"
-        } else {
-            "token retired"
-        };
-        self.store.write(|c| {
-            let token = crate::registry::load_token(c, token_serial)?;
-            check_token_transition(&token, status)?;
-            let live: Vec<i64> = certificates::table
-                .filter(certificates::token_id.eq(token.id))
-                .filter(
-                    certificates::status
-                        .eq_any([CertStatus::Good.as_str(), CertStatus::Suspended.as_str()]),
-                )
-                .select(certificates::id)
-                .load(c)?;
-            let mut revoked = Vec::with_capacity(live.len());
-            for id in live {
-                revoked.push(revoke_row(
-                    c,
-                    id,
-                    RevocationReason::CessationOfOperation,
-                    None,
-                    operation,
-                )?);
-            }
-            set_token_status(c, &token, status)?;
-            audit::append(
-                c,
-                AuditEvent {
-                    actor,
-                    action,
-                    object: &format!("token:{}", token.serial),
-                    details: json!({ "revoked": revoked }),
-                },
-            )?;
-            Ok(revoked)
-        })
-    }
 }
 
 /// Refuses a revocation reason or invalidity date a revocation cannot
@@ -316,14 +123,6 @@ pub(crate) fn check_suspend(c: &mut DbConnection, row: &CertificateRow) -> Resul
         });
     }
     expect_status(row, &[CertStatus::Good], "suspend")
-}
-
-/// Sets a token's state (the transition checked by the caller).
-fn set_token_status(c: &mut DbConnection, token: &TokenRow, status: &str) -> Result<(), CaError> {
-    diesel::update(tokens::table.find(token.id))
-        .set((tokens::status.eq(status), tokens::updated_at.eq(now())))
-        .execute(c)?;
-    Ok(())
 }
 
 /// Revokes one certificate row inside the caller's transaction; refuses a

@@ -12,8 +12,8 @@ use serde_json::json;
 
 use crate::audit::{self, AuditEvent};
 use crate::lifecycle::now;
-use crate::store::models::{NewSubscriber, NewToken, NewUnit, SubscriberRow, TokenRow, UnitRow};
-use crate::store::schema::{subscribers, tokens, units};
+use crate::store::models::{NewSubscriber, NewUnit, SubscriberRow, UnitRow};
+use crate::store::schema::{subscribers, units};
 use crate::store::DbConnection;
 use crate::subject::{resolve_province, NationalId, NationalIdKind, SubjectInfo};
 use crate::{Ca, CaError};
@@ -26,73 +26,6 @@ pub use unit::{
     apply_unit_change, check_agency_code, plan_unit_change, unit_certificates, AddedUnit,
     UnitAction, UnitCertificates, UnitChange, UnitChangePlan, UnitInput, UnitUpdate, MAX_UNIT_NAME,
 };
-
-/// A token in use.
-pub const TOKEN_ACTIVE: &str = "active";
-/// A token temporarily lost: its certificates are on hold (suspended)
-/// where their issuer allows suspension, until it is found or reported
-/// lost for good.
-pub const TOKEN_SUSPENDED: &str = "suspended";
-/// A token permanently lost: its certificates revoked keyCompromise, its
-/// keys blocked. Final.
-pub const TOKEN_LOST: &str = "lost";
-/// A token reported damaged: out of service, its certificates revoked.
-/// Final.
-pub const TOKEN_DAMAGED: &str = "damaged";
-/// A token retired (terminated): its live certificates revoked
-/// cessationOfOperation, its keys not blocked. Final.
-pub const TOKEN_RETIRED: &str = "retired";
-/// Every token state.
-pub const TOKEN_STATES: [&str; 5] = [
-    TOKEN_ACTIVE,
-    TOKEN_SUSPENDED,
-    TOKEN_LOST,
-    TOKEN_DAMAGED,
-    TOKEN_RETIRED,
-];
-
-/// The token state machine (as Dogtag TPS): `(from, to)` pairs allowed.
-/// Lost, damaged and retired are final; everything else is refused.
-pub const TOKEN_TRANSITIONS: [(&str, &str); 7] = [
-    (TOKEN_ACTIVE, TOKEN_SUSPENDED),
-    (TOKEN_SUSPENDED, TOKEN_ACTIVE),
-    (TOKEN_SUSPENDED, TOKEN_LOST),
-    (TOKEN_ACTIVE, TOKEN_LOST),
-    (TOKEN_ACTIVE, TOKEN_DAMAGED),
-    (TOKEN_ACTIVE, TOKEN_RETIRED),
-    (TOKEN_SUSPENDED, TOKEN_RETIRED),
-];
-
-/// Whether a token may go from state `from` to state `to`.
-pub fn token_transition_allowed(from: &str, to: &str) -> bool {
-    TOKEN_TRANSITIONS.contains(&(from, to))
-}
-
-/// Refuses a token transition the state machine does not allow, saying
-/// which ones it does.
-pub fn check_token_transition(token: &TokenRow, to: &str) -> Result<(), CaError> {
-    if token_transition_allowed(&token.status, to) {
-        return Ok(());
-    }
-    let next: Vec<&str> = TOKEN_TRANSITIONS
-        .iter()
-        .filter(|(f, _)| *f == token.status)
-        .map(|(_, t)| *t)
-        .collect();
-    let allowed = if next.is_empty() {
-        format!("{} is final", token.status)
-    } else {
-        format!(
-            "from {} it can only become {}",
-            token.status,
-            next.join(" or ")
-        )
-    };
-    Err(CaError::TokenUnusable {
-        serial: token.serial.clone(),
-        reason: format!("it is {}: it cannot become {to} ({allowed})", token.status),
-    })
-}
 
 /// Who a subscriber is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -476,61 +409,6 @@ impl Ca {
         Ok(note)
     }
 
-    /// Registers a token, held by a subscriber.
-    pub fn add_token(
-        &self,
-        serial: &str,
-        subscriber_id: i64,
-        model: Option<&str>,
-        actor: &str,
-    ) -> Result<i64, CaError> {
-        let serial = serial.trim();
-        let valid = !serial.is_empty()
-            && serial.len() <= 64
-            && serial
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
-        if !valid {
-            return Err(CaError::Refused(format!(
-                "token serial {serial:?} must be 1-64 letters, digits, '-', '_', '.' or ':'"
-            )));
-        }
-        self.store.write(|c| -> Result<i64, CaError> {
-            load_subscriber(c, subscriber_id)?;
-            let taken = tokens::table
-                .filter(tokens::serial.eq(serial))
-                .count()
-                .get_result::<i64>(c)?;
-            if taken > 0 {
-                return Err(CaError::DuplicateToken {
-                    serial: serial.to_owned(),
-                });
-            }
-            let now = now();
-            let id = diesel::insert_into(tokens::table)
-                .values(NewToken {
-                    serial,
-                    model,
-                    subscriber_id: Some(subscriber_id),
-                    status: TOKEN_ACTIVE,
-                    created_at: now,
-                    updated_at: now,
-                })
-                .returning(tokens::id)
-                .get_result(c)?;
-            audit::append(
-                c,
-                AuditEvent {
-                    actor,
-                    action: "token.add",
-                    object: &format!("token:{serial}"),
-                    details: json!({ "subscriber": subscriber_id, "model": model }),
-                },
-            )?;
-            Ok(id)
-        })
-    }
-
     /// For each checked subscriber, the identifier and id of the
     /// subscriber of the same kind registered with it already, if any
     /// (individuals and organizations only: devices may share their
@@ -556,18 +434,6 @@ pub(crate) fn load_subscriber(c: &mut DbConnection, id: i64) -> Result<Subscribe
         .first(c)
         .optional()?
         .ok_or(CaError::UnknownSubscriber { id })
-}
-
-/// A token row.
-pub(crate) fn load_token(c: &mut DbConnection, serial: &str) -> Result<TokenRow, CaError> {
-    tokens::table
-        .filter(tokens::serial.eq(serial.trim()))
-        .select(TokenRow::as_select())
-        .first(c)
-        .optional()?
-        .ok_or_else(|| CaError::UnknownToken {
-            serial: serial.to_owned(),
-        })
 }
 
 /// The certificate subject of a subscriber, from the registry.
@@ -687,46 +553,4 @@ fn unit_id(
         })
         .returning(units::id)
         .get_result(c)?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn token(status: &str) -> TokenRow {
-        TokenRow {
-            id: 1,
-            serial: "TK-1".into(),
-            model: None,
-            subscriber_id: Some(1),
-            status: status.into(),
-            created_at: now(),
-            updated_at: now(),
-        }
-    }
-
-    #[test]
-    fn token_state_machine() {
-        let mut allowed = 0;
-        for from in TOKEN_STATES {
-            for to in TOKEN_STATES {
-                let ok = check_token_transition(&token(from), to).is_ok();
-                assert_eq!(ok, token_transition_allowed(from, to), "{from} -> {to}");
-                allowed += usize::from(ok);
-            }
-        }
-        assert_eq!(allowed, 7);
-        for final_state in [TOKEN_LOST, TOKEN_DAMAGED, TOKEN_RETIRED] {
-            for to in TOKEN_STATES {
-                let e = check_token_transition(&token(final_state), to).expect_err("final");
-                assert!(e.to_string().contains("is final"), "{e}");
-            }
-        }
-        assert!(
-            check_token_transition(&token(TOKEN_SUSPENDED), TOKEN_DAMAGED)
-                .expect_err("refused")
-                .to_string()
-                .contains("it can only become active or lost or retired")
-        );
-    }
 }

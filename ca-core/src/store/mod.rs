@@ -7,6 +7,7 @@ mod connection;
 mod error;
 pub mod models;
 pub mod schema;
+mod text_enum;
 mod url;
 
 pub use connection::{DbConnection, Pool, Store};

@@ -114,7 +114,7 @@ pub struct TokenRow {
     pub serial: String,
     pub model: Option<String>,
     pub subscriber_id: Option<i64>,
-    pub status: String,
+    pub status: crate::token::TokenState,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -126,7 +126,7 @@ pub struct NewToken<'a> {
     pub serial: &'a str,
     pub model: Option<&'a str>,
     pub subscriber_id: Option<i64>,
-    pub status: &'a str,
+    pub status: crate::token::TokenState,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }

@@ -1,0 +1,46 @@
+//! Closed sets stored as text: [`text_enum!`] lets diesel read and write
+//! an enum with `as_str` and `FromStr` as a `Text` column on both
+//! backends, so row structs hold the enum, never a free string. A stored
+//! value the enum does not know is a deserialization error, not a silent
+//! default.
+
+/// Implements `FromSql<Text, _>` and `ToSql<Text, _>` for every backend
+/// (the multi-backend connection included) through the type's `as_str`
+/// and `FromStr`. The type must derive `diesel::AsExpression` and
+/// `diesel::FromSqlRow` with `#[diesel(sql_type = diesel::sql_types::Text)]`.
+#[macro_export]
+macro_rules! text_enum {
+    ($ty:ty) => {
+        impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for $ty
+        where
+            DB: diesel::backend::Backend,
+            String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+                let text =
+                    <String as diesel::deserialize::FromSql<diesel::sql_types::Text, DB>>::from_sql(
+                        bytes,
+                    )?;
+                text.parse::<$ty>().map_err(|e| {
+                    format!("stored value {text:?} is not a {}: {e}", stringify!($ty)).into()
+                })
+            }
+        }
+
+        impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for $ty
+        where
+            DB: diesel::backend::Backend,
+            str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+        {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, DB>,
+            ) -> diesel::serialize::Result {
+                <str as diesel::serialize::ToSql<diesel::sql_types::Text, DB>>::to_sql(
+                    self.as_str(),
+                    out,
+                )
+            }
+        }
+    };
+}
