@@ -98,7 +98,7 @@ impl PortalState {
 
     /// Starts the worker of an approved (or retried) unit change.
     pub fn start_bulk(&self, row: &requests::RequestRow) {
-        if row.kind == requests::Kind::UnitChange.as_str() && row.state == requests::APPROVED {
+        if row.kind == requests::Kind::UnitChange && row.state == requests::APPROVED {
             self.bulk.spawn(Arc::clone(&self.ca), row.id);
         }
     }

@@ -723,7 +723,7 @@ pub fn turnaround(
     let mut totals = (Turnaround::default(), 0_i64);
     let mut flagged = Vec::new();
     for (id, kind, state, province, submitted_at, finished_at) in rows {
-        let done = state == ISSUED;
+        let done = state == ISSUED.as_str();
         let end = match (done, finished_at) {
             (true, Some(t)) => t,
             (true, None) => continue,

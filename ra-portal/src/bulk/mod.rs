@@ -224,7 +224,7 @@ pub fn view(store: &Store, user: &User, request_id: i64) -> Result<JobView, Port
             .collect();
         Ok(JobView {
             job,
-            request_state: request.state,
+            request_state: request.state.to_string(),
             counts,
             items,
         })

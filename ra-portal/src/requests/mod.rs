@@ -8,6 +8,7 @@
 //! as the audited actor; every step is one transaction with its audit
 //! event.
 
+mod state;
 mod submit;
 mod unit_change;
 
@@ -30,7 +31,17 @@ use crate::{PortalError, User};
 pub use submit::{submit, ChangesInput, RequestInput};
 
 /// What a request asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum Kind {
     /// Cấp mới from a CSR.
     Issue,
@@ -137,24 +148,21 @@ impl FromStr for Kind {
     }
 }
 
+ca_core::text_enum!(Kind);
+
+impl serde::Serialize for Kind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl fmt::Display for Kind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-/// Submitted, waiting for a decision.
-pub const SUBMITTED: &str = "submitted";
-/// Approved, the CA operation running.
-pub const APPROVED: &str = "approved";
-/// Rejected with a comment.
-pub const REJECTED: &str = "rejected";
-/// Approved and carried out.
-pub const ISSUED: &str = "issued";
-/// Approved, but the CA operation failed (see `error`).
-pub const FAILED: &str = "failed";
-/// Every state.
-pub const STATES: [&str; 5] = [SUBMITTED, APPROVED, REJECTED, ISSUED, FAILED];
+pub use state::{RequestState, APPROVED, FAILED, ISSUED, REJECTED, STATES, SUBMITTED};
 
 /// A request as stored.
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
@@ -163,9 +171,9 @@ pub struct RequestRow {
     /// The id.
     pub id: i64,
     /// The kind.
-    pub kind: String,
+    pub kind: Kind,
     /// The state.
-    pub state: String,
+    pub state: RequestState,
     /// The province of the subscriber concerned.
     pub province: String,
     /// The subscriber.
@@ -221,14 +229,7 @@ pub fn list(
     user: &User,
     state: Option<&str>,
 ) -> Result<Vec<RequestRow>, PortalError> {
-    if let Some(s) = state {
-        if !STATES.contains(&s) {
-            return Err(PortalError::invalid(
-                "invalid_state",
-                format!("unknown state {s:?}; use one of {}", STATES.join(", ")),
-            ));
-        }
-    }
+    let state = state.map(str::parse::<RequestState>).transpose()?;
     store.read(|c| -> Result<_, PortalError> {
         let mut q = requests::table
             .select(RequestRow::as_select())
@@ -239,7 +240,7 @@ pub fn list(
             q = q.filter(requests::province.eq(p.to_owned()));
         }
         if let Some(s) = state {
-            q = q.filter(requests::state.eq(s.to_owned()));
+            q = q.filter(requests::state.eq(s));
         }
         Ok(q.load(c)?)
     })
@@ -320,7 +321,7 @@ pub fn approve(
     let row = load(store, id)?;
     authz::decide(user, &row.province, row.submitted_by)?;
     expect_submitted(&row)?;
-    let kind: Kind = row.kind.parse()?;
+    let kind = row.kind;
     if kind == Kind::UnitChange {
         return unit_change::approve(ca, user, id, comment);
     }
@@ -411,7 +412,7 @@ pub fn fail_interrupted(store: &Store) -> Result<Vec<i64>, PortalError> {
             .filter(requests::state.eq(APPROVED))
             // A unit change stays approved while its bulk job runs; its
             // job resumes at start-up (`crate::bulk::resume`).
-            .filter(requests::kind.ne(Kind::UnitChange.as_str()))
+            .filter(requests::kind.ne(Kind::UnitChange))
             .filter(requests::decided_at.lt(before))
             .select(RequestRow::as_select())
             .load(c)?;

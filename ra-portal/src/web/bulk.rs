@@ -112,7 +112,7 @@ async fn view(
         ),
         (
             session.t("Trạng thái yêu cầu"),
-            esc(session.state(&request.state)),
+            esc(session.state(request.state.as_str())),
         ),
         (session.t("Tổng số chứng thư"), c.total.to_string()),
         (session.t("Đã cấp lại"), c.done.to_string()),

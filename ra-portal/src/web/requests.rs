@@ -51,14 +51,14 @@ pub(super) async fn list(
         session.t("Tất cả")
     )];
     for s in requests::STATES {
-        let current = if state.as_deref() == Some(s) {
+        let current = if state.as_deref() == Some(s.as_str()) {
             r#" aria-current="page""#
         } else {
             ""
         };
         tabs.push(format!(
             r#"<li><a href="/requests?state={s}"{current}>{}</a></li>"#,
-            esc(session.state(s))
+            esc(session.state(s.as_str()))
         ));
     }
     let rows: Vec<Vec<String>> = rows
@@ -66,8 +66,8 @@ pub(super) async fn list(
         .map(|r| {
             vec![
                 format!(r#"<a href="/requests/{id}">#{id}</a>"#, id = r.id),
-                esc(&kind_label_str(&session, &r.kind)),
-                esc(session.state(&r.state)),
+                esc(&kind_label_str(&session, r.kind.as_str())),
+                esc(session.state(r.state.as_str())),
                 esc(&r.province),
                 esc(&time(r.submitted_at)),
             ]
@@ -128,7 +128,7 @@ pub(super) async fn approve(
     match blocking(move || requests::approve(&ca, &user, id, comment.as_deref())).await {
         Ok(row) => {
             state.start_bulk(&row);
-            let to = if row.kind == Kind::UnitChange.as_str() {
+            let to = if row.kind == Kind::UnitChange {
                 format!("/bulk/{id}")
             } else {
                 format!("/requests/{id}")
@@ -217,9 +217,9 @@ async fn request_view(
     let mut facts = vec![
         (
             session.t("Loại yêu cầu"),
-            esc(&kind_label_str(session, &row.kind)),
+            esc(&kind_label_str(session, row.kind.as_str())),
         ),
-        (session.t("Trạng thái"), esc(session.state(&row.state))),
+        (session.t("Trạng thái"), esc(session.state(row.state.as_str()))),
         (session.t("Tỉnh, thành phố"), esc(&row.province)),
     ];
     if let Some(s) = row.subscriber_id {
@@ -252,7 +252,7 @@ async fn request_view(
             facts.push((label, esc(&text)));
         }
     }
-    if row.kind == Kind::UnitChange.as_str()
+    if row.kind == Kind::UnitChange
         && row.decided_by.is_some()
         && row.state != requests::REJECTED
     {
