@@ -23,10 +23,10 @@ pub(super) struct Decision {
 pub(super) async fn submit(
     state: &State<Arc<PortalState>>,
     user: Result<ApiUser, PortalError>,
-    input: Result<Json<RequestInput>, rocket::serde::json::Error<'_>>,
+    input: Result<Json<Value>, rocket::serde::json::Error<'_>>,
 ) -> ApiResult<(Status, Json<Value>)> {
     let user = user?.0;
-    let input = body(input)?;
+    let input = RequestInput::from_json(body(input)?)?;
     let ca = Arc::clone(&state.ca);
     let row = blocking(move || requests::submit(&ca, &user, &input)).await?;
     Ok((Status::Created, Json(row.to_json())))

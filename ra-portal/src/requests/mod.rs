@@ -8,6 +8,7 @@
 //! as the audited actor; every step is one transaction with its audit
 //! event.
 
+mod input;
 mod state;
 mod submit;
 mod unit_change;
@@ -28,7 +29,8 @@ use crate::authz;
 use crate::schema::requests;
 use crate::{PortalError, User};
 
-pub use submit::{submit, ChangesInput, RequestInput};
+pub use input::{ChangesInput, RequestInput};
+pub use submit::submit;
 
 /// What a request asks for.
 #[derive(
@@ -327,7 +329,7 @@ pub fn approve(
     }
     let payload: RequestInput = serde_json::from_str(&row.payload)
         .map_err(|e| PortalError::Internal(format!("stored request {id}: {e}")))?;
-    let command = payload.to_command(kind)?;
+    let command = payload.to_command()?;
     // The CA's own checks, again: a target changed since the submission
     // refuses the approval before anything changes.
     ca.check(&command)?;

@@ -38,10 +38,8 @@ pub(super) fn submit(
             .load(c)?;
         let ours = [plan.unit.id, plan.target.id];
         let busy = open.iter().any(|p| {
-            serde_json::from_str::<RequestInput>(p).is_ok_and(|other| {
-                other.unit_id.is_some_and(|u| ours.contains(&u))
-                    || other.merge_into.is_some_and(|u| ours.contains(&u))
-            })
+            serde_json::from_str::<RequestInput>(p)
+                .is_ok_and(|other| other.units().iter().any(|u| ours.contains(u)))
         });
         if busy {
             return Err(PortalError::conflict(
@@ -72,7 +70,7 @@ pub(super) fn submit(
                     "unit": plan.unit.id,
                     "action": plan.action.as_str(),
                     "name": plan.name,
-                    "into": input.merge_into,
+                    "into": change.merge_into,
                 }),
             },
         )?;
@@ -97,7 +95,7 @@ pub(super) fn approve(
         expect_submitted(&row)?;
         let input: RequestInput = serde_json::from_str(&row.payload)
             .map_err(|e| PortalError::Internal(format!("stored request {id}: {e}")))?;
-        let change = match input.to_command(super::Kind::UnitChange)? {
+        let change = match input.to_command()? {
             ca_core::command::Command::UnitChange(change) => change,
             _ => {
                 return Err(PortalError::Internal(format!(

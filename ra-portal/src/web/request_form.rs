@@ -200,29 +200,33 @@ pub(super) fn kind_label(lang: Lang, kind: Kind) -> &'static str {
 /// The request as the CA core's logic takes it, or the errors of fields
 /// that are not even of the right shape (a number, one CSR).
 fn input_of(lang: Lang, kind: Kind, form: &RequestForm<'_>) -> Result<RequestInput, FormErrors> {
-    let mut input = RequestInput {
-        kind: kind.as_str().to_owned(),
-        ..RequestInput::default()
+    let mut input = serde_json::Map::new();
+    input.insert("kind".into(), kind.as_str().into());
+    let mut put = |field: &str, value: Option<serde_json::Value>| {
+        if let Some(v) = value {
+            input.insert(field.into(), v);
+        }
     };
     let shown = fields(kind);
     let has = |f: &str| shown.contains(&f);
     if has("subscriber_id") {
-        input.subscriber_id = match optional(&form.subscriber_id) {
+        let id: Option<i64> = match optional(&form.subscriber_id) {
             None => None,
             Some(s) => Some(
                 s.parse()
                     .map_err(|_| FormErrors::on("subscriber_id", lang.t("Hãy chọn thuê bao.")))?,
             ),
         };
+        put("subscriber_id", id.map(Into::into));
     }
     if has("csr") {
-        input.csr = csr_of(lang, form)?;
+        put("csr", csr_of(lang, form)?.map(Into::into));
     }
     if has("token") {
-        input.token = optional(&form.token);
+        put("token", optional(&form.token).map(Into::into));
     }
     if has("days") {
-        input.days = match optional(&form.days) {
+        let days: Option<u32> = match optional(&form.days) {
             None => None,
             Some(d) => Some(d.parse().map_err(|_| {
                 FormErrors::on(
@@ -231,12 +235,13 @@ fn input_of(lang: Lang, kind: Kind, form: &RequestForm<'_>) -> Result<RequestInp
                 )
             })?),
         };
+        put("days", days.map(Into::into));
     }
     if has("serial") {
-        input.serial = optional(&form.serial);
+        put("serial", optional(&form.serial).map(Into::into));
     }
     if has("reason") {
-        input.reason = optional(&form.reason);
+        put("reason", optional(&form.reason).map(Into::into));
     }
     if has("new_name") {
         let changes = ChangesInput {
@@ -248,7 +253,7 @@ fn input_of(lang: Lang, kind: Kind, form: &RequestForm<'_>) -> Result<RequestInp
             email: optional(&form.new_email),
             ..ChangesInput::default()
         };
-        input.changes = Some(changes);
+        put("changes", serde_json::to_value(changes).ok());
     }
     if has("unit_id") {
         fn number(
@@ -264,15 +269,22 @@ fn input_of(lang: Lang, kind: Kind, form: &RequestForm<'_>) -> Result<RequestInp
                     .map_err(|_| FormErrors::on(field, message)),
             }
         }
-        input.unit_id = number(&form.unit_id, "unit_id", lang.t("Hãy chọn đơn vị."))?;
-        input.unit_name = optional(&form.unit_name);
-        input.merge_into = number(
-            &form.merge_into,
+        put(
+            "unit_id",
+            number(&form.unit_id, "unit_id", lang.t("Hãy chọn đơn vị."))?.map(Into::into),
+        );
+        put("unit_name", optional(&form.unit_name).map(Into::into));
+        put(
             "merge_into",
-            lang.t("Hãy chọn đơn vị sáp nhập vào."),
-        )?;
+            number(
+                &form.merge_into,
+                "merge_into",
+                lang.t("Hãy chọn đơn vị sáp nhập vào."),
+            )?
+            .map(Into::into),
+        );
     }
-    Ok(input)
+    RequestInput::from_json(input.into()).map_err(|e| FormErrors::from_error_in(lang, &e))
 }
 
 /// The CSR of the form: the uploaded file (PEM, or DER turned into PEM)

@@ -219,7 +219,10 @@ async fn request_view(
             session.t("Loại yêu cầu"),
             esc(&kind_label_str(session, row.kind.as_str())),
         ),
-        (session.t("Trạng thái"), esc(session.state(row.state.as_str()))),
+        (
+            session.t("Trạng thái"),
+            esc(session.state(row.state.as_str())),
+        ),
         (session.t("Tỉnh, thành phố"), esc(&row.province)),
     ];
     if let Some(s) = row.subscriber_id {
@@ -252,10 +255,7 @@ async fn request_view(
             facts.push((label, esc(&text)));
         }
     }
-    if row.kind == Kind::UnitChange
-        && row.decided_by.is_some()
-        && row.state != requests::REJECTED
-    {
+    if row.kind == Kind::UnitChange && row.decided_by.is_some() && row.state != requests::REJECTED {
         facts.push((
             session.t("Cấp lại hàng loạt"),
             format!(
