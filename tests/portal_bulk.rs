@@ -646,7 +646,7 @@ both_databases!(interrupted_job_resumes_without_issuing_twice, |env| {
         let approver = ra_portal::accounts::api_token_user(ca.store(), &approver_token, None)
             .expect("the approver");
         let row = ra_portal::requests::approve(&ca, &approver, id, None).expect("approve");
-        assert_eq!(row.state, "approved");
+        assert_eq!(row.state.as_str(), "approved");
         // Two items, then the process "dies".
         let p = ra_portal::bulk::process(&ca, id, Some(2)).expect("process two");
         assert_eq!((p.processed, p.counts.done, p.counts.pending), (2, 2, 3));

@@ -23,4 +23,4 @@ pub use args::ScheduleArgs;
 pub use config::PublisherConfig;
 pub use error::PublisherError;
 pub use publisher::Publisher;
-pub use run::{mount, rocket_config, run, RunConfig};
+pub use run::{run, RunConfig};

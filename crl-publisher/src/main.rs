@@ -25,10 +25,10 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args) -> anyhow::Result<()> {
-    let publisher = args.crl.to_config(&args.service.data_dir)?;
+    let publisher = args.crl.to_config(&args.service.ca.data_dir)?;
     crl_publisher::run(RunConfig {
         ca: args.service.load_ca()?,
-        listen: args.service.listen,
+        listen: args.service.listen.listen,
         publisher,
     })?;
     Ok(())

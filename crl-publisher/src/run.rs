@@ -1,14 +1,13 @@
-//! Running the publisher: mounting it on a Rocket (alone, or beside the
-//! other services in `govpki serve`) and the standalone [`run`].
+//! The publisher as a [`Service`]: mounted beside the other services by
+//! `govpki serve`, or alone by [`run`].
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use ca_core::config::CaConfig;
+use ca_core::service::{Health, Service};
 use ca_core::Ca;
-use rocket::config::LogLevel;
 use rocket::fairing::AdHoc;
-use rocket::figment::Figment;
 use rocket::{Build, Rocket};
 
 use crate::{routes, schedule, trust, Publisher, PublisherConfig, PublisherError};
@@ -24,49 +23,49 @@ pub struct RunConfig {
     pub publisher: PublisherConfig,
 }
 
-/// Mounts `/crl/…` and `/ca/…`, manages `publisher` as state and starts
-/// the schedule once the server is up (`/metrics` is left to the caller:
-/// `govpki serve` shows every service's metrics on one route).
-pub fn mount(rocket: Rocket<Build>, publisher: Arc<Publisher>) -> Rocket<Build> {
-    let for_schedule = Arc::clone(&publisher);
-    rocket
-        .mount("/crl", routes::routes())
-        .mount("/ca", trust::routes())
-        .manage(publisher)
-        .attach(AdHoc::on_liftoff("CRL schedule", move |_| {
-            Box::pin(async move {
-                rocket::tokio::spawn(schedule::run_forever(for_schedule));
-            })
-        }))
-}
+#[rocket::async_trait]
+impl Service for Publisher {
+    /// `/crl/…` and `/ca/…`, the publisher as state, and the schedule,
+    /// started once the server is up.
+    fn mount(self: Arc<Self>, rocket: Rocket<Build>) -> Rocket<Build> {
+        let for_schedule = Arc::clone(&self);
+        rocket
+            .mount("/crl", routes::routes())
+            .mount("/ca", trust::routes())
+            .manage(self)
+            .attach(AdHoc::on_liftoff("CRL schedule", move |_| {
+                Box::pin(async move {
+                    rocket::tokio::spawn(schedule::run_forever(for_schedule));
+                })
+            }))
+    }
 
-/// A Rocket configuration listening on `listen`, Rocket's own logging off.
-/// An ephemeral `secret_key` keeps a release build launching when Rocket's
-/// `secrets` feature is on ([`ca_core::service::ephemeral_secret_key`]).
-pub fn rocket_config(listen: SocketAddr) -> Figment {
-    Figment::from(rocket::Config::default())
-        .merge(("address", listen.ip()))
-        .merge(("port", listen.port()))
-        .merge(("log_level", LogLevel::Off))
-        .merge(("cli_colors", false))
-        .merge(("secret_key", ca_core::service::ephemeral_secret_key()))
-}
+    /// Whether this instance publishes or stands by, and whether its last
+    /// scheduler run succeeded.
+    async fn health(&self) -> Health {
+        let mut details = serde_json::Map::new();
+        details.insert(
+            "crl_publisher".into(),
+            if self.is_active() {
+                "active"
+            } else {
+                "standby"
+            }
+            .into(),
+        );
+        let ok = self.last_run_ok();
+        if !ok {
+            details.insert("crl".into(), "last run failed".into());
+        }
+        Health {
+            degraded: !ok,
+            details,
+        }
+    }
 
-#[rocket::get("/metrics")]
-fn metrics(publisher: &rocket::State<Arc<Publisher>>) -> (rocket::http::ContentType, String) {
-    let text = rocket::http::ContentType::new("text", "plain").with_params(("version", "0.0.4"));
-    (text, publisher.metrics_text())
-}
-
-/// `GET /healthz`: whether this instance publishes or stands by, and
-/// whether its last scheduler run succeeded.
-#[rocket::get("/healthz")]
-fn healthz(publisher: &rocket::State<Arc<Publisher>>) -> (rocket::http::ContentType, String) {
-    let body = serde_json::json!({
-        "status": if publisher.last_run_ok() { "ok" } else { "degraded" },
-        "crl_publisher": if publisher.is_active() { "active" } else { "standby" },
-    });
-    (rocket::http::ContentType::JSON, body.to_string())
+    fn metrics(&self) -> String {
+        self.metrics_text()
+    }
 }
 
 /// Opens the CA and serves CRLs and the trust chain until shut down.
@@ -74,19 +73,9 @@ pub fn run(config: RunConfig) -> Result<(), PublisherError> {
     config.publisher.check().map_err(PublisherError::Config)?;
     let ca = Arc::new(Ca::open(config.ca)?);
     let publisher = Arc::new(Publisher::new(ca, config.publisher));
-    let rocket = mount(rocket::custom(rocket_config(config.listen)), publisher)
-        .mount("/", rocket::routes![metrics, healthz])
-        .attach(AdHoc::on_liftoff("announce", |rocket| {
-            Box::pin(async move {
-                let c = rocket.config();
-                eprintln!("listening on http://{}:{}", c.address, c.port);
-            })
-        }));
-    rocket::execute(async move {
-        rocket
-            .launch()
-            .await
-            .map(drop)
-            .map_err(|e| PublisherError::Server(e.to_string()))
-    })
+    ca_core::service::serve(
+        ca_core::service::rocket_config(config.listen),
+        vec![publisher],
+    )
+    .map_err(PublisherError::Server)
 }

@@ -24,6 +24,9 @@ pub enum ResponderError {
     /// A background task died.
     #[error("task failed: {0}")]
     Task(String),
+    /// The responder's settings are not usable.
+    #[error("configuration: {0}")]
+    Config(String),
     /// The HTTP server failed to start or stopped with an error.
     #[error("HTTP server: {0}")]
     Server(String),

@@ -30,6 +30,5 @@ mod store;
 
 pub use config::{NonIssued, NonceMode, ResponderConfig};
 pub use error::ResponderError;
-pub use handlers::{health, routes, service_routes};
 pub use responder::Responder;
-pub use run::{announce_listening, mount, mount_service, rocket_config, run, RunConfig};
+pub use run::{run, OcspArgs, RunConfig};

@@ -1,17 +1,21 @@
-//! Running the responder: mounting it on a Rocket (alone, or beside the
-//! other services in `govpki serve`) and the standalone [`run`].
+//! The responder as a [`Service`]: mounted beside the other services by
+//! `govpki serve`, or alone by [`run`]; and [`OcspArgs`], its flags, shared
+//! by both.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use ca_core::config::CaConfig;
+use ca_core::service::{Health, Service};
+use ca_core::signer::KeySpec;
 use ca_core::Ca;
-use rocket::config::LogLevel;
 use rocket::fairing::AdHoc;
-use rocket::figment::Figment;
 use rocket::{Build, Rocket};
 
-use crate::{refresher, routes, service_routes, Responder, ResponderConfig, ResponderError};
+use crate::{
+    handlers, refresher, NonIssued, NonceMode, Responder, ResponderConfig, ResponderError,
+};
 
 /// What the standalone binary runs with.
 #[derive(Debug)]
@@ -24,69 +28,87 @@ pub struct RunConfig {
     pub responder: ResponderConfig,
 }
 
-/// Mounts the OCSP routes, `/healthz` and `/metrics`, manages `responder`
-/// as state and starts the refresher once the server is up.
-pub fn mount(rocket: Rocket<Build>, responder: Arc<Responder>) -> Rocket<Build> {
-    mount_with(rocket, responder, routes())
+/// The responder's flags (`ocsp-responder` and `govpki serve`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct OcspArgs {
+    /// Seconds between two passes of the OCSP refresher (new and changed
+    /// statuses are answered within this bound).
+    #[arg(long, env = "GOVPKI_OCSP_REFRESH_SECS", default_value_t = 60)]
+    pub ocsp_refresh_secs: u64,
+    /// Key type of the delegated OCSP signers: rsa2048 or p256.
+    #[arg(long, env = "GOVPKI_OCSP_KEY", default_value = "rsa2048")]
+    pub ocsp_key: KeySpec,
+    /// A request's nonce: `ignore` serves the pre-signed response (RFC
+    /// 5019); `live` signs a response echoing it (bounded concurrency:
+    /// excess requests get tryLater).
+    #[arg(long, env = "GOVPKI_OCSP_NONCE", value_enum, default_value_t = NonceMode::Ignore)]
+    pub ocsp_nonce: NonceMode,
+    /// Most OCSP responses signed at once for requests (live nonces,
+    /// several CertIDs, cache misses); more get tryLater at once.
+    #[arg(long, env = "GOVPKI_OCSP_LIVE_LIMIT", default_value_t = 4)]
+    pub ocsp_live_limit: usize,
+    /// A serial the issuer never issued: `unknown`, or `revoked` (RFC 6960
+    /// §2.2: revoked at 1970-01-01 with certificateHold and the extended
+    /// revoke extension).
+    #[arg(long, env = "GOVPKI_OCSP_NON_ISSUED", value_enum, default_value_t = NonIssued::Unknown)]
+    pub ocsp_non_issued: NonIssued,
 }
 
-/// As [`mount`], without `/healthz` and `/metrics` (the caller serves
-/// those for all its services).
-pub fn mount_service(rocket: Rocket<Build>, responder: Arc<Responder>) -> Rocket<Build> {
-    mount_with(rocket, responder, service_routes())
-}
-
-fn mount_with(
-    rocket: Rocket<Build>,
-    responder: Arc<Responder>,
-    routes: Vec<rocket::Route>,
-) -> Rocket<Build> {
-    let for_refresher = Arc::clone(&responder);
-    rocket
-        .mount("/", routes)
-        .manage(responder)
-        .attach(AdHoc::on_liftoff("OCSP refresher", move |_| {
-            Box::pin(async move {
-                rocket::tokio::spawn(refresher::run_forever(for_refresher));
-            })
-        }))
-}
-
-/// A Rocket configuration listening on `listen`, Rocket's own logging off
-/// (the binaries log through `tracing`).
-/// An ephemeral `secret_key` keeps a release build launching when Rocket's
-/// `secrets` feature is on ([`ca_core::service::ephemeral_secret_key`]).
-pub fn rocket_config(listen: SocketAddr) -> Figment {
-    Figment::from(rocket::Config::default())
-        .merge(("address", listen.ip()))
-        .merge(("port", listen.port()))
-        .merge(("log_level", LogLevel::Off))
-        .merge(("cli_colors", false))
-        .merge(("secret_key", ca_core::service::ephemeral_secret_key()))
-}
-
-/// Prints `listening on http://ADDR:PORT` on stderr once bound (the port
-/// actually bound when 0 was asked).
-pub fn announce_listening() -> AdHoc {
-    AdHoc::on_liftoff("announce", |rocket| {
-        Box::pin(async move {
-            let config = rocket.config();
-            eprintln!("listening on http://{}:{}", config.address, config.port);
+impl OcspArgs {
+    /// The responder's configuration; refuses a delegate key type other
+    /// than rsa2048 or p256.
+    pub fn to_config(&self, actor: &str) -> Result<ResponderConfig, ResponderError> {
+        if !matches!(self.ocsp_key, KeySpec::Rsa2048 | KeySpec::P256) {
+            return Err(ResponderError::Config(
+                "--ocsp-key must be rsa2048 or p256".into(),
+            ));
+        }
+        Ok(ResponderConfig {
+            refresh_interval: Duration::from_secs(self.ocsp_refresh_secs.max(1)),
+            key: self.ocsp_key,
+            nonce: self.ocsp_nonce,
+            live_signing_limit: self.ocsp_live_limit.max(1),
+            non_issued: self.ocsp_non_issued,
+            actor: actor.to_owned(),
+            ..ResponderConfig::default()
         })
-    })
+    }
+}
+
+#[rocket::async_trait]
+impl Service for Responder {
+    /// `POST /ocsp` and `GET /ocsp/<base64>`, the responder as state, and
+    /// the refresher, started once the server is up.
+    fn mount(self: Arc<Self>, rocket: Rocket<Build>) -> Rocket<Build> {
+        let for_refresher = Arc::clone(&self);
+        rocket
+            .mount("/", handlers::routes())
+            .manage(self)
+            .attach(AdHoc::on_liftoff("OCSP refresher", move |_| {
+                Box::pin(async move {
+                    rocket::tokio::spawn(refresher::run_forever(for_refresher));
+                })
+            }))
+    }
+
+    /// The database answers (2 s at most), the issuers answered for and
+    /// the responses held.
+    async fn health(&self) -> Health {
+        handlers::health(self).await
+    }
+
+    fn metrics(&self) -> String {
+        self.metrics_text()
+    }
 }
 
 /// Opens the CA, builds the responder and serves until shut down.
 pub fn run(config: RunConfig) -> Result<(), ResponderError> {
     let ca = Arc::new(Ca::open(config.ca)?);
     let responder = Arc::new(Responder::new(ca, config.responder)?);
-    let rocket =
-        mount(rocket::custom(rocket_config(config.listen)), responder).attach(announce_listening());
-    rocket::execute(async move {
-        rocket
-            .launch()
-            .await
-            .map(drop)
-            .map_err(|e| ResponderError::Server(e.to_string()))
-    })
+    ca_core::service::serve(
+        ca_core::service::rocket_config(config.listen),
+        vec![responder],
+    )
+    .map_err(ResponderError::Server)
 }

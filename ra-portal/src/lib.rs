@@ -42,7 +42,7 @@ use ca_core::Ca;
 pub use accounts::User;
 pub use error::PortalError;
 pub use role::Role;
-pub use run::{announce, figment, mount, run, secret_key, RunConfig};
+pub use run::{figment, run, secret_key, RunConfig};
 pub use tls::TlsFiles;
 
 /// The private cookie holding the web session id.

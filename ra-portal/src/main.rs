@@ -32,7 +32,7 @@ fn main() -> ExitCode {
 fn run(args: Args) -> anyhow::Result<()> {
     ra_portal::run(RunConfig {
         ca: args.service.load_ca()?,
-        listen: args.service.listen,
+        listen: args.service.listen.listen,
         tls: args
             .tls_cert
             .zip(args.tls_key)

@@ -1,5 +1,6 @@
-//! Mounting the portal on a Rocket (alone, or beside the other services in
-//! `govpki serve`), its cookie key, and the standalone [`run`].
+//! The portal as a [`Service`] (mounted alone by [`run`], or beside the
+//! other services by `govpki serve`), its cookie key, and the Rocket
+//! configuration of a portal on its own (possibly HTTPS) listener.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -8,8 +9,8 @@ use std::sync::Arc;
 
 use base64::Engine;
 use ca_core::config::CaConfig;
+use ca_core::service::{Health, Service};
 use ca_core::Ca;
-use rocket::config::LogLevel;
 use rocket::figment::Figment;
 use rocket::{Build, Rocket};
 
@@ -30,29 +31,39 @@ pub struct RunConfig {
     pub tls: Option<TlsFiles>,
 }
 
-/// Mounts the pages at `/` (and `/static/…`), the API at `/api/v1` with
-/// its JSON catchers, sets the private-cookie key and manages the state.
-/// Bulk re-issue jobs left unfinished by a stopped process start again.
-pub fn mount(rocket: Rocket<Build>, state: Arc<PortalState>) -> Rocket<Build> {
-    match bulk::resume(&state.ca, &state.bulk) {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(jobs = n, "resuming unfinished bulk re-issue jobs"),
-        Err(e) => tracing::error!(error = %e, "cannot resume the bulk re-issue jobs"),
+#[rocket::async_trait]
+impl Service for PortalState {
+    /// Mounts the pages at `/` (and `/static/…`), the API at `/api/v1`
+    /// with its JSON catchers, sets the private-cookie key and manages the
+    /// state. Bulk re-issue jobs left unfinished by a stopped process start
+    /// again.
+    fn mount(self: Arc<Self>, rocket: Rocket<Build>) -> Rocket<Build> {
+        match bulk::resume(&self.ca, &self.bulk) {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(jobs = n, "resuming unfinished bulk re-issue jobs"),
+            Err(e) => tracing::error!(error = %e, "cannot resume the bulk re-issue jobs"),
+        }
+        let figment = rocket
+            .figment()
+            .clone()
+            .merge(("secret_key", self.secret_key.clone()))
+            // The CSV import page uploads files of up to 5 MiB (the CSR
+            // fields keep their own 8 KiB cap).
+            .merge(("limits.file", import::MAX_BYTES + 64 * 1024))
+            .merge(("limits.data-form", import::MAX_BYTES + 256 * 1024));
+        rocket
+            .configure(figment)
+            .mount("/", web::routes())
+            .mount(api::BASE, api::routes())
+            .register(api::BASE, api::catchers())
+            .manage(self)
     }
-    let figment = rocket
-        .figment()
-        .clone()
-        .merge(("secret_key", state.secret_key.clone()))
-        // The CSV import page uploads files of up to 5 MiB (the CSR
-        // fields keep their own 8 KiB cap).
-        .merge(("limits.file", import::MAX_BYTES + 64 * 1024))
-        .merge(("limits.data-form", import::MAX_BYTES + 256 * 1024));
-    rocket
-        .configure(figment)
-        .mount("/", web::routes())
-        .mount(api::BASE, api::routes())
-        .register(api::BASE, api::catchers())
-        .manage(state)
+
+    /// The portal has nothing of its own to report: its database is the
+    /// CA's, which the OCSP responder's health pings.
+    async fn health(&self) -> Health {
+        Health::default()
+    }
 }
 
 /// The private-cookie key of a data directory (base64 of 32 random
@@ -112,34 +123,18 @@ pub(crate) fn key_file(data_dir: &Path, name: &str) -> Result<String, PortalErro
 }
 
 /// The Rocket configuration of a portal served on its own listener:
-/// `listen`, no Rocket log (tracing logs instead), and HTTPS with client
-/// certificates when `tls` is given.
+/// the services' one ([`ca_core::service::rocket_config`]), with HTTPS and
+/// client certificates when `tls` is given.
 pub fn figment(
     ca: &Ca,
     listen: SocketAddr,
     tls: Option<&TlsFiles>,
 ) -> Result<Figment, PortalError> {
-    let figment = Figment::from(rocket::Config::default())
-        .merge(("address", listen.ip()))
-        .merge(("port", listen.port()))
-        .merge(("log_level", LogLevel::Off))
-        .merge(("cli_colors", false));
+    let figment = ca_core::service::rocket_config(listen);
     match tls {
         Some(files) => crate::tls::configure(figment, ca, files),
         None => Ok(figment),
     }
-}
-
-/// A fairing printing `{what} http(s)://ADDRESS:PORT` on stderr once the
-/// portal listens (scripts and tests wait for it).
-pub fn announce(what: &'static str) -> rocket::fairing::AdHoc {
-    rocket::fairing::AdHoc::on_liftoff("announce", move |rocket| {
-        Box::pin(async move {
-            let c = rocket.config();
-            let scheme = if c.tls_enabled() { "https" } else { "http" };
-            eprintln!("{what} {scheme}://{}:{}", c.address, c.port);
-        })
-    })
 }
 
 /// Opens the CA and serves the portal alone until shut down.
@@ -147,13 +142,7 @@ pub fn run(config: RunConfig) -> Result<(), PortalError> {
     let data_dir = config.ca.data_dir.clone();
     let ca = Arc::new(Ca::open(config.ca)?);
     let state = Arc::new(PortalState::new(ca, &data_dir)?);
-    let rocket = rocket::custom(figment(&state.ca, config.listen, config.tls.as_ref())?);
-    let rocket = mount(rocket, state).attach(announce("listening on"));
-    rocket::execute(async move {
-        rocket
-            .launch()
-            .await
-            .map(drop)
-            .map_err(|e| PortalError::Internal(format!("HTTP server: {e}")))
-    })
+    let figment = figment(&state.ca, config.listen, config.tls.as_ref())?;
+    ca_core::service::serve(figment, vec![state])
+        .map_err(|e| PortalError::Internal(format!("HTTP server: {e}")))
 }

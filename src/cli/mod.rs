@@ -10,11 +10,10 @@ mod serve;
 mod user;
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use ca_core::config::CaConfig;
+use ca_core::service::CaArgs;
 use ca_core::Ca;
 use clap::{Parser, Subcommand};
 
@@ -31,26 +30,12 @@ struct Cli {
 /// Options every command takes.
 #[derive(Debug, clap::Args)]
 struct Global {
-    /// Data directory: keys, the SQLite database, demo files.
-    #[arg(
-        long,
-        global = true,
-        env = "GOVPKI_DATA_DIR",
-        default_value = "./govpki-data"
-    )]
-    data_dir: PathBuf,
-    /// Database URL: sqlite://PATH, a plain path, or postgres://… (default: SQLite in the data dir).
-    #[arg(long, global = true, env = "GOVPKI_DATABASE_URL")]
-    database_url: Option<String>,
+    /// Where the CA lives (the same flags as the service binaries').
+    #[command(flatten)]
+    ca: CaArgs,
     /// Public base URL written into AIA, OCSP and CRL URLs (recorded at init).
     #[arg(long, global = true, env = "GOVPKI_PUBLIC_URL")]
     public_url: Option<String>,
-    /// Configuration file (default: DATA_DIR/govpki.toml when present).
-    #[arg(long, global = true, env = "GOVPKI_CONFIG")]
-    config: Option<PathBuf>,
-    /// File holding the key passphrase (else GOVPKI_KEY_PASSPHRASE).
-    #[arg(long, global = true, env = "GOVPKI_KEY_PASSPHRASE_FILE")]
-    key_passphrase_file: Option<PathBuf>,
     /// Who is acting, for the audit log (default: the OS user).
     #[arg(long, global = true, env = "GOVPKI_ACTOR")]
     actor: Option<String>,
@@ -134,8 +119,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         .or_else(|| std::env::var("USER").ok())
         .map(|u| format!("cli:{u}"))
         .unwrap_or_else(|| "cli".to_owned());
-    std::fs::create_dir_all(&g.data_dir)
-        .with_context(|| format!("cannot create data directory {}", g.data_dir.display()))?;
+    std::fs::create_dir_all(&g.ca.data_dir)
+        .with_context(|| format!("cannot create data directory {}", g.ca.data_dir.display()))?;
     let ca = open_ca(g)?;
     match cli.command {
         Command::Init(args) => maintenance::init(&ca, &args, &actor),
@@ -153,16 +138,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// Loads the configuration (files, environment) and opens the CA.
 fn open_ca(g: &Global) -> anyhow::Result<Ca> {
-    let passphrase = std::env::var("GOVPKI_KEY_PASSPHRASE").ok();
-    let config = CaConfig::load(
-        &g.data_dir,
-        g.database_url.as_deref(),
-        g.public_url.as_deref(),
-        g.config.as_deref(),
-        passphrase,
-        g.key_passphrase_file.as_deref(),
-    )?;
-    Ok(Ca::open(config)?)
+    Ok(Ca::open(g.ca.load(g.public_url.as_deref())?)?)
 }
 
 /// Logs go to stderr, warnings only unless RUST_LOG says otherwise.

@@ -9,45 +9,22 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
-use ca_core::signer::KeySpec;
+use ca_core::service::{self, ListenArgs, Service};
 use ca_core::Ca;
 use crl_publisher::{Publisher, ScheduleArgs};
-use ocsp_responder::{NonIssued, NonceMode, Responder, ResponderConfig};
-use rocket::http::ContentType;
-use rocket::State;
+use ocsp_responder::{OcspArgs, Responder};
 
 use super::maintenance::{self, InitArgs};
 
 /// `govpki serve`.
 #[derive(Debug, clap::Args)]
 pub(super) struct ServeArgs {
-    /// Address to listen on (port 0: any free port, printed once bound).
-    #[arg(long, env = "GOVPKI_LISTEN", default_value = "127.0.0.1:8080")]
-    listen: SocketAddr,
-    /// Seconds between two passes of the OCSP refresher (new and changed
-    /// statuses are answered within this bound).
-    #[arg(long, env = "GOVPKI_OCSP_REFRESH_SECS", default_value_t = 60)]
-    ocsp_refresh_secs: u64,
-    /// Key type of the delegated OCSP signers: rsa2048 or p256.
-    #[arg(long, env = "GOVPKI_OCSP_KEY", default_value = "rsa2048")]
-    ocsp_key: KeySpec,
-    /// A request's nonce: `ignore` serves the pre-signed response (RFC
-    /// 5019); `live` signs a response echoing it (bounded concurrency:
-    /// excess requests get tryLater).
-    #[arg(long, env = "GOVPKI_OCSP_NONCE", value_enum, default_value_t = NonceMode::Ignore)]
-    ocsp_nonce: NonceMode,
-    /// Most OCSP responses signed at once for requests (live nonces,
-    /// several CertIDs, cache misses); more get tryLater at once.
-    #[arg(long, env = "GOVPKI_OCSP_LIVE_LIMIT", default_value_t = 4)]
-    ocsp_live_limit: usize,
-    /// A serial the issuer never issued: `unknown`, or `revoked` (RFC 6960
-    /// §2.2: revoked at 1970-01-01 with certificateHold and the extended
-    /// revoke extension).
-    #[arg(long, env = "GOVPKI_OCSP_NON_ISSUED", value_enum, default_value_t = NonIssued::Unknown)]
-    ocsp_non_issued: NonIssued,
+    #[command(flatten)]
+    listen: ListenArgs,
+    #[command(flatten)]
+    ocsp: OcspArgs,
     #[command(flatten)]
     crl: ScheduleArgs,
     /// Serve the RA portal over HTTPS with this server certificate chain
@@ -72,9 +49,7 @@ pub(super) fn serve(
     args: &ServeArgs,
     actor: &str,
 ) -> anyhow::Result<()> {
-    if !matches!(args.ocsp_key, KeySpec::Rsa2048 | KeySpec::P256) {
-        anyhow::bail!("--ocsp-key must be rsa2048 or p256");
-    }
+    let config = args.ocsp.to_config(actor)?;
     let crl_config = args.crl.to_config(&ca.config().data_dir)?;
     let ca = if ca.issuers()?.is_empty() {
         eprintln!("no CA in this data directory and database yet: creating the demo hierarchy (init --demo)");
@@ -83,15 +58,6 @@ pub(super) fn serve(
         reopen()?
     } else {
         ca
-    };
-    let config = ResponderConfig {
-        refresh_interval: Duration::from_secs(args.ocsp_refresh_secs.max(1)),
-        key: args.ocsp_key,
-        nonce: args.ocsp_nonce,
-        live_signing_limit: args.ocsp_live_limit.max(1),
-        non_issued: args.ocsp_non_issued,
-        actor: actor.to_owned(),
-        ..ResponderConfig::default()
     };
     let ca = Arc::new(ca);
     let data_dir = ca.config().data_dir.clone();
@@ -107,69 +73,34 @@ pub(super) fn serve(
         .clone()
         .zip(args.portal_tls_key.clone())
         .map(|(cert, key)| ra_portal::TlsFiles { cert, key });
-    // The HTTPS portal on its own listener, when asked for.
+    let publisher = Arc::new(Publisher::new(Arc::clone(&ca), crl_config));
+    let mut services: Vec<Arc<dyn Service>> = vec![responder, publisher];
     let https_portal = match &tls {
+        // The HTTPS portal on its own listener, the other services on
+        // plain HTTP.
         Some(files) => {
             let figment = ra_portal::figment(&ca, args.portal_listen, Some(files))
                 .context("cannot configure the HTTPS portal")?;
-            Some(ra_portal::mount(
-                rocket::custom(figment),
-                Arc::clone(&portal),
-            ))
+            Some(
+                service::compose(rocket::custom(figment), vec![portal])
+                    .attach(service::announce("portal listening on")),
+            )
         }
-        None => None,
+        None => {
+            services.push(portal);
+            None
+        }
     };
-    let publisher = Arc::new(Publisher::new(ca, crl_config));
-    let rocket = rocket::custom(ocsp_responder::rocket_config(args.listen));
-    let rocket = ocsp_responder::mount_service(rocket, responder);
-    let rocket = crl_publisher::mount(rocket, publisher);
-    let rocket = if https_portal.is_some() {
-        rocket
-    } else {
-        ra_portal::mount(rocket, portal)
-    }
-    .mount("/", rocket::routes![healthz, metrics])
-    .attach(ocsp_responder::announce_listening());
+    let rocket = service::compose(
+        rocket::custom(service::rocket_config(args.listen.listen)),
+        services,
+    )
+    .attach(service::announce("listening on"));
     rocket::execute(async move {
         match https_portal {
-            Some(portal) => {
-                let portal = portal.attach(ra_portal::announce("portal listening on"));
-                rocket::tokio::try_join!(rocket.launch(), portal.launch()).map(drop)
-            }
+            Some(portal) => rocket::tokio::try_join!(rocket.launch(), portal.launch()).map(drop),
             None => rocket.launch().await.map(drop),
         }
     })
     .map_err(|e| anyhow::anyhow!("HTTP server: {e}"))
-}
-
-/// `GET /healthz`: the OCSP responder's view of the database (`ok` or
-/// `degraded`) and whether this process is the active CRL publisher.
-#[rocket::get("/healthz")]
-async fn healthz(
-    responder: &State<Arc<Responder>>,
-    publisher: &State<Arc<Publisher>>,
-) -> (ContentType, String) {
-    let mut body = ocsp_responder::health(Arc::clone(responder.inner())).await;
-    body["crl_publisher"] = if publisher.is_active() {
-        "active".into()
-    } else {
-        "standby".into()
-    };
-    if !publisher.last_run_ok() {
-        body["status"] = "degraded".into();
-        body["crl"] = "last run failed".into();
-    }
-    (ContentType::JSON, body.to_string())
-}
-
-/// `GET /metrics`: every service's metrics (Prometheus text).
-#[rocket::get("/metrics")]
-fn metrics(
-    responder: &State<Arc<Responder>>,
-    publisher: &State<Arc<Publisher>>,
-) -> (ContentType, String) {
-    let text = format!("{}{}", responder.metrics_text(), publisher.metrics_text());
-    let content_type =
-        ContentType::new("text", "plain").with_params([("version", "0.0.4"), ("charset", "utf-8")]);
-    (content_type, text)
 }

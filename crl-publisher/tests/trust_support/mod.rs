@@ -127,9 +127,12 @@ impl TestCa {
             Arc::clone(&self.ca),
             PublisherConfig::default(),
         ));
-        let config = crl_publisher::rocket_config("127.0.0.1:0".parse().expect("address"));
-        Client::tracked(crl_publisher::mount(rocket::custom(config), publisher))
-            .expect("a valid Rocket")
+        let config = ca_core::service::rocket_config("127.0.0.1:0".parse().expect("address"));
+        Client::tracked(ca_core::service::compose(
+            rocket::custom(config),
+            vec![publisher],
+        ))
+        .expect("a valid Rocket")
     }
 
     /// Runs one SQL statement on the CA's database, outside the CA.

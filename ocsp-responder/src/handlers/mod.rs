@@ -2,8 +2,7 @@
 //! share.
 
 mod get;
-mod healthz;
-mod metrics;
+mod health;
 mod post;
 
 use std::sync::Arc;
@@ -17,22 +16,15 @@ use crate::reply::Reply;
 use crate::responder::{Answer, Lookup};
 use crate::{Responder, ResponderError};
 
-/// `POST /ocsp`, `GET /ocsp/<base64>`, `GET /healthz`, `GET /metrics`.
-/// They need a `State<Arc<Responder>>` (see [`mount`](crate::mount)).
-pub fn routes() -> Vec<Route> {
-    let mut all = service_routes();
-    all.extend(rocket::routes![healthz::healthz, metrics::metrics]);
-    all
-}
-
-/// `POST /ocsp` and `GET /ocsp/<base64>` only: for a process that serves
-/// `/healthz` and `/metrics` itself over several services (`govpki serve`,
-/// with [`health`] and [`Responder::metrics_text`]).
-pub fn service_routes() -> Vec<Route> {
+/// `POST /ocsp` and `GET /ocsp/<base64>`; they need a
+/// `State<Arc<Responder>>` (see the responder's `Service::mount`).
+/// `/healthz` and `/metrics` are served over every service of the process
+/// (`ca_core::service::compose`).
+pub(crate) fn routes() -> Vec<Route> {
     rocket::routes![post::post, get::get]
 }
 
-pub use healthz::health;
+pub(crate) use health::health;
 
 /// Answers a DER request and counts it in the metrics.
 async fn respond(responder: &Arc<Responder>, der: &[u8], method: Method) -> Reply {

@@ -1,7 +1,14 @@
-//! What the stand-alone service binaries (`ocsp-responder`,
-//! `crl-publisher`, `ra-portal`) share: the flags that locate the CA, the
-//! log set-up and the exit convention (one `error:` line, non-zero exit).
-//! Behind the `service` feature so the library itself needs no CLI crates.
+//! What the `govpki` CLI and the service binaries (`ocsp-responder`,
+//! `crl-publisher`, `ra-portal`) share: the flags that locate the CA and
+//! where to listen (one definition, [`CaArgs`] and [`ServiceArgs`]), the
+//! log set-up, the exit convention (one `error:` line, non-zero exit), and
+//! in [`http`] the [`Service`] interface every HTTP component offers.
+//! Behind the `service` feature so the library itself needs no CLI or
+//! HTTP crates.
+
+mod http;
+
+pub use http::{announce, compose, rocket_config, serve, Health, Service};
 
 use std::fmt::Display;
 use std::net::SocketAddr;
@@ -11,38 +18,69 @@ use std::process::ExitCode;
 use crate::config::CaConfig;
 use crate::CaError;
 
-/// The flags every service takes: where the CA lives and where to listen.
+/// The flags that locate a CA: every `govpki` command and every service
+/// binary takes them.
 #[derive(Debug, Clone, clap::Args)]
-pub struct ServiceArgs {
-    /// Data directory of the CA: keys, the SQLite database.
-    #[arg(long, env = "GOVPKI_DATA_DIR", default_value = "./govpki-data")]
+pub struct CaArgs {
+    /// Data directory: keys, the SQLite database, demo files.
+    #[arg(
+        long,
+        global = true,
+        env = "GOVPKI_DATA_DIR",
+        default_value = "./govpki-data"
+    )]
     pub data_dir: PathBuf,
-    /// Database URL: sqlite://PATH, a plain path, or postgres://….
-    #[arg(long, env = "GOVPKI_DATABASE_URL")]
+    /// Database URL: sqlite://PATH, a plain path, or postgres://… (default: SQLite in the data dir).
+    #[arg(long, global = true, env = "GOVPKI_DATABASE_URL")]
     pub database_url: Option<String>,
     /// Configuration file (default: DATA_DIR/govpki.toml when present).
-    #[arg(long, env = "GOVPKI_CONFIG")]
+    #[arg(long, global = true, env = "GOVPKI_CONFIG")]
     pub config: Option<PathBuf>,
     /// File holding the key passphrase (else GOVPKI_KEY_PASSPHRASE).
-    #[arg(long, env = "GOVPKI_KEY_PASSPHRASE_FILE")]
+    #[arg(long, global = true, env = "GOVPKI_KEY_PASSPHRASE_FILE")]
     pub key_passphrase_file: Option<PathBuf>,
-    /// Address to listen on.
-    #[arg(long, env = "GOVPKI_LISTEN", default_value = "127.0.0.1:8080")]
-    pub listen: SocketAddr,
 }
 
-impl ServiceArgs {
+impl CaArgs {
     /// The CA these flags name (passphrase from `GOVPKI_KEY_PASSPHRASE`
-    /// or the passphrase file).
-    pub fn load_ca(&self) -> Result<CaConfig, CaError> {
+    /// or the passphrase file), with the public base URL to record at
+    /// `init` when one is given.
+    pub fn load(&self, public_url: Option<&str>) -> Result<CaConfig, CaError> {
         CaConfig::load(
             &self.data_dir,
             self.database_url.as_deref(),
-            None,
+            public_url,
             self.config.as_deref(),
             std::env::var("GOVPKI_KEY_PASSPHRASE").ok(),
             self.key_passphrase_file.as_deref(),
         )
+    }
+}
+
+/// Where a service listens.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ListenArgs {
+    /// Address to listen on (port 0: any free port, printed once bound).
+    #[arg(long, env = "GOVPKI_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+}
+
+/// The flags every service binary takes: where the CA lives and where to
+/// listen.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServiceArgs {
+    /// The CA.
+    #[command(flatten)]
+    pub ca: CaArgs,
+    /// Where to listen.
+    #[command(flatten)]
+    pub listen: ListenArgs,
+}
+
+impl ServiceArgs {
+    /// The CA these flags name.
+    pub fn load_ca(&self) -> Result<CaConfig, CaError> {
+        self.ca.load(None)
     }
 }
 
