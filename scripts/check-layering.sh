@@ -37,7 +37,17 @@ for svc in ra-portal ocsp-responder crl-publisher; do
     [ -z "$hits" ] || report "$svc imports another service" "$hits"
 done
 
+# 3. no import cycle between the top-level modules of the RA portal
+#    (parent/child aside), and none of its domain modules imports its HTTP layer.
+if ! out=$(python3 scripts/module_cycles.py ra-portal/src); then
+    report "import cycle in ra-portal" "$out"
+fi
+hits=$(find ra-portal/src -name '*.rs' -not -path 'ra-portal/src/http/*' \
+    -not -name lib.rs -not -name run.rs -not -name main.rs \
+    | xargs grep -nE 'crate::http::' || true)
+[ -z "$hits" ] || report "ra-portal's domain modules import its HTTP layer" "$hits"
+
 if [ "$fail" -ne 0 ]; then
     exit 1
 fi
-echo "layering: ok (CA schema only in ca-core/src, no CA-table SQL outside it, services independent)"
+echo "layering: ok (CA schema only in ca-core/src, no CA-table SQL outside it, services independent, no import cycle in ra-portal)"

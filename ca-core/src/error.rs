@@ -95,7 +95,7 @@ pub enum CaError {
         serial: String,
     },
     /// The serial exists under several issuers: name the issuer.
-    #[error("serial {serial} exists under several issuers ({issuers}); add --issuer")]
+    #[error("serial {serial} exists under several issuers ({issuers}); name the issuer too")]
     AmbiguousSerial {
         /// The serial.
         serial: String,

@@ -6,7 +6,7 @@
 /// Runs one input; panics on a broken invariant.
 pub(crate) fn check(data: &[u8]) {
     if let Err(e) = ra_portal::import::parse_rows(data) {
-        let status = e.status_and_code().0.code;
+        let status = e.code().0;
         assert!((400..500).contains(&status), "{status}: {e}");
     }
 }

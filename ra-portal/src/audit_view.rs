@@ -13,7 +13,8 @@ use ca_core::store::DbConnection;
 use ca_core::Ca;
 
 use crate::authz::{self, Action};
-use crate::{PortalError, User};
+use crate::error::PortalError;
+use crate::user::User;
 
 /// Events per page unless asked otherwise.
 pub const DEFAULT_PER_PAGE: i64 = 50;

@@ -2,7 +2,9 @@
 //! only here: every handler asks [`authorize`] with the signed-in user,
 //! the action and the province of what it touches.
 
-use crate::{PortalError, Role, User};
+use crate::error::PortalError;
+use crate::role::Role;
+use crate::user::User;
 
 /// What a user wants to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

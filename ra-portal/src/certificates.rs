@@ -13,7 +13,8 @@ use ca_core::store::schema::{certificates, subscribers, tokens, units};
 use ca_core::{Ca, CaError};
 
 use crate::authz::{self, Action};
-use crate::{PortalError, User};
+use crate::error::PortalError;
+use crate::user::User;
 
 /// Most certificates one search returns.
 const LIMIT: i64 = 500;

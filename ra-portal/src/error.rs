@@ -3,7 +3,6 @@
 //! pages alike.
 
 use ca_core::CaError;
-use rocket::http::Status;
 
 /// Why a portal operation was refused or failed. Refusals change nothing.
 #[derive(Debug, thiserror::Error)]
@@ -125,57 +124,63 @@ impl PortalError {
         }
     }
 
-    /// The HTTP status and the stable code.
-    pub fn status_and_code(&self) -> (Status, &'static str) {
+    /// Whether it is a failure on our side, not a refusal of the input
+    /// (its details belong in the log, not in front of the user).
+    pub fn is_internal(&self) -> bool {
+        self.code().1 == "internal"
+    }
+
+    /// The HTTP status number and the stable code.
+    pub fn code(&self) -> (u16, &'static str) {
         match self {
-            Self::Unauthenticated => (Status::Unauthorized, "unauthenticated"),
-            Self::SessionExpired => (Status::Unauthorized, "session_expired"),
-            Self::InvalidCredentials => (Status::Unauthorized, "invalid_credentials"),
-            Self::TotpRequired => (Status::Unauthorized, "totp_required"),
-            Self::InvalidTotp => (Status::Unauthorized, "invalid_totp"),
-            Self::TotpReplayed => (Status::Unauthorized, "totp_replayed"),
-            Self::RateLimited => (Status::TooManyRequests, "rate_limited"),
-            Self::Locked { .. } => (Status::Locked, "account_locked"),
-            Self::CertificateRequired => (Status::Unauthorized, "certificate_required"),
-            Self::CertificateUnknown => (Status::Unauthorized, "certificate_unknown"),
-            Self::CertificateNotBound => (Status::Unauthorized, "certificate_not_bound"),
-            Self::CertificateUnusable { .. } => (Status::Unauthorized, "certificate_unusable"),
-            Self::CertificateMismatch => (Status::Unauthorized, "certificate_mismatch"),
-            Self::PasswordChangeRequired => (Status::Forbidden, "password_change_required"),
-            Self::Forbidden(_) => (Status::Forbidden, "forbidden"),
-            Self::OwnRequest => (Status::Forbidden, "own_request"),
-            Self::Csrf => (Status::Forbidden, "csrf"),
-            Self::NotFound(_) => (Status::NotFound, "not_found"),
-            Self::UnknownPath(_) => (Status::NotFound, "unknown_path"),
-            Self::Invalid { code, .. } => (Status::UnprocessableEntity, code),
-            Self::Conflict { code, .. } => (Status::Conflict, code),
-            Self::TooLarge { .. } => (Status::PayloadTooLarge, "too_large"),
+            Self::Unauthenticated => (401, "unauthenticated"),
+            Self::SessionExpired => (401, "session_expired"),
+            Self::InvalidCredentials => (401, "invalid_credentials"),
+            Self::TotpRequired => (401, "totp_required"),
+            Self::InvalidTotp => (401, "invalid_totp"),
+            Self::TotpReplayed => (401, "totp_replayed"),
+            Self::RateLimited => (429, "rate_limited"),
+            Self::Locked { .. } => (423, "account_locked"),
+            Self::CertificateRequired => (401, "certificate_required"),
+            Self::CertificateUnknown => (401, "certificate_unknown"),
+            Self::CertificateNotBound => (401, "certificate_not_bound"),
+            Self::CertificateUnusable { .. } => (401, "certificate_unusable"),
+            Self::CertificateMismatch => (401, "certificate_mismatch"),
+            Self::PasswordChangeRequired => (403, "password_change_required"),
+            Self::Forbidden(_) => (403, "forbidden"),
+            Self::OwnRequest => (403, "own_request"),
+            Self::Csrf => (403, "csrf"),
+            Self::NotFound(_) => (404, "not_found"),
+            Self::UnknownPath(_) => (404, "unknown_path"),
+            Self::Invalid { code, .. } => (422, code),
+            Self::Conflict { code, .. } => (409, code),
+            Self::TooLarge { .. } => (413, "too_large"),
             Self::Ca(e) => ca_status(e),
-            Self::Internal(_) => (Status::InternalServerError, "internal"),
+            Self::Internal(_) => (500, "internal"),
         }
     }
 }
 
-fn ca_status(e: &CaError) -> (Status, &'static str) {
+fn ca_status(e: &CaError) -> (u16, &'static str) {
     match e {
         CaError::UnknownSubscriber { .. }
         | CaError::UnknownCertificate { .. }
         | CaError::UnknownToken { .. }
-        | CaError::UnknownIssuer { .. } => (Status::NotFound, "not_found"),
-        CaError::InvalidTransition { .. } => (Status::Conflict, "invalid_transition"),
-        CaError::TokenUnusable { .. } => (Status::Conflict, "token_unusable"),
-        CaError::DuplicateToken { .. } => (Status::Conflict, "duplicate_token"),
-        CaError::DuplicateSubscriber { .. } => (Status::Conflict, "duplicate_subscriber"),
-        CaError::KeyBlocked { .. } => (Status::Conflict, "key_blocked"),
-        CaError::SuspendDisabled { .. } => (Status::Conflict, "suspend_disabled"),
-        CaError::AmbiguousSerial { .. } => (Status::Conflict, "ambiguous_serial"),
-        CaError::Csr(_) => (Status::UnprocessableEntity, "bad_csr"),
-        CaError::Subject(_) => (Status::UnprocessableEntity, "invalid_identity"),
-        CaError::Serial(_) => (Status::UnprocessableEntity, "invalid_serial"),
-        CaError::Profile(_) => (Status::UnprocessableEntity, "invalid_profile"),
-        CaError::Refused(_) => (Status::UnprocessableEntity, "refused"),
-        CaError::NotInitialized => (Status::ServiceUnavailable, "not_initialized"),
-        _ => (Status::InternalServerError, "internal"),
+        | CaError::UnknownIssuer { .. } => (404, "not_found"),
+        CaError::InvalidTransition { .. } => (409, "invalid_transition"),
+        CaError::TokenUnusable { .. } => (409, "token_unusable"),
+        CaError::DuplicateToken { .. } => (409, "duplicate_token"),
+        CaError::DuplicateSubscriber { .. } => (409, "duplicate_subscriber"),
+        CaError::KeyBlocked { .. } => (409, "key_blocked"),
+        CaError::SuspendDisabled { .. } => (409, "suspend_disabled"),
+        CaError::AmbiguousSerial { .. } => (409, "ambiguous_serial"),
+        CaError::Csr(_) => (422, "bad_csr"),
+        CaError::Subject(_) => (422, "invalid_identity"),
+        CaError::Serial(_) => (422, "invalid_serial"),
+        CaError::Profile(_) => (422, "invalid_profile"),
+        CaError::Refused(_) => (422, "refused"),
+        CaError::NotInitialized => (503, "not_initialized"),
+        _ => (500, "internal"),
     }
 }
 

@@ -14,7 +14,8 @@ use serde_json::{json, Value};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::authz::{self, Action};
-use crate::{PortalError, User};
+use crate::error::PortalError;
+use crate::user::User;
 
 /// The largest file accepted.
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
@@ -389,7 +390,7 @@ pub fn check(ca: &ca_core::Ca, user: &User, bytes: &[u8]) -> Result<Report, Port
                 // A refusal by scope concerns the row's province.
                 let field = match &e {
                     PortalError::Forbidden(_) => "province",
-                    other => crate::web::explain(other).0,
+                    other => crate::explain::explain(other).0,
                 };
                 let column = Column::ALL
                     .iter()
@@ -447,7 +448,7 @@ fn registered_already(
 }
 
 fn row_error(row: usize, field: &'static str, column: String, e: PortalError) -> RowError {
-    let (_, code) = e.status_and_code();
+    let (_, code) = e.code();
     RowError {
         row,
         field,

@@ -10,19 +10,22 @@
 //! place, [`authz::authorize`].
 
 pub mod accounts;
-pub mod api;
 pub mod audit_view;
 pub mod authz;
 pub mod bulk;
 pub mod certificates;
-pub mod client_cert;
+pub mod clock;
 mod error;
+mod explain;
+pub mod http;
 pub mod import;
+mod key_file;
 pub mod password;
 mod random;
 pub mod rate_limit;
 pub mod registry;
 pub mod reports;
+pub mod request_record;
 pub mod requests;
 pub mod revocation;
 mod role;
@@ -31,7 +34,7 @@ pub mod schema;
 pub mod tls;
 pub mod totp;
 pub mod totp_key;
-mod web;
+pub mod user;
 pub mod working_days;
 
 use std::path::Path;
@@ -39,11 +42,12 @@ use std::sync::Arc;
 
 use ca_core::Ca;
 
-pub use accounts::User;
+pub use accounts::client_cert;
 pub use error::PortalError;
 pub use role::Role;
 pub use run::{figment, run, secret_key, RunConfig};
 pub use tls::TlsFiles;
+pub use user::User;
 
 /// The private cookie holding the web session id.
 pub const SESSION_COOKIE: &str = "govpki_session";

@@ -4,7 +4,7 @@
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 
-use crate::PortalError;
+use crate::error::PortalError;
 
 /// The shortest password accepted.
 pub const MIN_LENGTH: usize = 12;

@@ -3,7 +3,7 @@
 
 use aws_lc_rs::digest::{digest, SHA256};
 
-use crate::PortalError;
+use crate::error::PortalError;
 
 /// Fills `buf` from the CSPRNG.
 pub(crate) fn fill(buf: &mut [u8]) -> Result<(), PortalError> {

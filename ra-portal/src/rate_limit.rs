@@ -11,7 +11,7 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::PortalError;
+use crate::error::PortalError;
 
 /// Sign-in attempts allowed per address in a window.
 pub const SIGN_IN_ATTEMPTS: usize = 20;

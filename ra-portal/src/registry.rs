@@ -10,7 +10,8 @@ use ca_core::store::models::{SubscriberRow, TokenRow, UnitRow};
 use ca_core::Ca;
 
 use crate::authz::{self, Action};
-use crate::{PortalError, User};
+use crate::error::PortalError;
+use crate::user::User;
 
 /// The most rows a list returns.
 const LIST_LIMIT: i64 = 5000;

@@ -23,10 +23,11 @@ use ca_core::store::schema::{certificates, subscribers, units};
 use ca_core::Ca;
 
 use crate::authz::{self, Action};
+use crate::error::PortalError;
 use crate::requests::{APPROVED, ISSUED, SUBMITTED};
 use crate::schema::requests;
+use crate::user::User;
 use crate::working_days::{self, TARGET_WORKING_DAYS};
-use crate::{PortalError, User};
 
 /// The windows of the expiry report, in days.
 pub const WINDOWS: [i64; 3] = [30, 60, 90];

@@ -15,7 +15,7 @@ use ca_core::store::models::CertificateRow;
 use ca_core::store::schema::certificates;
 use ca_core::{Ca, CaError};
 
-use crate::PortalError;
+use crate::error::PortalError;
 
 /// The `ocsp` object: `available` false while the responder has signed
 /// no response for the certificate yet; otherwise `status` (`good`,

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::PortalError;
+use crate::error::PortalError;
 
 /// What an account may do (see `docs/authorization.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

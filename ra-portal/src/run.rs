@@ -2,20 +2,20 @@
 //! other services by `govpki serve`), its cookie key, and the Rocket
 //! configuration of a portal on its own (possibly HTTPS) listener.
 
-use std::io::Write;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
-use base64::Engine;
 use ca_core::config::CaConfig;
 use ca_core::service::{Health, Service};
 use ca_core::Ca;
 use rocket::figment::Figment;
 use rocket::{Build, Rocket};
 
+use crate::error::PortalError;
+use crate::http::{api, web};
 use crate::tls::TlsFiles;
-use crate::{api, bulk, import, web, PortalError, PortalState};
+use crate::{bulk, import, PortalState};
 
 /// The file in the data directory holding the private-cookie key.
 const SECRET_KEY_FILE: &str = "portal-secret-key";
@@ -71,55 +71,7 @@ impl Service for PortalState {
 /// portal instance sharing the data directory shares the key, so a
 /// session cookie made by one is read by the others.
 pub fn secret_key(data_dir: &Path) -> Result<String, PortalError> {
-    key_file(data_dir, SECRET_KEY_FILE)
-}
-
-/// A 256-bit key kept as base64 in the file `name` of the data directory,
-/// generated (mode 0600) when missing. Every portal instance sharing the
-/// data directory shares it.
-pub(crate) fn key_file(data_dir: &Path, name: &str) -> Result<String, PortalError> {
-    let path = data_dir.join(name);
-    let io = |e: std::io::Error, p: &PathBuf| {
-        PortalError::Internal(format!("key file {}: {e}", p.display()))
-    };
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            let key = text.trim().to_owned();
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(&key)
-                .map_err(|e| PortalError::Internal(format!("key file {}: {e}", path.display())))?;
-            if bytes.len() != 32 {
-                return Err(PortalError::Internal(format!(
-                    "key file {} must hold 32 bytes in base64",
-                    path.display()
-                )));
-            }
-            return Ok(key);
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(io(e, &path)),
-    }
-    let mut bytes = [0u8; 32];
-    crate::random::fill(&mut bytes)?;
-    let key = base64::engine::general_purpose::STANDARD.encode(bytes);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    match options.open(&path) {
-        Ok(mut f) => {
-            f.write_all(key.as_bytes())
-                .and_then(|()| f.sync_all())
-                .map_err(|e| io(e, &path))?;
-            Ok(key)
-        }
-        // Another process made it meanwhile: use theirs.
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => key_file(data_dir, name),
-        Err(e) => Err(io(e, &path)),
-    }
+    crate::key_file::key_file(data_dir, SECRET_KEY_FILE)
 }
 
 /// The Rocket configuration of a portal served on its own listener:

@@ -15,7 +15,8 @@ use ca_core::Ca;
 use rocket::config::{MutualTls, TlsConfig};
 use rocket::figment::Figment;
 
-use crate::{client_cert, PortalError};
+use crate::client_cert;
+use crate::error::PortalError;
 
 /// The portal's HTTPS server certificate chain and private key (PEM files).
 #[derive(Debug, Clone)]

@@ -10,7 +10,7 @@ use std::path::Path;
 use aws_lc_rs::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
 use base64::Engine;
 
-use crate::PortalError;
+use crate::error::PortalError;
 
 /// The file in the data directory holding the key.
 pub const TOTP_KEY_FILE: &str = "portal-totp-key";
@@ -31,7 +31,7 @@ impl std::fmt::Debug for TotpKey {
 impl TotpKey {
     /// The key of `data_dir`, created (0600) on first use.
     pub fn load_or_create(data_dir: &Path) -> Result<Self, PortalError> {
-        let text = crate::run::key_file(data_dir, TOTP_KEY_FILE)?;
+        let text = crate::key_file::key_file(data_dir, TOTP_KEY_FILE)?;
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(text)
             .map_err(|e| PortalError::Internal(format!("{TOTP_KEY_FILE}: {e}")))?;

@@ -472,7 +472,7 @@ fn identity(input: &SubscriberInput) -> Result<Option<NationalId>, CaError> {
         SubscriberKind::Individual => {
             if tax.is_some() {
                 return Err(CaError::Refused(
-                    "--tax-code is for organizations; an individual has --national-id".into(),
+                    "tax-code is for organizations; an individual has a national-id (CCCD, CMND or passport)".into(),
                 ));
             }
             match national {
@@ -493,7 +493,7 @@ fn identity(input: &SubscriberInput) -> Result<Option<NationalId>, CaError> {
                 "tax-code (MST:) is required for an organization".into(),
             )),
             (Some(_), Some(_)) => Err(CaError::Refused(
-                "give an organization --tax-code only".into(),
+                "give an organization its tax-code only, no national-id".into(),
             )),
         },
         SubscriberKind::Device => Ok(tax.or(national)),

@@ -19,11 +19,12 @@ use ca_core::audit::{self, AuditEvent};
 use ca_core::registry::{unit_certificates, UnitChangePlan};
 use ca_core::store::{DbConnection, Store};
 
-use crate::accounts::now;
 use crate::authz;
-use crate::requests::{self, RequestRow};
+use crate::clock::now;
+use crate::error::PortalError;
+use crate::request_record::{self as requests, RequestRow};
 use crate::schema::{bulk_items, bulk_jobs, requests as requests_table};
-use crate::{PortalError, User};
+use crate::user::User;
 
 pub use worker::{process, resume, Progress, Runner};
 

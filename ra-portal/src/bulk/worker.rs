@@ -20,10 +20,11 @@ use ca_core::store::DbConnection;
 use ca_core::Ca;
 
 use super::{counts, Counts, ItemRow, DONE, FAILED, PENDING};
-use crate::accounts::{self, now};
-use crate::requests;
+use crate::accounts;
+use crate::clock::now;
+use crate::error::PortalError;
+use crate::request_record as requests;
 use crate::schema::{bulk_items, bulk_jobs, requests as requests_table};
-use crate::PortalError;
 
 /// Certificates replaced per batch (one record and one store transaction).
 const BATCH: usize = 100;

@@ -8,7 +8,7 @@ use ca_core::registry::UnitChange;
 use ca_core::status::RevocationReason;
 
 use super::Kind;
-use crate::PortalError;
+use crate::error::PortalError;
 
 /// Largest CSR accepted (PEM text).
 const MAX_CSR: usize = 64 * 1024;
@@ -181,13 +181,10 @@ impl RequestInput {
     pub fn from_json(value: serde_json::Value) -> Result<Self, PortalError> {
         let kind: Kind = match value.get("kind") {
             Some(serde_json::Value::String(k)) => k.parse()?,
-            Some(_) => return Err(PortalError::invalid("invalid_kind", "kind is a string")),
-            None => {
-                return Err(PortalError::invalid(
-                    "missing_field",
-                    "a request needs kind",
-                ))
-            }
+            _ => return Err(PortalError::invalid(
+                "bad_json",
+                "the body is not the JSON expected: a request is an object with a kind (a string)",
+            )),
         };
         let input: Self = serde_json::from_value(value).map_err(|e| {
             let text = e.to_string();
@@ -377,7 +374,8 @@ mod tests {
             code(json!({"kind": "promote", "serial": "01"})),
             "invalid_kind"
         );
-        assert_eq!(code(json!({"serial": "01"})), "missing_field");
+        assert_eq!(code(json!({"serial": "01"})), "bad_json");
+        assert_eq!(code(json!({"kind": 5})), "bad_json");
         assert_eq!(code(json!({"kind": "suspend", "serial": 1})), "bad_json");
         let big = "A".repeat(MAX_CSR + 1);
         assert_eq!(

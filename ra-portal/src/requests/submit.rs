@@ -13,10 +13,11 @@ use ca_core::registry::current_province;
 use ca_core::Ca;
 
 use super::{load_in, Kind, RequestInput, RequestRow, SUBMITTED};
-use crate::accounts::now;
 use crate::authz::{self, Action};
+use crate::clock::now;
+use crate::error::PortalError;
 use crate::schema::requests;
-use crate::{PortalError, User};
+use crate::user::User;
 
 /// Records a request after every check.
 pub fn submit(ca: &Ca, user: &User, input: &RequestInput) -> Result<RequestRow, PortalError> {

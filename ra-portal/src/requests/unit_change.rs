@@ -11,11 +11,12 @@ use ca_core::registry::{apply_unit_change, plan_unit_change, UnitChange};
 use ca_core::Ca;
 
 use super::{expect_submitted, load_in, RequestInput, RequestRow, APPROVED, ISSUED, SUBMITTED};
-use crate::accounts::now;
 use crate::authz;
 use crate::bulk;
+use crate::clock::now;
+use crate::error::PortalError;
 use crate::schema::requests;
-use crate::{PortalError, User};
+use crate::user::User;
 
 /// Records a unit change request after every check.
 /// (The caller has authorized the unit's province.)

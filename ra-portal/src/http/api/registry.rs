@@ -1,0 +1,162 @@
+//! `/units`, `/subscribers`, `/tokens`.
+
+use std::sync::Arc;
+
+use rocket::http::Status;
+use rocket::serde::json::Json;
+use rocket::State;
+use serde_json::{json, Value};
+
+use super::{body, ApiResult, ApiUser};
+use crate::error::PortalError;
+use crate::http::blocking;
+use crate::import;
+use crate::registry::{self, SubscriberJson, TokenInput, UnitChanges, UnitInput};
+use crate::PortalState;
+
+type JsonBody<'r, T> = Result<Json<T>, rocket::serde::json::Error<'r>>;
+
+#[rocket::post("/units", data = "<input>")]
+pub(super) async fn add_unit(
+    state: &State<Arc<PortalState>>,
+    user: Result<ApiUser, PortalError>,
+    input: JsonBody<'_, UnitInput>,
+) -> ApiResult<(Status, Json<Value>)> {
+    let user = user?.0;
+    let input = body(input)?;
+    let ca = Arc::clone(&state.ca);
+    let v = blocking(move || registry::add_unit(&ca, &user, &input)).await?;
+    Ok((Status::Created, Json(v)))
+}
+
+#[rocket::patch("/units/<id>", data = "<input>")]
+pub(super) async fn update_unit(
+    state: &State<Arc<PortalState>>,
+    user: Result<ApiUser, PortalError>,
+    id: i64,
+    input: JsonBody<'_, UnitChanges>,
+) -> ApiResult<Json<Value>> {
+    let user = user?.0;
+    let input = body(input)?;
+    let ca = Arc::clone(&state.ca);
+    let v = blocking(move || registry::update_unit(&ca, &user, id, &input)).await?;
+    Ok(Json(v))
+}
+
+#[rocket::get("/units")]
+pub(super) async fn list_units(
+    state: &State<Arc<PortalState>>,
+    user: Result<ApiUser, PortalError>,
+) -> ApiResult<Json<Value>> {
+    let user = user?.0;
+    let ca = Arc::clone(&state.ca);
+    let v = blocking(move || registry::units(&ca, &user)).await?;
+    Ok(Json(json!({ "units": v })))
+}
+
+#[rocket::post("/subscribers", data = "<input>")]
+pub(super) async fn add_subscriber(
+    state: &State<Arc<PortalState>>,
+    user: Result<ApiUser, PortalError>,
+    input: JsonBody<'_, SubscriberJson>,
+) -> ApiResult<(Status, Json<Value>)> {
+    let user = user?.0;
+    let input = body(input)?;
+    let ca = Arc::clone(&state.ca);
+    let v = blocking(move || registry::add_subscriber(&ca, &user, &input)).await?;
+    Ok((Status::Created, Json(v)))
+}
+
+#[rocket::get("/subscribers")]
+pub(super) async fn list_subscribers(
+    state: &State<Arc<PortalState>>,
+    user: Result<ApiUser, PortalError>,
+) -> ApiResult<Json<Value>> {
+    let user = user?.0;
+    let ca = Arc::clone(&state.ca);
+    let v = blocking(move || registry::subscribers(&ca, &user)).await?;
+    Ok(Json(json!({ "subscribers": v })))
+}
+
+#[rocket::get("/subscribers/<id>")]
+pub(super) async fn get_subscriber(
+    state: &State<Arc<PortalState>>,
+    user: Result<ApiUser, PortalError>,
+    id: i64,
+) -> ApiResult<Json<Value>> {
+    let user = user?.0;
+    let ca = Arc::clone(&state.ca);
+    let v = blocking(move || registry::subscriber(&ca, &user, id)).await?;
+    Ok(Json(v))
+}
+
+#[rocket::post("/tokens", data = "<input>")]
+pub(super) async fn add_token(
+    state: &State<Arc<PortalState>>,
+    user: Result<ApiUser, PortalError>,
+    input: JsonBody<'_, TokenInput>,
+) -> ApiResult<(Status, Json<Value>)> {
+    let user = user?.0;
+    let input = body(input)?;
+    let ca = Arc::clone(&state.ca);
+    let v = blocking(move || registry::add_token(&ca, &user, &input)).await?;
+    Ok((Status::Created, Json(v)))
+}
+
+#[rocket::get("/tokens")]
+pub(super) async fn list_tokens(
+    state: &State<Arc<PortalState>>,
+    user: Result<ApiUser, PortalError>,
+) -> ApiResult<Json<Value>> {
+    let user = user?.0;
+    let ca = Arc::clone(&state.ca);
+    let v = blocking(move || registry::tokens(&ca, &user)).await?;
+    Ok(Json(json!({ "tokens": v })))
+}
+
+/// `POST /subscribers/import[?dry_run=true]`: a CSV file (text/csv) of
+/// subscribers. Preview: the report, nothing written. Commit: every row
+/// registered in one transaction (201 with the ids), or nothing when any
+/// row has an error (422 with the report).
+#[rocket::post("/subscribers/import?<dry_run>", data = "<data>")]
+pub(super) async fn import_subscribers(
+    state: &State<Arc<PortalState>>,
+    user: Result<ApiUser, PortalError>,
+    dry_run: Option<bool>,
+    data: rocket::Data<'_>,
+) -> ApiResult<(Status, Json<Value>)> {
+    use rocket::data::ToByteUnit;
+    let user = user?.0;
+    let limit = (import::MAX_BYTES + 1).bytes();
+    let read = data.open(limit).into_bytes().await.map_err(|e| {
+        PortalError::invalid("bad_body", format!("the body could not be read: {e}"))
+    })?;
+    if !read.is_complete() || read.len() > import::MAX_BYTES {
+        return Err(PortalError::TooLarge {
+            limit: import::MAX_LABEL,
+        }
+        .into());
+    }
+    let bytes = read.into_inner();
+    let ca = Arc::clone(&state.ca);
+    if dry_run.unwrap_or(false) {
+        let report = blocking(move || import::check(&ca, &user, &bytes)).await?;
+        return Ok((Status::Ok, Json(report.to_json())));
+    }
+    let (report, ids) = blocking(move || import::commit(&ca, &user, &bytes)).await?;
+    let mut v = report.to_json();
+    if report.errors.is_empty() {
+        v["created"] = json!(ids);
+        Ok((Status::Created, Json(v)))
+    } else {
+        v["error"] = json!({
+            "code": "import_rejected",
+            "message": format!(
+                "{} of {} rows have errors; nothing was imported",
+                report.rows.len() - report.valid(),
+                report.rows.len()
+            ),
+        });
+        Ok((Status::UnprocessableEntity, Json(v)))
+    }
+}
