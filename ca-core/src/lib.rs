@@ -22,6 +22,7 @@ pub mod signer;
 pub mod status;
 pub mod store;
 pub mod subject;
+pub mod views;
 
 pub use ca::{Ca, SOFTWARE_BACKEND};
 pub use error::CaError;
