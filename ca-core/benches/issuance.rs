@@ -35,7 +35,7 @@ use ca_core::config::CaConfig;
 use ca_core::hierarchy::InitOptions;
 use ca_core::lifecycle::IssueRequest;
 use ca_core::signer::{KeySpec, Signer};
-use ca_core::store::schema::certificates;
+use ca_core::status::CertStatus;
 use ca_core::Ca;
 use der::{Decode as _, Encode as _};
 use diesel::prelude::*;
@@ -328,11 +328,7 @@ fn bench_one(
     // chain is intact.
     let expected = i64::try_from(WARM_UP + 3 * n)?;
     let stored: i64 = ca.store().read(|c| {
-        certificates::table
-            .filter(certificates::issuer_id.eq("gov-ca"))
-            .filter(certificates::status.eq("good"))
-            .count()
-            .get_result(c)
+        ca_core::views::bench::count_certificates(c, "gov-ca", CertStatus::Good)
             .map_err(ca_core::store::StoreError::from)
     })?;
     if stored != expected {

@@ -19,9 +19,8 @@ use std::time::Instant;
 
 use ca_core::config::CaConfig;
 use ca_core::lifecycle::IssueRequest;
-use ca_core::store::schema::{certificates, subscribers, units};
+use ca_core::views::bench;
 use ca_core::Ca;
-use diesel::prelude::*;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -82,16 +81,9 @@ fn main() -> Result<(), BoxError> {
 }
 
 fn seed(ca: &Ca, unit: &str) -> Result<(), BoxError> {
-    let members: Vec<i64> = ca.store().read(|c| -> Result<_, BoxError> {
-        let unit_ids = units::table
-            .filter(units::name.eq(unit))
-            .select(units::id.nullable());
-        Ok(subscribers::table
-            .filter(subscribers::unit_id.eq_any(unit_ids))
-            .select(subscribers::id)
-            .order(subscribers::id.asc())
-            .load(c)?)
-    })?;
+    let members: Vec<i64> = ca
+        .store()
+        .read(|c| -> Result<_, BoxError> { Ok(bench::subscribers_of_unit_named(c, unit)?) })?;
     if members.is_empty() {
         return Err(format!("no subscriber in a unit named {unit:?}").into());
     }
@@ -136,13 +128,9 @@ fn seed(ca: &Ca, unit: &str) -> Result<(), BoxError> {
 
 fn sign_rate(ca: &Ca, n: usize) -> Result<(), BoxError> {
     let issuer = ca.issuer("gov-ca")?;
-    let tbs: Vec<u8> = ca.store().read(|c| -> Result<_, BoxError> {
-        Ok(certificates::table
-            .filter(certificates::issuer_id.eq("gov-ca"))
-            .filter(certificates::cert_der.is_not_null())
-            .select(certificates::tbs_der)
-            .first(c)?)
-    })?;
+    let tbs: Vec<u8> = ca
+        .store()
+        .read(|c| -> Result<_, BoxError> { Ok(bench::signed_tbs(c, "gov-ca")?) })?;
     let signer = ca.signer_for(&issuer)?;
     for _ in 0..WARM_UP {
         signer.sign(&tbs)?;

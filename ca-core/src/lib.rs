@@ -25,6 +25,7 @@ pub mod status;
 pub mod store;
 pub mod subject;
 pub mod token;
+pub mod views;
 
 pub use ca::{Ca, SOFTWARE_BACKEND};
 pub use error::CaError;

@@ -1,22 +1,20 @@
-//! The responder's narrow view of the database: the `ocsp_responses` table
-//! and the certificates whose status changed since a time.
+//! The responder's narrow view of the database, through ca-core: the
+//! stored responses ([`ca_core::ocsp::responses`]) and the certificates
+//! whose status changed since a time ([`ca_core::views::ocsp`]).
 
+use ca_core::ocsp::responses;
 use ca_core::store::models::{CertificateRow, OcspResponseRow};
-use ca_core::store::schema::{certificates, ocsp_responses};
+use ca_core::views::ocsp as view;
 use ca_core::{Ca, CaError};
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
 
 /// Rows read per query when scanning certificates.
 const PAGE: i64 = 1000;
 
 /// Every stored response.
 pub(crate) fn load_all(ca: &Ca) -> Result<Vec<OcspResponseRow>, CaError> {
-    ca.store().read(|c| -> Result<_, CaError> {
-        Ok(ocsp_responses::table
-            .select(OcspResponseRow::as_select())
-            .load(c)?)
-    })
+    ca.store()
+        .read(|c| -> Result<_, CaError> { Ok(responses::all(c)?) })
 }
 
 /// The stored response for (issuer, serial, hash), if any.
@@ -26,48 +24,15 @@ pub(crate) fn find(
     serial: &str,
     hash: &str,
 ) -> Result<Option<OcspResponseRow>, CaError> {
-    ca.store().read(|c| -> Result<_, CaError> {
-        Ok(ocsp_responses::table
-            .find((issuer_id, serial, hash))
-            .select(OcspResponseRow::as_select())
-            .first(c)
-            .optional()?)
-    })
+    ca.store()
+        .read(|c| -> Result<_, CaError> { Ok(responses::find(c, issuer_id, serial, hash)?) })
 }
 
-/// Replaces the stored response for the row's (issuer, serial, hash):
-/// an update, else an insert, and an update again when another responder
-/// inserted the row meanwhile (scale-out: several responders store the
-/// same responses).
+/// Replaces the stored response for the row's (issuer, serial, hash)
+/// (update, else insert; see [`responses::save`]), outside a transaction.
 pub(crate) fn save(ca: &Ca, row: &OcspResponseRow) -> Result<(), CaError> {
-    ca.store().read(|c| -> Result<_, CaError> {
-        let key = (&row.issuer_id, &row.serial, &row.hash_alg);
-        if diesel::update(ocsp_responses::table.find(key))
-            .set(row)
-            .execute(c)?
-            > 0
-        {
-            return Ok(());
-        }
-        match diesel::insert_into(ocsp_responses::table)
-            .values(row)
-            .execute(c)
-        {
-            Err(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            )) => {
-                diesel::update(ocsp_responses::table.find(key))
-                    .set(row)
-                    .execute(c)?;
-                Ok(())
-            }
-            other => {
-                other?;
-                Ok(())
-            }
-        }
-    })
+    ca.store()
+        .read(|c| -> Result<_, CaError> { Ok(responses::save(c, row)?) })
 }
 
 /// Certificates (not pending) whose status changed at or after `since`
@@ -77,28 +42,12 @@ pub(crate) fn changed_since(
     since: Option<NaiveDateTime>,
     after: i64,
 ) -> Result<Vec<CertificateRow>, CaError> {
-    ca.store().read(|c| -> Result<_, CaError> {
-        let mut query = certificates::table
-            .filter(certificates::id.gt(after))
-            .filter(certificates::status.ne("pending"))
-            .order(certificates::id.asc())
-            .limit(PAGE)
-            .select(CertificateRow::as_select())
-            .into_boxed();
-        if let Some(since) = since {
-            query = query.filter(certificates::status_changed_at.ge(since));
-        }
-        Ok(query.load(c)?)
-    })
+    ca.store()
+        .read(|c| -> Result<_, CaError> { Ok(view::changed_since(c, since, after, PAGE)?) })
 }
 
 /// Whether the database answers.
 pub(crate) fn ping(ca: &Ca) -> Result<(), CaError> {
-    ca.store().read(|c| -> Result<_, CaError> {
-        certificates::table
-            .select(certificates::id)
-            .limit(1)
-            .load::<i64>(c)?;
-        Ok(())
-    })
+    ca.store()
+        .read(|c| -> Result<_, CaError> { Ok(view::ping(c)?) })
 }

@@ -3,13 +3,10 @@
 //! of the hash-chain check (`ca_core::audit::verify`) over the whole log.
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
 use serde::Serialize;
 
 use ca_core::audit::{self, Verification};
-use ca_core::store::models::AuditEventRow;
-use ca_core::store::schema::{audit_events, audit_head};
-use ca_core::store::DbConnection;
+use ca_core::views::audit::{self as audit_log, AuditHead};
 use ca_core::Ca;
 
 use crate::authz::{self, Action};
@@ -20,8 +17,6 @@ use crate::user::User;
 pub const DEFAULT_PER_PAGE: i64 = 50;
 /// Most events per page.
 pub const MAX_PER_PAGE: i64 = 200;
-
-type Backend = <DbConnection as Connection>::Backend;
 
 /// The filters, as given (`?actor=&action=&object=&from=&to=&page=&per_page=`).
 #[derive(Debug, Clone, Default, rocket::FromForm)]
@@ -96,11 +91,7 @@ pub struct AuditPage {
 /// The filters checked.
 #[derive(Debug, Clone, Default)]
 struct Parsed {
-    actor: Option<String>,
-    action: Option<String>,
-    object: Option<String>,
-    from: Option<NaiveDateTime>,
-    until: Option<NaiveDateTime>,
+    filter: audit_log::AuditFilter,
     page: i64,
     per_page: i64,
 }
@@ -150,34 +141,16 @@ fn parse(f: &AuditFilters) -> Result<Parsed, PortalError> {
     };
     let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).unwrap_or_default();
     Ok(Parsed {
-        actor: text(&f.actor),
-        action: text(&f.action),
-        object: text(&f.object),
-        from: from.map(midnight),
-        until: to.map(|d| midnight(d) + Duration::days(1)),
+        filter: audit_log::AuditFilter {
+            actor: text(&f.actor),
+            action: text(&f.action),
+            object: text(&f.object),
+            from: from.map(midnight),
+            until: to.map(|d| midnight(d) + Duration::days(1)),
+        },
         page: number(&f.page, "page", 1, 1_000_000)?,
         per_page: number(&f.per_page, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)?,
     })
-}
-
-fn filtered(p: &Parsed) -> audit_events::BoxedQuery<'static, Backend> {
-    let mut q = audit_events::table.into_boxed();
-    if let Some(a) = &p.actor {
-        q = q.filter(audit_events::actor.eq(a.clone()));
-    }
-    if let Some(a) = &p.action {
-        q = q.filter(audit_events::action.eq(a.clone()));
-    }
-    if let Some(o) = &p.object {
-        q = q.filter(audit_events::object.eq(o.clone()));
-    }
-    if let Some(t) = p.from {
-        q = q.filter(audit_events::at.ge(t));
-    }
-    if let Some(t) = p.until {
-        q = q.filter(audit_events::at.lt(t));
-    }
-    q
 }
 
 /// A page of the log with the chain check, for admins and auditors.
@@ -186,10 +159,10 @@ pub fn view(ca: &Ca, user: &User, f: &AuditFilters) -> Result<AuditPage, PortalE
     let p = parse(f)?;
     ca.store().read(|c| -> Result<_, PortalError> {
         let verification = audit::verify(c)?;
-        let (head_seq, head_hash): (i64, String) = audit_head::table
-            .filter(audit_head::id.eq(1))
-            .select((audit_head::seq, audit_head::hash))
-            .first(c)?;
+        let AuditHead {
+            seq: head_seq,
+            hash: head_hash,
+        } = audit_log::head(c)?;
         let chain = match verification {
             Verification::Ok { events } => ChainCheck {
                 ok: true,
@@ -208,13 +181,8 @@ pub fn view(ca: &Ca, user: &User, f: &AuditFilters) -> Result<AuditPage, PortalE
                 reason: Some(reason),
             },
         };
-        let total: i64 = filtered(&p).count().get_result(c)?;
-        let rows: Vec<AuditEventRow> = filtered(&p)
-            .order(audit_events::seq.desc())
-            .limit(p.per_page)
-            .offset((p.page - 1) * p.per_page)
-            .select(AuditEventRow::as_select())
-            .load(c)?;
+        let total = audit_log::count(c, &p.filter)?;
+        let rows = audit_log::page(c, &p.filter, p.per_page, (p.page - 1) * p.per_page)?;
         Ok(AuditPage {
             chain,
             total,

@@ -3,13 +3,12 @@
 //! CMS `.p7b`).
 
 use chrono::{NaiveDate, NaiveDateTime, Utc};
-use diesel::prelude::*;
 use serde_json::json;
 
 use ca_core::lifecycle::CertificateRef;
 use ca_core::serial::Serial;
 use ca_core::store::models::CertificateRow;
-use ca_core::store::schema::{certificates, subscribers, tokens, units};
+use ca_core::views::certificates::{self as view, CertificateSearch, StatusMatch, UnitMatch};
 use ca_core::{Ca, CaError};
 
 use crate::authz::{self, Action};
@@ -58,104 +57,71 @@ pub fn search(ca: &Ca, user: &User, f: &Filters) -> Result<Vec<serde_json::Value
         .filter(|s| !s.trim().is_empty())
         .map(|s| s.parse::<Serial>().map_err(CaError::from))
         .transpose()?;
-    let status = f.status.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    if let Some(s) = status {
-        if !["good", "suspended", "revoked", "pending", "expired"].contains(&s) {
+    let status = match f.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some("good") => Some(StatusMatch::Good),
+        Some("expired") => Some(StatusMatch::Expired),
+        Some("suspended") => Some(StatusMatch::Suspended),
+        Some("revoked") => Some(StatusMatch::Revoked),
+        Some("pending") => Some(StatusMatch::Pending),
+        Some(s) => {
             return Err(PortalError::invalid(
                 "invalid_status",
                 format!("unknown status {s:?}; use good, suspended, revoked, pending or expired"),
-            ));
+            ))
         }
-    }
+    };
     let before = f
         .expiring_before
         .as_deref()
         .filter(|s| !s.trim().is_empty())
         .map(parse_date)
         .transpose()?;
-    let now = Utc::now().naive_utc();
-    ca.store().read(|c| -> Result<_, PortalError> {
-        let mut q = certificates::table
-            .inner_join(subscribers::table)
-            .select((
-                CertificateRow::as_select(),
-                subscribers::full_name,
-                subscribers::uid,
-                subscribers::province,
-            ))
-            .order(certificates::id.desc())
-            .limit(LIMIT)
-            .into_boxed();
-        if let Some(p) = authz::scope(user) {
-            q = q.filter(subscribers::province.eq(p.to_owned()));
-        }
-        if let Some(s) = &serial {
-            q = q.filter(certificates::serial.eq(s.to_hex()));
-        }
-        if let Some(n) = f.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-            q = q.filter(subscribers::full_name.like(format!("%{n}%")));
-        }
-        if let Some(id) = f
-            .national_id
-            .as_deref()
+    let text = |v: &Option<String>| {
+        v.as_deref()
             .map(str::trim)
-            .filter(|n| !n.is_empty())
-        {
-            let digits: String = id.chars().filter(char::is_ascii_alphanumeric).collect();
-            let digits = digits
-                .trim_start_matches(|c: char| c.is_ascii_alphabetic())
-                .to_owned();
-            q = q.filter(subscribers::uid.like(format!("%:{digits}")));
-        }
-        if let Some(u) = f.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
-            let ids: Vec<i64> = match u.parse::<i64>() {
-                Ok(id) => vec![id],
-                Err(_) => units::table
-                    .filter(units::name.like(format!("%{u}%")))
-                    .select(units::id)
-                    .load(c)?,
-            };
-            q = q.filter(subscribers::unit_id.eq_any(ids));
-        }
-        if let Some(t) = f.token.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            let id: Option<i64> = tokens::table
-                .filter(tokens::serial.eq(t))
-                .select(tokens::id)
-                .first(c)
-                .optional()?;
-            q = q.filter(certificates::token_id.eq(id.unwrap_or(-1)));
-        }
-        match status {
-            Some("expired") => {
-                q = q
-                    .filter(certificates::status.eq("good"))
-                    .filter(certificates::not_after.lt(now));
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    // The national id or tax code without its prefix and separators:
+    // `CCCD:0010…`, `cccd 0010…` and `0010…` all find `CCCD:0010…`.
+    let uid_digits = text(&f.national_id).map(|id| {
+        let digits: String = id.chars().filter(char::is_ascii_alphanumeric).collect();
+        digits
+            .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+            .to_owned()
+    });
+    let now = Utc::now().naive_utc();
+    let search = CertificateSearch {
+        province: authz::scope(user).map(str::to_owned),
+        serial,
+        name: text(&f.name),
+        uid_digits,
+        unit: text(&f.unit).map(|u| match u.parse::<i64>() {
+            Ok(id) => UnitMatch::Id(id),
+            Err(_) => UnitMatch::NameContains(u),
+        }),
+        token_serial: text(&f.token),
+        status,
+        not_after_before: before,
+        now,
+        limit: LIMIT,
+    };
+    let found = ca
+        .store()
+        .read(|c| -> Result<_, PortalError> { Ok(view::search(c, &search)?) })?;
+    Ok(found
+        .iter()
+        .map(|f| {
+            let mut v = summary(&f.row, now);
+            if let Some(o) = v.as_object_mut() {
+                o.insert("subscriber_name".into(), json!(f.subscriber_name));
+                o.insert("subscriber_uid".into(), json!(f.subscriber_uid));
+                o.insert("province".into(), json!(f.province));
             }
-            Some("good") => {
-                q = q
-                    .filter(certificates::status.eq("good"))
-                    .filter(certificates::not_after.ge(now));
-            }
-            Some(s) => q = q.filter(certificates::status.eq(s.to_owned())),
-            None => {}
-        }
-        if let Some(b) = before {
-            q = q.filter(certificates::not_after.lt(b));
-        }
-        let rows: Vec<(CertificateRow, String, Option<String>, String)> = q.load(c)?;
-        Ok(rows
-            .iter()
-            .map(|(row, name, uid, province)| {
-                let mut v = summary(row, now);
-                if let Some(o) = v.as_object_mut() {
-                    o.insert("subscriber_name".into(), json!(name));
-                    o.insert("subscriber_uid".into(), json!(uid));
-                    o.insert("province".into(), json!(province));
-                }
-                v
-            })
-            .collect())
-    })
+            v
+        })
+        .collect())
 }
 
 /// One certificate, if the user may read it, with the OCSP answer served
@@ -182,12 +148,7 @@ pub fn details(ca: &Ca, user: &User, serial: &str) -> Result<serde_json::Value, 
 /// The serial of certificate `id`, if the user may read it.
 pub fn serial_by_id(ca: &Ca, user: &User, id: i64) -> Result<String, PortalError> {
     let row: CertificateRow = ca.store().read(|c| -> Result<_, PortalError> {
-        certificates::table
-            .find(id)
-            .select(CertificateRow::as_select())
-            .first(c)
-            .optional()?
-            .ok_or_else(|| PortalError::NotFound(format!("no certificate {id}")))
+        view::by_id(c, id)?.ok_or_else(|| PortalError::NotFound(format!("no certificate {id}")))
     })?;
     if let Some(sub) = row.subscriber_id {
         let province = ca.subscriber(sub)?.province;
@@ -233,14 +194,9 @@ pub fn download(
 /// A certificate row the user may read (CA certificates are public).
 fn readable(ca: &Ca, user: &User, serial: &str) -> Result<CertificateRow, PortalError> {
     let serial: Serial = serial.parse().map_err(CaError::from)?;
-    let hex = serial.to_hex();
-    let info = ca.certificate(&CertificateRef::serial(serial))?;
+    let info = ca.certificate(&CertificateRef::serial(serial.clone()))?;
     let row: CertificateRow = ca.store().read(|c| -> Result<_, PortalError> {
-        Ok(certificates::table
-            .filter(certificates::serial.eq(&hex))
-            .filter(certificates::issuer_id.eq(&info.issuer))
-            .select(CertificateRow::as_select())
-            .first(c)?)
+        Ok(view::by_issuer_serial(c, &info.issuer, &serial)?)
     })?;
     if let Some(id) = row.subscriber_id {
         let province = ca.subscriber(id)?.province;

@@ -15,11 +15,10 @@
 use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
-use diesel::dsl::{count, count_star};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use ca_core::store::schema::{certificates, subscribers, units};
+use ca_core::views::reports::{self as figures, ReportScope, StatusCategory};
 use ca_core::Ca;
 
 use crate::authz::{self, Action};
@@ -63,6 +62,17 @@ pub struct Scope {
     pub from: Option<NaiveDate>,
     /// Last day of the period.
     pub to: Option<NaiveDate>,
+}
+
+impl Scope {
+    /// The scope as ca-core's report queries take it, expiry judged at `now`.
+    fn at(&self, now: NaiveDateTime) -> ReportScope<'_> {
+        ReportScope {
+            province: self.province.as_deref(),
+            unit: self.unit,
+            now,
+        }
+    }
 }
 
 /// Checks the filters against the user's scope.
@@ -115,13 +125,9 @@ pub fn scope(ca: &Ca, user: &User, f: &ReportFilters) -> Result<Scope, PortalErr
             let id: i64 = u.parse().map_err(|_| {
                 PortalError::invalid("invalid_unit", format!("unit {u:?} is not a unit id"))
             })?;
-            let row: Option<(String, String)> = ca.store().read(|c| -> Result<_, PortalError> {
-                Ok(units::table
-                    .find(id)
-                    .select((units::name, units::province))
-                    .first(c)
-                    .optional()?)
-            })?;
+            let row: Option<(String, String)> = ca
+                .store()
+                .read(|c| -> Result<_, PortalError> { Ok(figures::unit(c, id)?) })?;
             let Some((name, unit_province)) = row else {
                 return Err(PortalError::invalid(
                     "unknown_unit",
@@ -228,18 +234,12 @@ pub struct StatusReport {
 type Key = (String, Option<i64>);
 
 /// Units by id: (name, province).
-fn unit_names(ca: &Ca, scope: &Scope) -> Result<BTreeMap<i64, (String, String)>, PortalError> {
+fn unit_names(
+    ca: &Ca,
+    scope: &ReportScope<'_>,
+) -> Result<BTreeMap<i64, (String, String)>, PortalError> {
     ca.store().read(|c| -> Result<_, PortalError> {
-        let mut q = units::table
-            .select((units::id, units::name, units::province))
-            .into_boxed();
-        if let Some(p) = &scope.province {
-            q = q.filter(units::province.eq(p.clone()));
-        }
-        if let Some(u) = scope.unit {
-            q = q.filter(units::id.eq(u));
-        }
-        let rows: Vec<(i64, String, String)> = q.load(c)?;
+        let rows = figures::units_in_scope(c, scope)?;
         Ok(rows
             .into_iter()
             .map(|(id, name, province)| (id, (name, province)))
@@ -280,45 +280,19 @@ fn lines<T: Clone + Default>(
 pub fn status(ca: &Ca, user: &User, f: &ReportFilters) -> Result<StatusReport, PortalError> {
     let scope = scope(ca, user, f)?;
     let now = Utc::now().naive_utc();
-    let names = unit_names(ca, &scope)?;
+    let at = scope.at(now);
+    let names = unit_names(ca, &at)?;
     // One grouped count per category: the database groups by the
     // subscriber's province, unit and kind.
     let mut by_key: BTreeMap<Key, Counts> = BTreeMap::new();
     ca.store().read(|c| -> Result<_, PortalError> {
-        for category in ["good", "suspended", "revoked", "expired"] {
-            let mut q = certificates::table
-                .inner_join(subscribers::table)
-                .group_by((
-                    subscribers::province,
-                    subscribers::unit_id,
-                    subscribers::kind,
-                ))
-                .select((
-                    subscribers::province,
-                    subscribers::unit_id,
-                    subscribers::kind,
-                    count_star(),
-                ))
-                .into_boxed();
-            q = if category == "expired" {
-                q.filter(certificates::status.ne("pending"))
-                    .filter(certificates::not_after.lt(now))
-            } else {
-                q.filter(certificates::status.eq(category))
-                    .filter(certificates::not_after.ge(now))
-            };
-            if let Some(p) = &scope.province {
-                q = q.filter(subscribers::province.eq(p.clone()));
-            }
-            if let Some(u) = scope.unit {
-                q = q.filter(subscribers::unit_id.eq(u));
-            }
-            let rows: Vec<(String, Option<i64>, String, i64)> = q.load(c)?;
-            for (province, unit, kind, n) in rows {
-                by_key
-                    .entry((province, unit))
-                    .or_default()
-                    .add(category, &kind, n);
+        for category in StatusCategory::ALL {
+            for row in figures::certificates_by_kind(c, &at, category)? {
+                by_key.entry((row.province, row.unit_id)).or_default().add(
+                    category.as_str(),
+                    &row.kind,
+                    row.count,
+                );
             }
         }
         Ok(())
@@ -373,18 +347,6 @@ pub struct ExpiringCertificate {
     pub days_left: i64,
 }
 
-/// A certificate of the expiry list as loaded: serial, subscriber id,
-/// name, kind, province, unit id, notAfter.
-type ExpiringRow = (
-    String,
-    i64,
-    String,
-    String,
-    String,
-    Option<i64>,
-    NaiveDateTime,
-);
-
 /// The expiry report.
 #[derive(Debug, Clone, Serialize)]
 pub struct ExpiringReport {
@@ -405,76 +367,39 @@ pub struct ExpiringReport {
 pub fn expiring(ca: &Ca, user: &User, f: &ReportFilters) -> Result<ExpiringReport, PortalError> {
     let scope = scope(ca, user, f)?;
     let now = Utc::now().naive_utc();
-    let names = unit_names(ca, &scope)?;
+    let at = scope.at(now);
+    let names = unit_names(ca, &at)?;
     let mut by_key: BTreeMap<Key, Expiring> = BTreeMap::new();
     let list = ca.store().read(|c| -> Result<_, PortalError> {
         for days in WINDOWS {
-            let mut q = certificates::table
-                .inner_join(subscribers::table)
-                .group_by((subscribers::province, subscribers::unit_id))
-                .select((subscribers::province, subscribers::unit_id, count_star()))
-                .filter(certificates::status.eq("good"))
-                .filter(certificates::not_after.ge(now))
-                .filter(certificates::not_after.lt(now + Duration::days(days)))
-                .into_boxed();
-            if let Some(p) = &scope.province {
-                q = q.filter(subscribers::province.eq(p.clone()));
-            }
-            if let Some(u) = scope.unit {
-                q = q.filter(subscribers::unit_id.eq(u));
-            }
-            let rows: Vec<(String, Option<i64>, i64)> = q.load(c)?;
-            for (province, unit, n) in rows {
-                let e = by_key.entry((province, unit)).or_default();
+            for row in figures::expiring_by_unit(c, &at, days)? {
+                let e = by_key.entry((row.province, row.unit_id)).or_default();
                 match days {
-                    30 => e.within_30 = n,
-                    60 => e.within_60 = n,
-                    _ => e.within_90 = n,
+                    30 => e.within_30 = row.count,
+                    60 => e.within_60 = row.count,
+                    _ => e.within_90 = row.count,
                 }
             }
         }
-        let mut q = certificates::table
-            .inner_join(subscribers::table)
-            .select((
-                certificates::serial,
-                subscribers::id,
-                subscribers::full_name,
-                subscribers::kind,
-                subscribers::province,
-                subscribers::unit_id,
-                certificates::not_after,
-            ))
-            .filter(certificates::status.eq("good"))
-            .filter(certificates::not_after.ge(now))
-            .filter(certificates::not_after.lt(now + Duration::days(WINDOWS[2])))
-            .order((certificates::not_after.asc(), certificates::id.asc()))
-            .limit(LIST_LIMIT)
-            .into_boxed();
-        if let Some(p) = &scope.province {
-            q = q.filter(subscribers::province.eq(p.clone()));
-        }
-        if let Some(u) = scope.unit {
-            q = q.filter(subscribers::unit_id.eq(u));
-        }
-        let rows: Vec<ExpiringRow> = q.load(c)?;
-        Ok(rows)
+        Ok(figures::expiring_certificates(
+            c, &at, WINDOWS[2], LIST_LIMIT,
+        )?)
     })?;
     let certificates = list
         .into_iter()
-        .map(
-            |(serial, subscriber_id, subscriber, kind, province, unit, not_after)| {
-                ExpiringCertificate {
-                    serial,
-                    subscriber_id,
-                    subscriber,
-                    kind,
-                    province,
-                    unit: unit.and_then(|u| names.get(&u)).map(|(n, _)| n.clone()),
-                    not_after,
-                    days_left: (not_after - now).num_days(),
-                }
-            },
-        )
+        .map(|r| ExpiringCertificate {
+            serial: r.serial,
+            subscriber_id: r.subscriber_id,
+            subscriber: r.subscriber_name,
+            kind: r.kind,
+            province: r.province,
+            unit: r
+                .unit_id
+                .and_then(|u| names.get(&u))
+                .map(|(n, _)| n.clone()),
+            not_after: r.not_after,
+            days_left: (r.not_after - now).num_days(),
+        })
         .collect();
     let (totals, provinces) = lines(by_key, &names, |t, f| {
         t.within_30 += f.within_30;
@@ -534,41 +459,12 @@ pub struct UnitsReport {
 pub fn units(ca: &Ca, user: &User, f: &ReportFilters) -> Result<UnitsReport, PortalError> {
     let scope = scope(ca, user, f)?;
     let now = Utc::now().naive_utc();
-    let names = unit_names(ca, &scope)?;
+    let at = scope.at(now);
+    let names = unit_names(ca, &at)?;
     let (all, covered, per_unit) = ca.store().read(|c| -> Result<_, PortalError> {
-        let mut all = units::table
-            .group_by(units::province)
-            .select((units::province, count_star()))
-            .into_boxed();
-        let mut covered = certificates::table
-            .inner_join(subscribers::table.inner_join(units::table))
-            .group_by(units::province)
-            .select((units::province, count(units::id).aggregate_distinct()))
-            .filter(subscribers::kind.eq("organization"))
-            .filter(certificates::status.eq("good"))
-            .filter(certificates::not_after.ge(now))
-            .into_boxed();
-        let mut per_unit = certificates::table
-            .inner_join(subscribers::table.inner_join(units::table))
-            .group_by(units::id)
-            .select((units::id, count_star()))
-            .filter(subscribers::kind.eq("organization"))
-            .filter(certificates::status.eq("good"))
-            .filter(certificates::not_after.ge(now))
-            .into_boxed();
-        if let Some(p) = &scope.province {
-            all = all.filter(units::province.eq(p.clone()));
-            covered = covered.filter(units::province.eq(p.clone()));
-            per_unit = per_unit.filter(units::province.eq(p.clone()));
-        }
-        if let Some(u) = scope.unit {
-            all = all.filter(units::id.eq(u));
-            covered = covered.filter(units::id.eq(u));
-            per_unit = per_unit.filter(units::id.eq(u));
-        }
-        let all: Vec<(String, i64)> = all.load(c)?;
-        let covered: Vec<(String, i64)> = covered.load(c)?;
-        let per_unit: Vec<(i64, i64)> = per_unit.load(c)?;
+        let all = figures::units_by_province(c, &at)?;
+        let covered = figures::covered_units_by_province(c, &at)?;
+        let per_unit = figures::organization_certificates_by_unit(c, &at)?;
         Ok((all, covered, per_unit))
     })?;
     let mut by_province: BTreeMap<String, (i64, i64)> = BTreeMap::new();
@@ -705,10 +601,7 @@ pub fn turnaround(
             q = q.filter(requests::province.eq(p.clone()));
         }
         if let Some(u) = scope.unit {
-            let subs: Vec<i64> = subscribers::table
-                .filter(subscribers::unit_id.eq(u))
-                .select(subscribers::id)
-                .load(c)?;
+            let subs = figures::subscribers_of_unit(c, u)?;
             q = q.filter(requests::subscriber_id.eq_any(subs));
         }
         if let Some(d) = scope.from {

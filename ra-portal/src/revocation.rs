@@ -5,14 +5,12 @@
 //! Both are JSON objects of a certificate's details (`ocsp`, `crl`).
 
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use ca_core::ocsp::OcspStatus;
 use ca_core::serial::Serial;
 use ca_core::status::CertStatus;
 use ca_core::store::models::CertificateRow;
-use ca_core::store::schema::certificates;
 use ca_core::{Ca, CaError};
 
 use crate::error::PortalError;
@@ -59,10 +57,7 @@ pub fn crl(ca: &Ca, row: &CertificateRow) -> Result<Value, PortalError> {
     }
     let serial: Serial = row.serial.parse().map_err(CaError::from)?;
     let since: NaiveDateTime = ca.store().read(|c| -> Result<_, PortalError> {
-        Ok(certificates::table
-            .find(row.id)
-            .select(certificates::status_changed_at)
-            .first(c)?)
+        Ok(ca_core::views::certificates::status_changed_at(c, row.id)?)
     })?;
     let Some(found) = ca.first_crl_listing(&row.issuer_id, &serial, since)? else {
         return Ok(json!({ "listed": false }));

@@ -11,6 +11,8 @@
 //! - signed answers: [`build_response`] (a `BasicOCSPResponse` signed through
 //!   a [`Signer`](crate::signer::Signer), responder ID by key hash) and
 //!   [`error_response`] (the unsigned error statuses);
+//! - the stored pre-signed responses: [`responses`] loads, finds and saves
+//!   them (the responder's only access to the `ocsp_responses` table);
 //! - what the responder serves now: [`Ca::served_ocsp`](crate::Ca::served_ocsp)
 //!   reads a stored pre-signed response back ([`ServedOcsp`]);
 //! - the delegated signers: [`Ca::ensure_ocsp_signer`](crate::Ca::ensure_ocsp_signer)
@@ -24,6 +26,7 @@ mod error;
 mod issuer;
 mod request;
 mod response;
+pub mod responses;
 mod served;
 mod status;
 

@@ -7,14 +7,13 @@
 use ca_core::certificate::{fingerprint, from_x509_time, RevocationUrls};
 use ca_core::crl::{CrlName, MAX_CRL_SHARDS};
 use ca_core::hierarchy::ISSUER_ACTIVE;
-use ca_core::store::schema::issuers;
 use ca_core::store::StoreError;
+use ca_core::views::issuers::{public_issuers, PublicIssuer};
 use ca_core::{Ca, CaError};
 use chrono::{DateTime, Utc};
 use der::asn1::{PrintableStringRef, Utf8StringRef};
 use der::oid::ObjectIdentifier;
 use der::Decode;
-use diesel::prelude::*;
 use x509_cert::Certificate;
 
 use super::name::IssuerId;
@@ -78,28 +77,12 @@ pub(crate) struct Published {
     pub(crate) common_name: Option<String>,
 }
 
-/// The columns a verifier may see: not the key reference, backend or CSR.
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = issuers)]
-struct PublicRow {
-    id: String,
-    parent_id: Option<String>,
-    subject_dn: String,
-    status: String,
-    key_spec: String,
-    cert_der: Option<Vec<u8>>,
-    crl_shards: i32,
-}
-
 impl Hierarchy {
     /// Reads the hierarchy (blocking: call it off the async executor).
     pub(crate) fn load(ca: &Ca) -> Result<Self, CaError> {
-        let rows: Vec<PublicRow> = ca.store().read(|c| -> Result<_, CaError> {
-            Ok(issuers::table
-                .order((issuers::created_at.asc(), issuers::id.asc()))
-                .select(PublicRow::as_select())
-                .load(c)?)
-        })?;
+        let rows = ca
+            .store()
+            .read(|c| -> Result<_, CaError> { Ok(public_issuers(c)?) })?;
         let public_url = match ca.public_url() {
             Ok(url) => Some(url),
             Err(CaError::NotInitialized) => None,
@@ -175,7 +158,7 @@ impl Hierarchy {
 }
 
 impl Issuer {
-    fn from_row(row: PublicRow) -> Result<Self, CaError> {
+    fn from_row(row: PublicIssuer) -> Result<Self, CaError> {
         let cert = match row.cert_der {
             Some(der) if row.status == ISSUER_ACTIVE => Some(Published::parse(&row.id, der)?),
             _ => None,

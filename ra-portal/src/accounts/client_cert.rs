@@ -22,8 +22,8 @@ use serde_json::json;
 use ca_core::audit::{self, AuditEvent};
 use ca_core::serial::Serial;
 use ca_core::status::CertStatus;
-use ca_core::store::schema::{certificates, issuers};
 use ca_core::store::{DbConnection, Store};
+use ca_core::views::client_certs;
 use ca_core::Ca;
 
 use crate::clock::now;
@@ -67,12 +67,9 @@ pub struct BoundCertificate {
 /// The PEM of every issuer certificate of this CA: the trust anchors the
 /// TLS layer checks client certificates against.
 pub fn trust_anchors_pem(ca: &Ca) -> Result<String, PortalError> {
-    let ders: Vec<Option<Vec<u8>>> = ca.store().read(|c| -> Result<_, PortalError> {
-        Ok(issuers::table
-            .order(issuers::id)
-            .select(issuers::cert_der)
-            .load(c)?)
-    })?;
+    let ders: Vec<Option<Vec<u8>>> = ca
+        .store()
+        .read(|c| -> Result<_, PortalError> { Ok(client_certs::issuer_certificates(c)?) })?;
     let pem: String = ders
         .into_iter()
         .flatten()
@@ -98,24 +95,14 @@ fn find(c: &mut DbConnection, presented: &Presented) -> Result<Found, PortalErro
     let unknown = || PortalError::CertificateUnknown;
     let cert = x509_cert::Certificate::from_der(&presented.0).map_err(|_| unknown())?;
     let serial = Serial::from_be_bytes(cert.tbs_certificate.serial_number.as_bytes())
-        .map_err(|_| unknown())?
-        .to_hex();
-    let rows: Vec<(i64, Option<Vec<u8>>, String, NaiveDateTime)> = certificates::table
-        .filter(certificates::serial.eq(&serial))
-        .select((
-            certificates::id,
-            certificates::cert_der,
-            certificates::status,
-            certificates::not_after,
-        ))
-        .load(c)?;
-    let (id, _, status, not_after) = rows
+        .map_err(|_| unknown())?;
+    let found = client_certs::with_serial(c, &serial)?
         .into_iter()
-        .find(|(_, der, _, _)| der.as_deref() == Some(presented.0.as_slice()))
+        .find(|m| m.cert_der.as_deref() == Some(presented.0.as_slice()))
         .ok_or_else(unknown)?;
     Ok(Found {
-        id,
-        status: status_word(&status, not_after),
+        id: found.id,
+        status: status_word(&found.status, found.not_after),
     })
 }
 
@@ -247,29 +234,14 @@ pub fn bound(store: &Store, user: &User) -> Result<Vec<BoundCertificate>, Portal
             .load(c)?;
         let mut out = Vec::with_capacity(links.len());
         for (id, bound_at) in links {
-            let (serial, issuer, subject, status, not_after): (
-                String,
-                String,
-                String,
-                String,
-                NaiveDateTime,
-            ) = certificates::table
-                .find(id)
-                .select((
-                    certificates::serial,
-                    certificates::issuer_id,
-                    certificates::subject_dn,
-                    certificates::status,
-                    certificates::not_after,
-                ))
-                .first(c)?;
+            let facts = client_certs::facts(c, id)?;
             out.push(BoundCertificate {
                 certificate_id: id,
-                serial,
-                issuer,
-                subject,
-                status: status_word(&status, not_after).to_owned(),
-                not_after,
+                status: status_word(&facts.status, facts.not_after).to_owned(),
+                serial: facts.serial,
+                issuer: facts.issuer_id,
+                subject: facts.subject_dn,
+                not_after: facts.not_after,
                 bound_at,
             });
         }
