@@ -6,7 +6,7 @@
 mod connection;
 mod error;
 pub mod models;
-pub mod schema;
+pub(crate) mod schema;
 mod text_enum;
 mod url;
 
