@@ -7,7 +7,17 @@ use std::str::FromStr;
 use crate::CaError;
 
 /// Where a certificate is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum CertStatus {
     /// Recorded (serial and TBS durable), not yet signed and stored.
     Pending,
@@ -38,14 +48,47 @@ impl CertStatus {
     }
 }
 
+crate::text_enum!(CertStatus);
+crate::text_enum!(RevocationReason);
+
+impl FromStr for CertStatus {
+    type Err = CaError;
+
+    fn from_str(s: &str) -> Result<Self, CaError> {
+        Self::parse(s).ok_or_else(|| CaError::Refused(format!("unknown certificate status {s:?}")))
+    }
+}
+
+impl serde::Serialize for CertStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for RevocationReason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl fmt::Display for CertStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-/// CRLReason (RFC 5280 §5.3.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// CRLReason (RFC 5280 §5.3.1), stored by its kebab-case name.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum RevocationReason {
     /// 0
     Unspecified,

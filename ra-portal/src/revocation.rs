@@ -51,9 +51,8 @@ pub fn ocsp(ca: &Ca, row: &CertificateRow) -> Result<Value, PortalError> {
 /// CRL by number, `/crl/{issuer}/number/{n}.crl`) and `published_url`
 /// (where the newest CRL of its kind is published).
 pub fn crl(ca: &Ca, row: &CertificateRow) -> Result<Value, PortalError> {
-    match CertStatus::parse(&row.status) {
-        Some(CertStatus::Revoked | CertStatus::Suspended) => {}
-        _ => return Ok(Value::Null),
+    if !matches!(row.status, CertStatus::Revoked | CertStatus::Suspended) {
+        return Ok(Value::Null);
     }
     let serial: Serial = row.serial.parse().map_err(CaError::from)?;
     let since: NaiveDateTime = ca.store().read(|c| -> Result<_, PortalError> {

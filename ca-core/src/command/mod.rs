@@ -308,7 +308,9 @@ impl Ca {
             Command::Issue {
                 profile: Some(p), ..
             } => Ok(p.clone()),
-            Command::Issue { subscriber_id, .. } => Ok(self.subscriber(*subscriber_id)?.kind),
+            Command::Issue { subscriber_id, .. } => {
+                Ok(self.subscriber(*subscriber_id)?.kind.as_str().to_owned())
+            }
             _ => Err(CaError::Refused("not an issuance".into())),
         }
     }

@@ -16,14 +16,18 @@ pub use query::IssuerInfo;
 
 pub(crate) use query::{default_issuer, usable_issuer};
 
+mod status;
+
+pub use status::IssuerStatus;
+
 /// An issuer that signs.
-pub const ISSUER_ACTIVE: &str = "active";
+pub const ISSUER_ACTIVE: IssuerStatus = IssuerStatus::Active;
 /// An issuer whose own certificate is being issued.
-pub const ISSUER_PENDING: &str = "pending";
+pub const ISSUER_PENDING: IssuerStatus = IssuerStatus::Pending;
 /// An issuer waiting for the certificate an external root signs.
-pub const ISSUER_AWAITING: &str = "awaiting-certificate";
+pub const ISSUER_AWAITING: IssuerStatus = IssuerStatus::Awaiting;
 /// An issuer whose creation was interrupted and resolved by `doctor`.
-pub const ISSUER_ABORTED: &str = "aborted";
+pub const ISSUER_ABORTED: IssuerStatus = IssuerStatus::Aborted;
 /// The settings row naming the issuer subscriber certificates come from by default.
 pub(crate) const DEFAULT_ISSUER_SETTING: &str = "default_issuer";
 

@@ -44,7 +44,7 @@ impl Ca {
                 parent: r.parent_id.clone(),
                 subject: r.subject_dn.clone(),
                 fingerprint: r.cert_der.as_deref().map(fingerprint).unwrap_or_default(),
-                status: r.status.clone(),
+                status: r.status.to_string(),
                 key: r.key_spec.clone(),
                 signature_algorithm: r.signature_algorithm.clone(),
                 not_after: r.not_after.map(|t| t.and_utc().to_rfc3339()),

@@ -111,7 +111,7 @@ impl From<&CertificateRow> for CertificateInfo {
         Self {
             serial: r.serial.clone(),
             issuer: r.issuer_id.clone(),
-            status: r.status.clone(),
+            status: r.status.to_string(),
             subject: r.subject_dn.clone(),
             profile: r.profile.clone(),
             operation: r.operation.clone(),
@@ -119,7 +119,7 @@ impl From<&CertificateRow> for CertificateInfo {
             not_before: rfc3339(r.not_before),
             not_after: rfc3339(r.not_after),
             revoked_at: r.revoked_at.map(rfc3339),
-            revocation_reason: r.revocation_reason.clone(),
+            revocation_reason: r.revocation_reason.map(|r| r.as_str().to_owned()),
             pem: r.cert_der.as_deref().map(crate::certificate::der_to_pem),
         }
     }

@@ -179,11 +179,10 @@ pub(crate) fn expect_status(
     allowed: &[CertStatus],
     operation: &'static str,
 ) -> Result<(), CaError> {
-    let status = CertStatus::parse(&row.status);
-    if status.is_some_and(|s| allowed.contains(&s)) {
+    if allowed.contains(&row.status) {
         return Ok(());
     }
-    let mut described = row.status.clone();
+    let mut described = row.status.to_string();
     if let Some(reason) = &row.revocation_reason {
         described = format!("{described} ({reason})");
     }

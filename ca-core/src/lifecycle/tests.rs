@@ -115,11 +115,11 @@ fn a_wrong_signature_is_never_stored_and_the_serial_is_revoked() {
     let all = rows(&ca);
     assert_eq!(all.len(), before + 1, "the serial stays recorded");
     let last = all.last().unwrap();
-    assert_eq!(last.status, CertStatus::Revoked.as_str());
+    assert_eq!(last.status, CertStatus::Revoked);
     assert_eq!(last.cert_der, None, "no bad certificate stored");
     assert_eq!(
-        last.revocation_reason.as_deref(),
-        Some("cessation-of-operation")
+        last.revocation_reason,
+        Some(crate::status::RevocationReason::CessationOfOperation)
     );
 }
 
@@ -150,7 +150,7 @@ fn an_interrupted_issuance_is_resolved_by_doctor() {
     assert_eq!(report.resolved, [format!("gov-ca/{}", last.serial)]);
     assert!(report.healthy(), "{:?}", report.problems);
     let row = rows(&ca).pop().unwrap();
-    assert_eq!(row.status, "revoked");
+    assert_eq!(row.status, CertStatus::Revoked);
     let der = row.cert_der.unwrap();
     let cert = parse_cert(&der).unwrap();
     assert_eq!(
@@ -241,7 +241,7 @@ fn a_batch_issues_the_good_requests_and_refuses_the_bad_one() {
     assert_eq!(all.len(), before + 2);
     assert!(all[before..]
         .iter()
-        .all(|r| r.status == "good" && r.cert_der.is_some()));
+        .all(|r| r.status == CertStatus::Good && r.cert_der.is_some()));
     let report = ca.doctor(Duration::zero(), "test").unwrap();
     assert!(report.healthy() && report.resolved.is_empty(), "{report:?}");
 }

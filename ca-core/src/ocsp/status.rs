@@ -41,27 +41,23 @@ pub enum OcspStatus {
 ///   claim a suspension nobody decided. The row is answered again (signed
 ///   anew) when its status changes.
 ///
-/// A revoked row without a time (not written by this CA) uses `created_at`;
-/// an unreadable reason is left out; an unreadable status is
-/// [`OcspStatus::Unknown`].
+/// A revoked row without a time (not written by this CA) uses `created_at`.
+/// (A stored status or reason this CA does not know never reaches here:
+/// reading such a row fails.)
 pub fn status_from_row(row: &CertificateRow) -> OcspStatus {
     let at = row.revoked_at.unwrap_or(row.created_at).and_utc();
-    let reason = row
-        .revocation_reason
-        .as_deref()
-        .and_then(|r| r.parse().ok());
-    match CertStatus::parse(&row.status) {
-        Some(CertStatus::Good) => OcspStatus::Good,
-        Some(CertStatus::Revoked) => OcspStatus::Revoked { at, reason },
-        Some(CertStatus::Suspended) => OcspStatus::Revoked {
+    let reason = row.revocation_reason;
+    match row.status {
+        CertStatus::Good => OcspStatus::Good,
+        CertStatus::Revoked => OcspStatus::Revoked { at, reason },
+        CertStatus::Suspended => OcspStatus::Revoked {
             at,
             reason: Some(RevocationReason::CertificateHold),
         },
-        Some(CertStatus::Pending) => OcspStatus::Revoked {
+        CertStatus::Pending => OcspStatus::Revoked {
             at: row.created_at.and_utc(),
             reason: None,
         },
-        None => OcspStatus::Unknown,
     }
 }
 

@@ -28,7 +28,17 @@ pub use unit::{
 };
 
 /// Who a subscriber is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum SubscriberKind {
     /// A person (Mẫu 01).
     Individual,
@@ -61,6 +71,14 @@ impl FromStr for SubscriberKind {
                 "unknown subscriber kind {other:?}; use individual, organization or device"
             ))),
         }
+    }
+}
+
+crate::text_enum!(SubscriberKind);
+
+impl serde::Serialize for SubscriberKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 

@@ -17,8 +17,8 @@ pub struct PublicIssuer {
     pub parent_id: Option<String>,
     /// The subject DN as recorded.
     pub subject_dn: String,
-    /// The recorded status (`active`, `awaiting-certificate`, …).
-    pub status: String,
+    /// The recorded status.
+    pub status: crate::hierarchy::IssuerStatus,
     /// The key type (`rsa2048`, `p256`, …).
     pub key_spec: String,
     /// Its certificate, once it has one.

@@ -167,7 +167,7 @@ impl Issuer {
             id: row.id,
             parent: row.parent_id,
             subject: row.subject_dn,
-            status: row.status,
+            status: row.status.to_string(),
             key: row.key_spec,
             // The CA bounds it to 1..=MAX_CRL_SHARDS; anything else reads as 1.
             crl_shards: u32::try_from(row.crl_shards)
