@@ -184,61 +184,85 @@ both_databases!(sign_in_is_rate_limited_per_address, |env| {
     api(&server, "GET", "/api/v1/me", Some(&signed[1].1), None).ok();
 });
 
-both_databases!(a_ca_refusal_after_approval_fails_the_request, |env| {
-    let (server, signed) = start(env);
-    let (officer, approver) = (&signed[1].1, &signed[2].1);
-    let sub = add_subscriber(
-        &server,
-        officer,
-        "Nguyễn Văn An",
-        "CCCD:092089031301",
-        "Cần Thơ",
-    );
-    let csr = std::fs::read_to_string(env.csr_p256("c1")).expect("csr");
-    let id = submit_ok(
-        &server,
-        officer,
-        &json!({ "kind": "issue", "subscriber_id": sub, "csr": csr }),
-    );
-    let issued = approve_ok(&server, approver, id);
-    let serial = result_serial(&server, officer, &issued);
+both_databases!(
+    the_ca_checks_a_request_at_submission_and_again_at_approval,
+    |env| {
+        let (server, signed) = start(env);
+        let (officer, approver) = (&signed[1].1, &signed[2].1);
+        let sub = add_subscriber(
+            &server,
+            officer,
+            "Nguyễn Văn An",
+            "CCCD:092089031301",
+            "Cần Thơ",
+        );
+        let csr = std::fs::read_to_string(env.csr_p256("c1")).expect("csr");
+        let id = submit_ok(
+            &server,
+            officer,
+            &json!({ "kind": "issue", "subscriber_id": sub, "csr": csr }),
+        );
+        let issued = approve_ok(&server, approver, id);
+        let serial = result_serial(&server, officer, &issued);
 
-    // A re-issue on the very key of the certificate passes every check of
-    // submission and approval, but the CA core refuses it (a re-issue
-    // needs a new key): the request ends failed, with the error, and
-    // nothing else changed.
-    let id = submit_ok(
-        &server,
-        officer,
-        &json!({ "kind": "reissue", "serial": serial, "csr": csr }),
-    );
-    let tables = ["certificates", "blocked_keys", "subscribers", "tokens"];
-    let counts = || tables.map(|t| env.count(t));
-    let before = counts();
-    let events = env.count("audit_events");
-    let v = approve(&server, approver, id).ok();
-    assert_eq!(v["state"], "failed", "{v}");
-    let error = v["error"].as_str().unwrap_or_default();
-    assert!(error.contains("new key"), "{v}");
-    assert!(v["result_certificate_id"].is_null() && v["finished_at"].as_str().is_some());
-    assert_eq!(cert_status(&server, officer, &serial), "good");
-    // Two audit events: the approval, the failure; no certificate.
-    assert_eq!(env.count("audit_events"), events + 2);
-    assert_eq!(
-        env.query_strings(&format!(
-            "SELECT action AS s FROM audit_events WHERE object = 'request:{id}' ORDER BY seq"
-        )),
-        ["request.submit", "request.approve", "request.failed"]
-    );
-    assert_eq!(before, counts(), "{tables:?}: nothing half-done");
-    // The request's page shows the failure.
-    let mut officer_account = signed[1].0.clone();
-    let web = Browser::new(env, &server, "officer");
-    web.sign_in(&mut officer_account);
-    let page = web.page(&format!("/requests/{id}"));
-    assert!(page.contains("Lỗi") && page.contains("new key"), "{page}");
-    assert_audit_ok(env);
-});
+        let tables = [
+            "certificates",
+            "blocked_keys",
+            "subscribers",
+            "tokens",
+            "requests",
+        ];
+        let counts = || tables.map(|t| env.count(t));
+        // A re-issue on the very key of the certificate: the CA core's dry run
+        // refuses it at submission (the portal used to let it through to the
+        // approval), and nothing is recorded.
+        let before = counts();
+        let events = env.count("audit_events");
+        submit(
+            &server,
+            officer,
+            &json!({ "kind": "reissue", "serial": serial, "csr": csr }),
+        )
+        .expect_error(422, "refused");
+        assert_eq!(before, counts(), "{tables:?}: nothing recorded");
+        assert_eq!(env.count("audit_events"), events);
+
+        // A renewal passes at submission; the certificate is then revoked by
+        // another approved request; the approval of the renewal is refused by
+        // the same check, before anything changes, and the request still
+        // waits (to be rejected).
+        let renew = submit_ok(
+            &server,
+            officer,
+            &json!({ "kind": "renew", "serial": serial }),
+        );
+        let revoke = submit_ok(
+            &server,
+            officer,
+            &json!({ "kind": "revoke", "serial": serial, "reason": "key-compromise" }),
+        );
+        approve_ok(&server, approver, revoke);
+        let before = counts();
+        let events = env.count("audit_events");
+        approve(&server, approver, renew).expect_error(409, "invalid_transition");
+        assert_eq!(before, counts(), "{tables:?}: nothing half-done");
+        assert_eq!(env.count("audit_events"), events);
+        assert_eq!(
+            env.query_strings(&format!(
+                "SELECT state AS s FROM requests WHERE id = {renew}"
+            )),
+            ["submitted"]
+        );
+        assert_eq!(cert_status(&server, officer, &serial), "revoked");
+        // The page of the request says why it cannot be approved.
+        let mut approver_account = signed[2].0.clone();
+        let web = Browser::new(env, &server, "approver");
+        web.sign_in(&mut approver_account);
+        let page = web.page(&format!("/requests/{renew}"));
+        assert!(page.contains("Đã gửi"), "{page}");
+        assert_audit_ok(env);
+    }
+);
 
 both_databases!(requests_left_approved_by_a_crash_fail_at_start_up, |env| {
     let (server, signed) = start(env);

@@ -461,7 +461,7 @@ mod tests {
     }
 
     fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
-        for entry in std::fs::read_dir(dir).expect("src/web") {
+        for entry in std::fs::read_dir(dir).expect("src/http/web") {
             let path = entry.expect("entry").path();
             if path.is_dir() {
                 sources(&path, out);
@@ -476,7 +476,7 @@ mod tests {
     fn every_page_text_has_its_english_wording() {
         let mut files = Vec::new();
         sources(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web"),
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/http/web"),
             &mut files,
         );
         let mut missing = Vec::new();
