@@ -29,6 +29,7 @@ use aws_lc_rs::digest::{digest, SHA256};
 use chrono::{NaiveDateTime, SubsecRound, Utc};
 use diesel::prelude::*;
 
+pub use crate::audit_action::{AuditAction, AUDIT_ACTIONS};
 use crate::store::models::AuditEventRow;
 use crate::store::schema::{audit_events, audit_head};
 use crate::store::DbConnection;
@@ -54,8 +55,8 @@ const ENCODING_TAG: &[u8] = b"govpki-audit-v1";
 pub struct AuditEvent<'a> {
     /// Who did it: an operator's name, a service, or `system`.
     pub actor: &'a str,
-    /// What was done, e.g. `certificate.issue` or `issuer.create`.
-    pub action: &'a str,
+    /// What was done.
+    pub action: AuditAction,
     /// What it was done to, e.g. a certificate serial or an issuer id.
     pub object: &'a str,
     /// Anything else worth keeping. Stored, and hashed, as the JSON text it
@@ -91,7 +92,7 @@ pub fn append(
         seq,
         at,
         event.actor,
-        event.action,
+        event.action.as_str(),
         event.object,
         &details,
         &head_hash,
@@ -100,7 +101,7 @@ pub fn append(
         seq,
         at,
         actor: event.actor.to_owned(),
-        action: event.action.to_owned(),
+        action: event.action.as_str().to_owned(),
         object: event.object.to_owned(),
         details,
         prev_hash: head_hash,
@@ -338,7 +339,7 @@ mod tests {
     fn event(n: usize) -> AuditEvent<'static> {
         AuditEvent {
             actor: "operator",
-            action: "certificate.issue",
+            action: AuditAction::CertificateIssue,
             object: "serial-x",
             details: json!({ "n": n, "profile": "personal", "note": "chữ ký số" }),
         }

@@ -13,7 +13,7 @@ use der::{Decode, Encode};
 use diesel::prelude::*;
 use serde_json::json;
 
-use crate::audit::{self, AuditEvent, Verification};
+use crate::audit::{self, AuditAction, AuditEvent, Verification};
 use crate::certificate;
 use crate::hierarchy::{ISSUER_ABORTED, ISSUER_PENDING};
 use crate::lifecycle::now;
@@ -117,7 +117,7 @@ impl Ca {
                 c,
                 AuditEvent {
                     actor,
-                    action: "certificate.resolve-interrupted",
+                    action: AuditAction::CertificateResolveInterrupted,
                     object: &format!("certificate:{}/{}", row.issuer_id, row.serial),
                     details: json!({
                         "operation": row.operation,

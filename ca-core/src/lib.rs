@@ -3,6 +3,7 @@
 //! `govpki` CLI call into this crate and share state only through its store.
 
 pub mod audit;
+mod audit_action;
 mod ca;
 pub mod certificate;
 pub mod command;

@@ -437,3 +437,28 @@ pub(crate) fn vi_message(e: &PortalError) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use ca_core::rule::RULES;
+
+    use super::*;
+
+    /// Every refusal of the CA's rules reaches the pages in Vietnamese of
+    /// its own (the API and the English view show the rule's message).
+    #[test]
+    fn every_rule_has_its_vietnamese_wording() {
+        for rule in RULES {
+            let e = PortalError::from(CaError::Rule {
+                rule,
+                message: "days must be 1-1095 for a issue".into(),
+            });
+            let (_, message) = explain(&e);
+            assert!(
+                !message.starts_with("Dữ liệu không hợp lệ") && !message.contains("days must"),
+                "{rule}: {message}"
+            );
+            assert_eq!(e.code().1, rule.code());
+        }
+    }
+}

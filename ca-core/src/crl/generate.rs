@@ -10,7 +10,7 @@ use super::encode::{self, CrlSpec};
 use super::entries::CertState;
 use super::history::{self, shard_column};
 use super::{entries, CrlKind, CrlName, CrlSettings};
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent};
 use crate::hierarchy::{usable_issuer, ISSUER_ACTIVE};
 use crate::lifecycle::{now, parse_cert, whole_seconds};
 use crate::signer::Signer;
@@ -103,7 +103,7 @@ impl Ca {
                 c,
                 AuditEvent {
                     actor,
-                    action: "crl.generate",
+                    action: AuditAction::CrlGenerate,
                     object: &format!("issuer:{}", issuer.id),
                     details: json!({
                         "crls": made.iter().map(|s| json!({

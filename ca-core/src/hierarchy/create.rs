@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use super::{check_issuer_id, query, IssuerInfo, DEFAULT_ISSUER_SETTING, ISSUER_PENDING};
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent};
 use crate::ca::PUBLIC_URL_SETTING;
 use crate::certificate::RevocationUrls;
 use crate::config::{DEFAULT_PUBLIC_URL, DEMO_PASSPHRASE_FILE};
@@ -179,7 +179,7 @@ impl Ca {
                 c,
                 AuditEvent {
                     actor,
-                    action: "ca.init",
+                    action: AuditAction::CaInit,
                     object: "hierarchy",
                     details: json!({
                         "root": opts.root_id,

@@ -13,7 +13,7 @@ use x509_cert::Certificate;
 
 use super::create::{ca_subject, new_issuer_row, KeyLocation};
 use super::{check_issuer_id, query, IssuerInfo, ISSUER_ACTIVE, ISSUER_AWAITING};
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent};
 use crate::certificate::{from_x509_time, CertificateError};
 use crate::signer::CaKeyType;
 use crate::store::schema::issuers;
@@ -75,7 +75,7 @@ impl Ca {
                 c,
                 AuditEvent {
                     actor,
-                    action: "ca.request-external",
+                    action: AuditAction::CaRequestExternal,
                     object: &format!("issuer:{id}"),
                     details: json!({ "subject": row.subject_dn, "key": key.to_string(), "backend": backend }),
                 },
@@ -145,7 +145,7 @@ impl Ca {
                 c,
                 AuditEvent {
                     actor,
-                    action: "ca.import-certificate",
+                    action: AuditAction::CaImportCertificate,
                     object: &format!("issuer:{id}"),
                     details: json!({
                         "issuer_dn": cert.tbs_certificate.issuer.to_string(),

@@ -6,7 +6,7 @@
 use diesel::prelude::*;
 use serde_json::json;
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent};
 use crate::signer::{pkcs11_key_ref, Signer, PKCS11_BACKEND};
 use crate::store::schema::{issuers, ocsp_signers};
 use crate::{Ca, CaError};
@@ -36,7 +36,7 @@ impl Ca {
                 c,
                 AuditEvent {
                     actor,
-                    action: "ca.use-hsm-key",
+                    action: AuditAction::CaUseHsmKey,
                     object: &format!("issuer:{id}"),
                     details: json!({
                         "from": { "backend": row.key_backend, "key_ref": row.key_ref },

@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use serde_json::json;
 use x509_cert::name::Name;
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent};
 use crate::certificate::{self, build_tbs, IssuerView, RevocationUrls, TbsTemplate};
 use crate::profile::Profile;
 use crate::serial::Serial;
@@ -224,7 +224,7 @@ impl Ca {
                 c,
                 AuditEvent {
                     actor,
-                    action: "certificate.abandon",
+                    action: AuditAction::CertificateAbandon,
                     object: &format!("certificate:{issuer_id}/{serial}"),
                     details: json!({ "error": why }),
                 },
@@ -283,7 +283,7 @@ fn record_one(
         c,
         AuditEvent {
             actor: i.actor,
-            action: "certificate.record",
+            action: AuditAction::CertificateRecord,
             object: &format!("certificate:{}/{serial_hex}", i.issuer_id),
             details: json!({
                 "operation": i.operation,
@@ -333,7 +333,7 @@ fn store_one(
         c,
         AuditEvent {
             actor: i.actor,
-            action: "certificate.issue",
+            action: AuditAction::CertificateIssue,
             object: &format!("certificate:{}/{serial}", i.issuer_id),
             details: json!({
                 "operation": i.operation,

@@ -11,7 +11,7 @@ use serde_json::json;
 use super::engine::now;
 use super::transition::{change_status, StatusChange};
 use super::CertificateRef;
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent};
 use crate::rule::Rule;
 use crate::status::{CertStatus, RevocationReason};
 use crate::store::models::{BlockedKeyRow, CertificateRow};
@@ -37,7 +37,7 @@ impl Ca {
                 c,
                 AuditEvent {
                     actor,
-                    action: "certificate.revoke",
+                    action: AuditAction::CertificateRevoke,
                     object: &object(&row),
                     details: json!({
                         "reason": reason.as_str(),
@@ -61,7 +61,7 @@ impl Ca {
                 c,
                 AuditEvent {
                     actor,
-                    action: "certificate.suspend",
+                    action: AuditAction::CertificateSuspend,
                     object: &object(&row),
                     details: json!({}),
                 },
@@ -81,7 +81,7 @@ impl Ca {
                 c,
                 AuditEvent {
                     actor,
-                    action: "certificate.restore",
+                    action: AuditAction::CertificateRestore,
                     object: &object(&row),
                     details: json!({ "suspended_at": row.revoked_at.map(|t| t.to_string()) }),
                 },

@@ -15,7 +15,7 @@ use serde_json::json;
 use x509_cert::name::Name;
 use x509_cert::Certificate;
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent};
 use crate::certificate::from_x509_time;
 use crate::hierarchy::KeyLocation;
 use crate::lifecycle::{now, parse_cert, whole_seconds, Issuance};
@@ -163,7 +163,7 @@ impl Ca {
                 c,
                 AuditEvent {
                     actor,
-                    action: "ocsp.signer-rotate",
+                    action: AuditAction::OcspSignerRotate,
                     object: &format!("ocsp-signer:{}", row.issuer_id),
                     details: json!({
                         "serial": issued.serial.to_hex(),

@@ -10,7 +10,7 @@ use std::str::FromStr;
 use diesel::prelude::*;
 use serde_json::json;
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent};
 use crate::lifecycle::now;
 use crate::store::models::{NewSubscriber, NewUnit, SubscriberRow, UnitRow};
 use crate::store::schema::{subscribers, units};
@@ -301,7 +301,7 @@ fn insert_subscriber(
         c,
         AuditEvent {
             actor,
-            action: "subscriber.add",
+            action: AuditAction::SubscriberAdd,
             object: &format!("subscriber:{id}"),
             details: json!({
                 "kind": s.kind.as_str(),
@@ -410,7 +410,7 @@ impl Ca {
                 c,
                 AuditEvent {
                     actor,
-                    action: "subscriber.update",
+                    action: AuditAction::SubscriberUpdate,
                     object: &format!("subscriber:{id}"),
                     details: json!({
                         "name": info.common_name,

@@ -7,7 +7,7 @@
 use diesel::prelude::*;
 use serde_json::json;
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent};
 use crate::lifecycle::now;
 use crate::rule::Rule;
 use crate::status::CertStatus;
@@ -176,7 +176,7 @@ impl Ca {
                 c,
                 AuditEvent {
                     actor,
-                    action: "unit.add",
+                    action: AuditAction::UnitAdd,
                     object: &format!("unit:{id}"),
                     details: json!({
                         "name": name, "province": province, "tax_code": tax_code,
@@ -225,7 +225,7 @@ impl Ca {
                 c,
                 AuditEvent {
                     actor,
-                    action: "unit.update",
+                    action: AuditAction::UnitUpdate,
                     object: &format!("unit:{id}"),
                     details: json!({ "parent_id": parent_id, "agency_code": agency_code }),
                 },
@@ -357,7 +357,7 @@ pub fn apply_unit_change(
                 c,
                 AuditEvent {
                     actor,
-                    action: "unit.rename",
+                    action: AuditAction::UnitRename,
                     object: &format!("unit:{}", plan.unit.id),
                     details: json!({ "from": plan.unit.name, "to": plan.name, "request": request }),
                 },
@@ -376,7 +376,7 @@ pub fn apply_unit_change(
                 c,
                 AuditEvent {
                     actor,
-                    action: "unit.merge",
+                    action: AuditAction::UnitMerge,
                     object: &format!("unit:{}", plan.unit.id),
                     details: json!({
                         "into": plan.target.id,

@@ -10,7 +10,7 @@ use std::str::FromStr;
 use diesel::prelude::*;
 use serde_json::json;
 
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent};
 use crate::lifecycle::now;
 use crate::store::models::{NewToken, TokenRow};
 use crate::store::schema::{subscribers, tokens};
@@ -182,7 +182,7 @@ impl Ca {
                 c,
                 AuditEvent {
                     actor,
-                    action: "token.add",
+                    action: AuditAction::TokenAdd,
                     object: &format!("token:{serial}"),
                     details: json!({ "subscriber": subscriber_id, "model": model }),
                 },

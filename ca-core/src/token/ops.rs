@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use super::{check_transition, load_token, TokenState};
-use crate::audit::{self, AuditEvent};
+use crate::audit::{self, AuditAction, AuditEvent};
 use crate::lifecycle::{change_status, now, revoke_row, StatusChange};
 use crate::status::{CertStatus, RevocationReason};
 use crate::store::models::{CertificateRow, TokenRow};
@@ -50,7 +50,7 @@ impl Ca {
                 c,
                 AuditEvent {
                     actor,
-                    action: "token.lost",
+                    action: AuditAction::TokenLost,
                     object: &format!("token:{}", token.serial),
                     details: json!({ "revoked": revoked }),
                 },
@@ -63,7 +63,12 @@ impl Ca {
     /// they were not disclosed: nothing is blocked) and the token is marked
     /// damaged, in one transaction. Returns the revoked serials.
     pub fn token_damaged(&self, token_serial: &str, actor: &str) -> Result<Vec<String>, CaError> {
-        self.token_out_of_service(token_serial, TokenState::Damaged, "token.damaged", actor)
+        self.token_out_of_service(
+            token_serial,
+            TokenState::Damaged,
+            AuditAction::TokenDamaged,
+            actor,
+        )
     }
 
     /// A temporarily lost (suspended) token found again: it returns to
@@ -89,7 +94,7 @@ impl Ca {
                 c,
                 AuditEvent {
                     actor,
-                    action: "token.found",
+                    action: AuditAction::TokenFound,
                     object: &format!("token:{}", token.serial),
                     details: json!({ "restored": restored }),
                 },
@@ -128,7 +133,7 @@ impl Ca {
                 c,
                 AuditEvent {
                     actor,
-                    action: "token.suspend",
+                    action: AuditAction::TokenSuspend,
                     object: &format!("token:{}", token.serial),
                     details: json!({ "held": held, "not_held": not_held }),
                 },
@@ -142,7 +147,12 @@ impl Ca {
     /// (its keys were not disclosed: nothing is blocked) and the token is
     /// marked retired, in one transaction. Returns the revoked serials.
     pub fn token_retire(&self, token_serial: &str, actor: &str) -> Result<Vec<String>, CaError> {
-        self.token_out_of_service(token_serial, TokenState::Retired, "token.retire", actor)
+        self.token_out_of_service(
+            token_serial,
+            TokenState::Retired,
+            AuditAction::TokenRetire,
+            actor,
+        )
     }
 
     /// A token leaving service without its keys disclosed (damaged or
@@ -153,7 +163,7 @@ impl Ca {
         &self,
         token_serial: &str,
         status: TokenState,
-        action: &'static str,
+        action: AuditAction,
         actor: &str,
     ) -> Result<Vec<String>, CaError> {
         let operation = if status == TokenState::Damaged {

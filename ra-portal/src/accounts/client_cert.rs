@@ -19,7 +19,7 @@ use der::Decode;
 use diesel::prelude::*;
 use serde_json::json;
 
-use ca_core::audit::{self, AuditEvent};
+use ca_core::audit::{self, AuditAction, AuditEvent};
 use ca_core::serial::Serial;
 use ca_core::status::CertStatus;
 use ca_core::store::{DbConnection, Store};
@@ -192,7 +192,7 @@ pub fn bind(
                 user_certificates::bound_at.eq(now()),
             ))
             .execute(c)?;
-        record(c, user, "user.certificate_bound", found.id)?;
+        record(c, user, AuditAction::UserCertificateBound, found.id)?;
         Ok(found.id)
     })?;
     bound(store, user)?
@@ -217,7 +217,7 @@ pub fn unbind(store: &Store, user: &User, id: i64) -> Result<(), PortalError> {
             )));
         }
         super::end_certificate_sessions(c, user.id, id)?;
-        record(c, user, "user.certificate_unbound", id)
+        record(c, user, AuditAction::UserCertificateUnbound, id)
     })
 }
 
@@ -249,7 +249,12 @@ pub fn bound(store: &Store, user: &User) -> Result<Vec<BoundCertificate>, Portal
     })
 }
 
-fn record(c: &mut DbConnection, user: &User, action: &str, id: i64) -> Result<(), PortalError> {
+fn record(
+    c: &mut DbConnection,
+    user: &User,
+    action: AuditAction,
+    id: i64,
+) -> Result<(), PortalError> {
     audit::append(
         c,
         AuditEvent {

@@ -12,7 +12,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use serde_json::json;
 
-use ca_core::audit::{self, AuditEvent};
+use ca_core::audit::{self, AuditAction, AuditEvent};
 use ca_core::registry::current_province;
 use ca_core::store::{DbConnection, Store};
 
@@ -177,7 +177,7 @@ pub fn create_user(
             c,
             AuditEvent {
                 actor,
-                action: "user.add",
+                action: AuditAction::UserAdd,
                 object: &format!("user:{username}"),
                 details: json!({
                     "role": input.role.as_str(),
@@ -324,7 +324,7 @@ pub fn change_password(
             c,
             AuditEvent {
                 actor: &user.actor(),
-                action: "user.password",
+                action: AuditAction::UserPassword,
                 object: &format!("user:{}", user.username),
                 details: json!({}),
             },
@@ -573,7 +573,7 @@ fn record_failure(
                 c,
                 AuditEvent {
                     actor: "ra-portal",
-                    action: "user.lock",
+                    action: AuditAction::UserLock,
                     object: &format!("user:{}", row.username),
                     details: json!({ "failed_logins": failed, "until": until.to_string() }),
                 },

@@ -15,7 +15,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::json;
 
-use ca_core::audit::{self, AuditEvent};
+use ca_core::audit::{self, AuditAction, AuditEvent};
 use ca_core::registry::{unit_certificates, UnitChangePlan};
 use ca_core::store::{DbConnection, Store};
 
@@ -275,7 +275,7 @@ pub fn retry(store: &Store, user: &User, request_id: i64) -> Result<RequestRow, 
             c,
             AuditEvent {
                 actor: &user.actor(),
-                action: "request.retry",
+                action: AuditAction::RequestRetry,
                 object: &format!("request:{request_id}"),
                 details: json!({ "items": n }),
             },

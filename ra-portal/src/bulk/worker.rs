@@ -12,7 +12,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::json;
 
-use ca_core::audit::{self, AuditEvent};
+use ca_core::audit::{self, AuditAction, AuditEvent};
 use ca_core::lifecycle::{CertificateBrief, CertificateRef, ReplaceRequest};
 use ca_core::serial::Serial;
 use ca_core::status::{CertStatus, RevocationReason};
@@ -339,9 +339,9 @@ fn finish(ca: &Ca, request_id: i64, actor: &str) -> Result<(), PortalError> {
             AuditEvent {
                 actor,
                 action: if error.is_none() {
-                    "request.issued"
+                    AuditAction::RequestIssued
                 } else {
-                    "request.failed"
+                    AuditAction::RequestFailed
                 },
                 object: &format!("request:{request_id}"),
                 details: json!({

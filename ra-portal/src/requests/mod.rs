@@ -15,7 +15,7 @@ mod unit_change;
 use diesel::prelude::*;
 use serde_json::json;
 
-use ca_core::audit::{self, AuditEvent};
+use ca_core::audit::{self, AuditAction, AuditEvent};
 use ca_core::store::Store;
 use ca_core::Ca;
 
@@ -70,7 +70,7 @@ pub fn reject(
             c,
             AuditEvent {
                 actor: &user.actor(),
-                action: "request.reject",
+                action: AuditAction::RequestReject,
                 object: &format!("request:{id}"),
                 details: json!({ "kind": row.kind, "comment": comment }),
             },
@@ -122,7 +122,7 @@ pub fn approve(
             c,
             AuditEvent {
                 actor: &user.actor(),
-                action: "request.approve",
+                action: AuditAction::RequestApprove,
                 object: &format!("request:{id}"),
                 details: json!({ "kind": row.kind, "comment": comment }),
             },
@@ -153,9 +153,9 @@ pub fn approve(
             AuditEvent {
                 actor: &user.actor(),
                 action: if error.is_none() {
-                    "request.issued"
+                    AuditAction::RequestIssued
                 } else {
-                    "request.failed"
+                    AuditAction::RequestFailed
                 },
                 object: &format!("request:{id}"),
                 details,
@@ -211,7 +211,7 @@ pub fn fail_interrupted(store: &Store) -> Result<Vec<i64>, PortalError> {
                 c,
                 AuditEvent {
                     actor: "ra-portal",
-                    action: "request.failed",
+                    action: AuditAction::RequestFailed,
                     object: &format!("request:{}", row.id),
                     details: json!({
                         "kind": row.kind,

@@ -7,7 +7,7 @@
 use diesel::prelude::*;
 use serde_json::json;
 
-use ca_core::audit::{self, AuditEvent};
+use ca_core::audit::{self, AuditAction, AuditEvent};
 use ca_core::command::Command;
 use ca_core::registry::current_province;
 use ca_core::Ca;
@@ -78,7 +78,7 @@ pub fn submit(ca: &Ca, user: &User, input: &RequestInput) -> Result<RequestRow, 
             c,
             AuditEvent {
                 actor: &user.actor(),
-                action: "request.submit",
+                action: AuditAction::RequestSubmit,
                 object: &format!("request:{id}"),
                 details: json!({
                     "kind": kind.as_str(),

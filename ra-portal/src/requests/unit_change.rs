@@ -6,7 +6,7 @@
 use diesel::prelude::*;
 use serde_json::json;
 
-use ca_core::audit::{self, AuditEvent};
+use ca_core::audit::{self, AuditAction, AuditEvent};
 use ca_core::registry::{apply_unit_change, plan_unit_change, UnitChange};
 use ca_core::Ca;
 
@@ -63,7 +63,7 @@ pub(super) fn submit(
             c,
             AuditEvent {
                 actor: &user.actor(),
-                action: "request.submit",
+                action: AuditAction::RequestSubmit,
                 object: &format!("request:{id}"),
                 details: json!({
                     "kind": super::Kind::UnitChange.as_str(),
@@ -118,7 +118,7 @@ pub(super) fn approve(
             c,
             AuditEvent {
                 actor: &actor,
-                action: "request.approve",
+                action: AuditAction::RequestApprove,
                 object: &format!("request:{id}"),
                 details: json!({ "kind": row.kind, "comment": comment }),
             },
@@ -130,7 +130,7 @@ pub(super) fn approve(
             c,
             AuditEvent {
                 actor: &actor,
-                action: "bulk.start",
+                action: AuditAction::BulkStart,
                 object: &format!("request:{id}"),
                 details: json!({
                     "items": job.items,
@@ -147,7 +147,7 @@ pub(super) fn approve(
                 c,
                 AuditEvent {
                     actor: &actor,
-                    action: "request.issued",
+                    action: AuditAction::RequestIssued,
                     object: &format!("request:{id}"),
                     details: json!({ "items": 0 }),
                 },

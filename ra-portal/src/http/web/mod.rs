@@ -14,6 +14,7 @@
 //! once.
 
 mod account;
+mod audit_action;
 mod bulk;
 mod certificates;
 mod chart;

@@ -648,7 +648,10 @@ fn audit_table(lang: Lang, page: &AuditPage, f: &AuditFilters) -> String {
                 e.seq.to_string(),
                 esc(&e.at.format("%Y-%m-%d %H:%M:%S UTC").to_string()),
                 esc(&e.actor),
-                esc(&e.action),
+                esc(&match e.action.parse::<ca_core::audit::AuditAction>() {
+                    Ok(a) => format!("{} ({})", super::audit_action::label(lang, a), e.action),
+                    Err(_) => e.action.clone(),
+                }),
                 esc(&e.object),
                 format!("<code>{}</code>", esc(&e.details.to_string())),
             ]
