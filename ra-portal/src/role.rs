@@ -6,7 +6,17 @@ use std::str::FromStr;
 use crate::error::PortalError;
 
 /// What an account may do (see `docs/authorization.md`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Everything, every province.
@@ -51,6 +61,8 @@ impl Role {
         }
     }
 }
+
+ca_core::text_enum!(Role);
 
 impl FromStr for Role {
     type Err = PortalError;

@@ -134,7 +134,7 @@ pub struct CertificateBrief {
     /// Lowercase hex serial.
     pub serial: String,
     /// Its status.
-    pub status: String,
+    pub status: CertStatus,
 }
 
 /// The certificates of `ids` that exist, by id (inside the caller's
@@ -145,7 +145,7 @@ pub fn briefs(
 ) -> Result<HashMap<i64, CertificateBrief>, CaError> {
     let mut out = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(5000) {
-        let rows: Vec<(i64, String, String, String)> = certificates::table
+        let rows: Vec<(i64, String, String, CertStatus)> = certificates::table
             .filter(certificates::id.eq_any(chunk))
             .select((
                 certificates::id,

@@ -76,8 +76,18 @@ pub struct UnitChange {
     pub merge_into: Option<i64>,
 }
 
-/// What a unit change does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a unit change does (stored by the portal's bulk jobs as text).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum UnitAction {
     /// The unit gets a new name.
     Rename,
@@ -92,6 +102,26 @@ impl UnitAction {
             Self::Rename => "rename",
             Self::Merge => "merge",
         }
+    }
+}
+
+crate::text_enum!(UnitAction);
+
+impl std::str::FromStr for UnitAction {
+    type Err = CaError;
+
+    fn from_str(s: &str) -> Result<Self, CaError> {
+        match s {
+            "rename" => Ok(Self::Rename),
+            "merge" => Ok(Self::Merge),
+            other => Err(CaError::Refused(format!("unknown unit change {other:?}"))),
+        }
+    }
+}
+
+impl serde::Serialize for UnitAction {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 

@@ -19,8 +19,8 @@ pub struct SerialMatch {
     pub id: i64,
     /// Its DER (`None` while pending).
     pub cert_der: Option<Vec<u8>>,
-    /// Its stored status (`good`, `suspended` …).
-    pub status: String,
+    /// Its status.
+    pub status: crate::status::CertStatus,
     /// Its notAfter (UTC).
     pub not_after: NaiveDateTime,
 }
@@ -34,8 +34,8 @@ pub struct CertificateFacts {
     pub issuer_id: String,
     /// Its subject DN.
     pub subject_dn: String,
-    /// Its stored status.
-    pub status: String,
+    /// Its status.
+    pub status: crate::status::CertStatus,
     /// Its notAfter (UTC).
     pub not_after: NaiveDateTime,
 }

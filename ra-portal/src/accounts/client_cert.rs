@@ -102,16 +102,15 @@ fn find(c: &mut DbConnection, presented: &Presented) -> Result<Found, PortalErro
         .ok_or_else(unknown)?;
     Ok(Found {
         id: found.id,
-        status: status_word(&found.status, found.not_after),
+        status: status_word(found.status, found.not_after),
     })
 }
 
 /// good, suspended, revoked, pending or expired.
-fn status_word(status: &str, not_after: NaiveDateTime) -> &'static str {
-    match CertStatus::parse(status) {
-        Some(CertStatus::Good) if not_after <= now() => "expired",
-        Some(s) => s.as_str(),
-        None => "unknown",
+fn status_word(status: CertStatus, not_after: NaiveDateTime) -> &'static str {
+    match status {
+        CertStatus::Good if not_after <= now() => "expired",
+        s => s.as_str(),
     }
 }
 
@@ -237,7 +236,7 @@ pub fn bound(store: &Store, user: &User) -> Result<Vec<BoundCertificate>, Portal
             let facts = client_certs::facts(c, id)?;
             out.push(BoundCertificate {
                 certificate_id: id,
-                status: status_word(&facts.status, facts.not_after).to_owned(),
+                status: status_word(facts.status, facts.not_after).to_owned(),
                 serial: facts.serial,
                 issuer: facts.issuer_id,
                 subject: facts.subject_dn,

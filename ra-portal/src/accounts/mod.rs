@@ -65,7 +65,7 @@ struct UserRow {
     id: i64,
     username: String,
     password_hash: String,
-    role: String,
+    role: Role,
     province: Option<String>,
     department: Option<String>,
     totp_secret: Option<String>,
@@ -80,7 +80,7 @@ impl UserRow {
         Ok(User {
             id: self.id,
             username: self.username.clone(),
-            role: self.role.parse()?,
+            role: self.role,
             province: self.province.clone(),
             department: self.department.clone(),
             must_change_password: self.must_change_password,

@@ -28,12 +28,63 @@ use crate::user::User;
 
 pub use worker::{process, resume, Progress, Runner};
 
+/// Where an item of a job is.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+pub enum ItemState {
+    /// Waiting for the worker.
+    Pending,
+    /// Its certificate was replaced.
+    Done,
+    /// Its replacement failed (see its error).
+    Failed,
+}
+
+ca_core::text_enum!(ItemState);
+
+impl ItemState {
+    /// The stored word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Done => "done",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+impl serde::Serialize for ItemState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for ItemState {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        [Self::Pending, Self::Done, Self::Failed]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| format!("unknown item state {s:?}"))
+    }
+}
+
 /// An item waiting for the worker.
-pub const PENDING: &str = "pending";
+pub const PENDING: ItemState = ItemState::Pending;
 /// An item whose certificate was replaced.
-pub const DONE: &str = "done";
+pub const DONE: ItemState = ItemState::Done;
 /// An item whose replacement failed (see its error).
-pub const FAILED: &str = "failed";
+pub const FAILED: ItemState = ItemState::Failed;
 
 /// What a unit change does to the unit.
 pub use ca_core::registry::UnitAction as Action;
@@ -45,7 +96,7 @@ pub struct JobRow {
     /// The unit_change request (the job's id).
     pub request_id: i64,
     /// rename or merge.
-    pub action: String,
+    pub action: Action,
     /// The unit renamed or merged away.
     pub unit_id: i64,
     /// The unit the subscribers belong to afterwards.
@@ -77,7 +128,7 @@ pub struct ItemRow {
     /// The certificate to replace.
     pub certificate_id: i64,
     /// pending, done or failed.
-    pub state: String,
+    pub state: ItemState,
     /// Its replacement.
     pub new_certificate_id: Option<i64>,
     /// Why it failed.
@@ -91,7 +142,7 @@ pub struct ItemRow {
 struct NewItem {
     request_id: i64,
     certificate_id: i64,
-    state: &'static str,
+    state: ItemState,
     updated_at: NaiveDateTime,
 }
 
@@ -177,7 +228,7 @@ pub struct ItemView {
     /// Its replacement (serial), once done.
     pub new_serial: Option<String>,
     /// pending, done or failed.
-    pub state: String,
+    pub state: ItemState,
     /// Why it failed.
     pub error: Option<String>,
 }
@@ -299,7 +350,7 @@ pub(crate) fn load_job(c: &mut DbConnection, request_id: i64) -> Result<JobRow, 
 }
 
 pub(crate) fn counts(c: &mut DbConnection, request_id: i64) -> Result<Counts, PortalError> {
-    let rows: Vec<(String, i64)> = bulk_items::table
+    let rows: Vec<(ItemState, i64)> = bulk_items::table
         .filter(bulk_items::request_id.eq(request_id))
         .group_by(bulk_items::state)
         .select((bulk_items::state, diesel::dsl::count_star()))
@@ -307,10 +358,10 @@ pub(crate) fn counts(c: &mut DbConnection, request_id: i64) -> Result<Counts, Po
     let mut out = Counts::default();
     for (state, n) in rows {
         out.total += n;
-        match state.as_str() {
-            DONE => out.done = n,
-            FAILED => out.failed = n,
-            _ => out.pending += n,
+        match state {
+            ItemState::Done => out.done = n,
+            ItemState::Failed => out.failed = n,
+            ItemState::Pending => out.pending += n,
         }
     }
     Ok(out)

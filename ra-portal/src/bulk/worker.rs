@@ -203,7 +203,7 @@ fn replace_items(
             ))));
             continue;
         };
-        if status != CertStatus::Good.as_str() {
+        if *status != CertStatus::Good {
             outcomes.push(Some(Err(format!(
                 "certificate {serial} is {status} now: only a good certificate is replaced"
             ))));

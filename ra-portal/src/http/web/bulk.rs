@@ -96,7 +96,7 @@ async fn view(
     } else {
         (c.done + c.failed) * 100 / c.total
     };
-    let action = if job.job.action == bulk::Action::Merge.as_str() {
+    let action = if job.job.action == bulk::Action::Merge {
         session.t("Sáp nhập đơn vị")
     } else {
         session.t("Đổi tên đơn vị")
@@ -142,7 +142,7 @@ async fn view(
                     || "—".to_owned(),
                     |s| format!(r#"<a href="/certificates/{s}">{s}</a>"#, s = esc(s)),
                 ),
-                esc(item_state(session.lang, &i.state)),
+                esc(item_state(session.lang, i.state)),
                 esc(i.error.as_deref().unwrap_or("")),
             ]
         })
@@ -230,11 +230,10 @@ async fn view(
 }
 
 /// The name of an item's state in `lang`.
-fn item_state(lang: Lang, s: &str) -> &str {
+fn item_state(lang: Lang, s: bulk::ItemState) -> &'static str {
     match s {
-        bulk::PENDING => lang.t("Đang chờ"),
-        bulk::DONE => lang.t("Đã cấp lại"),
-        bulk::FAILED => lang.t("Lỗi"),
-        other => other,
+        bulk::ItemState::Pending => lang.t("Đang chờ"),
+        bulk::ItemState::Done => lang.t("Đã cấp lại"),
+        bulk::ItemState::Failed => lang.t("Lỗi"),
     }
 }
