@@ -25,6 +25,8 @@ pub mod signer;
 pub mod status;
 pub mod store;
 pub mod subject;
+#[cfg(test)]
+mod test_support;
 pub mod token;
 pub mod views;
 

@@ -1,7 +1,6 @@
 //! Certificate states and RFC 5280 revocation reasons, as stored and as
 //! typed on the command line.
 
-use std::fmt;
 use std::str::FromStr;
 
 use crate::CaError;
@@ -56,24 +55,6 @@ impl FromStr for CertStatus {
 
     fn from_str(s: &str) -> Result<Self, CaError> {
         Self::parse(s).ok_or_else(|| CaError::Refused(format!("unknown certificate status {s:?}")))
-    }
-}
-
-impl serde::Serialize for CertStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for RevocationReason {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl fmt::Display for CertStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -175,12 +156,6 @@ impl FromStr for RevocationReason {
                     Self::names().join(", ")
                 ))
             })
-    }
-}
-
-impl fmt::Display for RevocationReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

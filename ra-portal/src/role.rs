@@ -62,7 +62,7 @@ impl Role {
     }
 }
 
-ca_core::text_enum!(Role);
+ca_core::text_enum!(Role, sql_only);
 
 impl FromStr for Role {
     type Err = PortalError;

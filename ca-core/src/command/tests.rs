@@ -6,35 +6,16 @@
 use diesel::prelude::*;
 
 use super::{Command, TokenChange};
-use crate::config::CaConfig;
-use crate::hierarchy::InitOptions;
 use crate::registry::{SubscriberChanges, SubscriberInput, SubscriberKind, UnitChange};
 use crate::rule::Rule;
 use crate::serial::Serial;
-use crate::signer::KeySpec;
 use crate::status::RevocationReason;
 use crate::store::schema::{audit_head, certificates};
+use crate::test_support::test_ca as ca_in;
 use crate::{Ca, CaError};
 
 fn test_ca(dir: &std::path::Path) -> Ca {
-    let config = CaConfig::load(
-        dir,
-        None,
-        None,
-        None,
-        Some("test passphrase 123".into()),
-        None,
-    )
-    .unwrap();
-    let ca = Ca::open(config).unwrap();
-    let opts = InitOptions {
-        demo: false,
-        root_key: KeySpec::P256.into(),
-        issuing_key: KeySpec::P256.into(),
-        ..InitOptions::demo()
-    };
-    ca.init(&opts, "test").unwrap();
-    ca
+    ca_in(dir, None)
 }
 
 fn csr_pem() -> String {

@@ -1,6 +1,5 @@
 //! [`IssuerStatus`]: where an issuer is in its life, stored as text.
 
-use std::fmt;
 use std::str::FromStr;
 
 use crate::CaError;
@@ -56,17 +55,5 @@ impl FromStr for IssuerStatus {
         ALL.into_iter()
             .find(|v| v.as_str() == s)
             .ok_or_else(|| CaError::Refused(format!("unknown issuer status {s:?}")))
-    }
-}
-
-impl fmt::Display for IssuerStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for IssuerStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
     }
 }

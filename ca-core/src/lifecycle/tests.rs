@@ -10,33 +10,15 @@ use serde_json::json;
 use super::engine::Issuance;
 use super::{parse_cert, whole_seconds};
 use crate::certificate::RevocationUrls;
-use crate::config::CaConfig;
-use crate::hierarchy::InitOptions;
-use crate::signer::{KeySpec, SignatureAlgorithm, Signer, SignerError};
+use crate::signer::{SignatureAlgorithm, Signer, SignerError};
 use crate::status::CertStatus;
 use crate::store::models::CertificateRow;
 use crate::store::schema::certificates;
+use crate::test_support::test_ca as ca_in;
 use crate::{Ca, CaError};
 
 fn test_ca(dir: &std::path::Path) -> Ca {
-    let config = CaConfig::load(
-        dir,
-        None,
-        None,
-        None,
-        Some("test passphrase 123".into()),
-        None,
-    )
-    .unwrap();
-    let ca = Ca::open(config).unwrap();
-    let opts = InitOptions {
-        demo: false,
-        root_key: KeySpec::P256.into(),
-        issuing_key: KeySpec::P256.into(),
-        ..InitOptions::demo()
-    };
-    ca.init(&opts, "test").unwrap();
-    ca
+    ca_in(dir, None)
 }
 
 /// A signer that signs with the wrong key: what a faulty HSM would do.

@@ -11,35 +11,12 @@ use chrono::{Duration, Utc};
 use der::Decode;
 
 use super::*;
-use crate::config::CaConfig;
-use crate::hierarchy::InitOptions;
 use crate::lifecycle::{CertificateRef, IssueRequest, Issued};
 use crate::registry::{SubscriberInput, SubscriberKind};
 use crate::signer::{KeySpec, Signer};
 use crate::status::RevocationReason;
+use crate::test_support::test_ca;
 use crate::Ca;
-
-/// A CA (P-256 keys) in `dir`, on SQLite there or on `database_url`.
-fn test_ca(dir: &Path, database_url: Option<&str>) -> Ca {
-    let config = CaConfig::load(
-        dir,
-        database_url,
-        None,
-        None,
-        Some("test passphrase 123".into()),
-        None,
-    )
-    .unwrap();
-    let ca = Ca::open(config).unwrap();
-    let opts = InitOptions {
-        demo: false,
-        root_key: KeySpec::P256.into(),
-        issuing_key: KeySpec::P256.into(),
-        ..InitOptions::demo()
-    };
-    ca.init(&opts, "test").unwrap();
-    ca
-}
 
 /// Issues an individual's certificate under gov-ca and writes it to `file`.
 fn issue_leaf(ca: &Ca, dir: &Path, name: &str, file: &str) -> Issued {

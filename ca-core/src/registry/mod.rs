@@ -4,7 +4,6 @@
 //! provinces (a former province maps to its current unit, and the caller is
 //! told).
 
-use std::fmt;
 use std::str::FromStr;
 
 use diesel::prelude::*;
@@ -75,18 +74,6 @@ impl FromStr for SubscriberKind {
 }
 
 crate::text_enum!(SubscriberKind);
-
-impl serde::Serialize for SubscriberKind {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl fmt::Display for SubscriberKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// A subscriber to register.
 #[derive(Debug, Clone)]

@@ -119,12 +119,6 @@ impl std::str::FromStr for UnitAction {
     }
 }
 
-impl serde::Serialize for UnitAction {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
 /// A unit change that passed every check.
 #[derive(Debug, Clone)]
 pub struct UnitChangePlan {

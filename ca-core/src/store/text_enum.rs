@@ -6,11 +6,28 @@
 
 /// Implements `FromSql<Text, _>` and `ToSql<Text, _>` for every backend
 /// (the multi-backend connection included) through the type's `as_str`
-/// and `FromStr`. The type must derive `diesel::AsExpression` and
-/// `diesel::FromSqlRow` with `#[diesel(sql_type = diesel::sql_types::Text)]`.
+/// and `FromStr`, and — unless `sql_only` is given — `Display` and serde's
+/// `Serialize` as that same word. The type must derive
+/// `diesel::AsExpression` and `diesel::FromSqlRow` with
+/// `#[diesel(sql_type = diesel::sql_types::Text)]`.
 #[macro_export]
 macro_rules! text_enum {
     ($ty:ty) => {
+        $crate::text_enum!($ty, sql_only);
+
+        impl ::std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for $ty {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    };
+    ($ty:ty, sql_only) => {
         impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for $ty
         where
             DB: diesel::backend::Backend,

@@ -4,7 +4,6 @@
 
 mod ops;
 
-use std::fmt;
 use std::str::FromStr;
 
 use diesel::prelude::*;
@@ -94,18 +93,6 @@ impl FromStr for TokenState {
             .into_iter()
             .find(|t| t.as_str() == s.trim())
             .ok_or_else(|| CaError::Refused(format!("unknown token state {s:?}")))
-    }
-}
-
-impl fmt::Display for TokenState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for TokenState {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
     }
 }
 

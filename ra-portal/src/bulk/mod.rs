@@ -62,12 +62,6 @@ impl ItemState {
     }
 }
 
-impl serde::Serialize for ItemState {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
 impl std::str::FromStr for ItemState {
     type Err = String;
 

@@ -1,6 +1,5 @@
 //! [`Kind`]: what a request asks for, stored as text.
 
-use std::fmt;
 use std::str::FromStr;
 
 use crate::error::PortalError;
@@ -124,15 +123,3 @@ impl FromStr for Kind {
 }
 
 ca_core::text_enum!(Kind);
-
-impl serde::Serialize for Kind {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl fmt::Display for Kind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}

@@ -2,7 +2,6 @@
 //! issued | failed (a failed unit change goes back to approved when its
 //! failed items are retried).
 
-use std::fmt;
 use std::str::FromStr;
 
 use crate::error::PortalError;
@@ -76,17 +75,5 @@ impl FromStr for RequestState {
                     ),
                 )
             })
-    }
-}
-
-impl fmt::Display for RequestState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for RequestState {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
     }
 }
