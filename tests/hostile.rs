@@ -148,6 +148,57 @@ fn ocsp_status(body: &[u8]) -> &'static str {
     }
 }
 
+/// A CSR made with the issuing CA's own private key, decrypted from its key
+/// file with the demo passphrase.
+fn csr_on_issuing_ca_key(env: &TestEnv) -> String {
+    let key = std::fs::read_dir(env.data_dir().join("keys"))
+        .expect("the keys directory")
+        .map(|e| e.expect("a key file").path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(GOV_CA))
+        })
+        .expect("the issuing CA's key file");
+    let clear = env.p("gov-ca-clear.key");
+    let pass = format!(
+        "file:{}",
+        env.data_dir().join("demo-key-passphrase").display()
+    );
+    env.openssl_ok(&[
+        "pkey",
+        "-in",
+        &key.display().to_string(),
+        "-passin",
+        &pass,
+        "-out",
+        &clear,
+    ]);
+    let csr = env.p("gov-ca-key.csr");
+    env.openssl_ok(&[
+        "req", "-new", "-key", &clear, "-subj", "/CN=x", "-out", &csr,
+    ]);
+    std::fs::read_to_string(csr).expect("csr")
+}
+
+/// A CSR on an RSA-2048 key whose public exponent is 3.
+fn csr_with_exponent_3(env: &TestEnv) -> String {
+    let key = env.p("e3.key");
+    env.openssl_ok(&[
+        "genpkey",
+        "-algorithm",
+        "RSA",
+        "-pkeyopt",
+        "rsa_keygen_bits:2048",
+        "-pkeyopt",
+        "rsa_keygen_pubexp:3",
+        "-out",
+        &key,
+    ]);
+    let csr = env.p("e3.csr");
+    env.openssl_ok(&["req", "-new", "-key", &key, "-subj", "/CN=x", "-out", &csr]);
+    std::fs::read_to_string(csr).expect("csr")
+}
+
 both_databases!(hostile_requests_get_their_documented_4xx, |env| {
     let (server, signed) = start(env);
     let (officer, approver) = (signed[1].1.clone(), signed[2].1.clone());
@@ -175,6 +226,21 @@ both_databases!(hostile_requests_get_their_documented_4xx, |env| {
         &officer,
         &json!({ "kind": "suspend", "serial": serial }),
     );
+    // Keys the CA must refuse: An's (certified to An), the issuing CA's
+    // own (decrypted from its key file, as an insider could), and an RSA
+    // key with exponent 3.
+    let binh = add_subscriber(
+        &server,
+        &officer,
+        "Trần Thị Bình",
+        "CCCD:092190001234",
+        "Cần Thơ",
+    );
+    let ans_key_csr =
+        std::fs::read_to_string(env.csr_for_key("an", "an-copy", "/CN=Trần Thị Bình"))
+            .expect("csr");
+    let ca_key_csr = csr_on_issuing_ca_key(env);
+    let e3_csr = csr_with_exponent_3(env);
     let unit = api(&server, "GET", "/api/v1/units", Some(&officer), None).ok()["units"][0]["id"]
         .as_i64()
         .expect("a unit");
@@ -311,6 +377,38 @@ both_databases!(hostile_requests_get_their_documented_4xx, |env| {
                 J(
                     json!({ "kind": "issue", "subscriber_id": sub, "csr": "-----BEGIN CERTIFICATE REQUEST-----\nbm90IGEgQ1NS\n-----END CERTIFICATE REQUEST-----\n" }),
                 ),
+                Json(422, "bad_csr"),
+            ),
+            case(
+                "a CSR on another subscriber's key",
+                "POST",
+                "/api/v1/requests",
+                Officer,
+                J(json!({ "kind": "issue", "subscriber_id": binh, "csr": ans_key_csr })),
+                Json(409, "key_of_another_subscriber"),
+            ),
+            case(
+                "a new issuance on the key of the subscriber's valid certificate",
+                "POST",
+                "/api/v1/requests",
+                Officer,
+                J(json!({ "kind": "issue", "subscriber_id": sub, "csr": csr })),
+                Json(409, "key_already_certified"),
+            ),
+            case(
+                "a CSR on the issuing CA's own key",
+                "POST",
+                "/api/v1/requests",
+                Officer,
+                J(json!({ "kind": "issue", "subscriber_id": binh, "csr": ca_key_csr })),
+                Json(409, "ca_key"),
+            ),
+            case(
+                "a CSR with RSA exponent 3",
+                "POST",
+                "/api/v1/requests",
+                Officer,
+                J(json!({ "kind": "issue", "subscriber_id": binh, "csr": e3_csr })),
                 Json(422, "bad_csr"),
             ),
             case(

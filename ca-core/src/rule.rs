@@ -41,10 +41,18 @@ pub enum Rule {
     NotASubscriberCertificate,
     /// A token no subscriber holds.
     TokenWithoutHolder,
+    /// A subscriber key that is a key of the CA itself (an issuer's or an
+    /// OCSP delegate's).
+    CaKey,
+    /// A subscriber key certified to another subscriber.
+    KeyOfAnotherSubscriber,
+    /// A new issuance on the key of one of the subscriber's own valid
+    /// certificates (a renewal keeps a key; a new issuance needs a new one).
+    KeyAlreadyCertified,
 }
 
 /// Every rule, for tests that each has its wording.
-pub const RULES: [Rule; 16] = [
+pub const RULES: [Rule; 19] = [
     Rule::InvalidName,
     Rule::InvalidAgencyCode,
     Rule::InvalidParent,
@@ -61,6 +69,9 @@ pub const RULES: [Rule; 16] = [
     Rule::MissingField,
     Rule::NotASubscriberCertificate,
     Rule::TokenWithoutHolder,
+    Rule::CaKey,
+    Rule::KeyOfAnotherSubscriber,
+    Rule::KeyAlreadyCertified,
 ];
 
 impl Rule {
@@ -83,6 +94,9 @@ impl Rule {
             Self::MissingField => "missing_field",
             Self::NotASubscriberCertificate => "not_a_subscriber_certificate",
             Self::TokenWithoutHolder => "token_without_holder",
+            Self::CaKey => "ca_key",
+            Self::KeyOfAnotherSubscriber => "key_of_another_subscriber",
+            Self::KeyAlreadyCertified => "key_already_certified",
         }
     }
 
@@ -91,7 +105,12 @@ impl Rule {
     pub fn is_conflict(self) -> bool {
         matches!(
             self,
-            Self::DuplicateUnit | Self::DuplicateAgencyCode | Self::UnitNameTaken
+            Self::DuplicateUnit
+                | Self::DuplicateAgencyCode
+                | Self::UnitNameTaken
+                | Self::CaKey
+                | Self::KeyOfAnotherSubscriber
+                | Self::KeyAlreadyCertified
         )
     }
 

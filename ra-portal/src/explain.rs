@@ -3,6 +3,7 @@
 //! The checks themselves stay in the CA core and the portal's logic; this
 //! only words their answers. Pages (`web`) and the CSV import both use it.
 
+use ca_core::csr::CsrError;
 use ca_core::subject::SubjectError;
 use ca_core::CaError;
 
@@ -39,6 +40,21 @@ pub(crate) fn explain(e: &PortalError) -> (&'static str, String) {
             "job_busy" => ("", "Việc cấp lại hàng loạt này đang được xử lý.".into()),
             "no_bulk_job" => ("", "Yêu cầu này không có việc cấp lại hàng loạt.".into()),
             "not_issued" => ("", "Chứng thư số chưa được ký.".into()),
+            "ca_key" => (
+                "csr",
+                "Khóa công khai trong CSR là khóa của chính tổ chức cung cấp dịch vụ chứng thực (CA hoặc máy chủ OCSP): không cấp chứng thư số cho khóa này. Thuê bao phải tạo cặp khóa riêng trên thiết bị của mình."
+                    .into(),
+            ),
+            "key_of_another_subscriber" => (
+                "csr",
+                "Khóa công khai trong CSR đã được cấp chứng thư số cho một thuê bao khác: mỗi khóa chỉ thuộc về một người. Hãy tạo cặp khóa mới trên thiết bị của thuê bao."
+                    .into(),
+            ),
+            "key_already_certified" => (
+                "csr",
+                "Khóa công khai này đã có chứng thư số còn hiệu lực của chính thuê bao: hãy gia hạn chứng thư đó thay vì cấp mới, hoặc tạo cặp khóa mới."
+                    .into(),
+            ),
             _ => ("", vi_message(e)),
         },
         PortalError::Forbidden(_) => ("", forbidden().into()),
@@ -82,6 +98,14 @@ pub(crate) fn state(s: &str) -> &str {
 fn ca_error(e: &CaError) -> Option<(&'static str, String)> {
     Some(match e {
         CaError::Subject(s) => subject(s),
+        CaError::Csr(CsrError::RsaExponentNotAllowed) => (
+            "csr",
+            "Khóa RSA trong CSR có số mũ công khai khác 65537: khóa như vậy không được chấp nhận. Hãy tạo cặp khóa mới với số mũ 65537.".into(),
+        ),
+        CaError::Csr(CsrError::WeakKey { .. }) => (
+            "csr",
+            "Khóa công khai trong CSR là khóa yếu (có ước số nhỏ, hai số nguyên tố quá gần nhau, hoặc do chip Infineon bị lỗi ROCA tạo ra): khóa bí mật có thể bị tính ra. Hãy tạo cặp khóa mới trên thiết bị an toàn.".into(),
+        ),
         CaError::Csr(detail) => (
             "csr",
             format!("Không phải yêu cầu chứng thư (CSR PKCS#10, PEM hoặc DER) hợp lệ. Chi tiết: {detail}"),

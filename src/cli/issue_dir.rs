@@ -5,16 +5,17 @@
 //!
 //! Each certificate file is written to a temporary name and renamed, so a
 //! killed run never leaves half a file. A run killed after the CA stored a
-//! certificate but before its file was renamed issues that CSR again on the
-//! next run: two valid certificates for the same key, both recorded and
-//! audited (the CA core's record-then-sign cycle guarantees the store, not
-//! the files the caller writes).
+//! certificate but before its file was renamed finds, on the next run, that
+//! the key is already certified to the subscriber (the CA certifies a key
+//! once): the stored certificate is written out instead.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use ca_core::lifecycle::IssueRequest;
-use ca_core::Ca;
+use ca_core::rule::Rule;
+use ca_core::serial::Serial;
+use ca_core::{Ca, CaError};
 
 /// `govpki cert issue-dir`.
 #[derive(Debug, clap::Args)]
@@ -59,22 +60,13 @@ pub(super) fn run(ca: &Ca, args: &IssueDirArgs, actor: &str) -> anyhow::Result<(
         }
         let csr = std::fs::read(csr_path)
             .with_context(|| format!("cannot read {}", csr_path.display()))?;
-        let cert = ca
-            .issue(&IssueRequest {
-                subscriber_id: args.subscriber,
-                profile: &args.profile,
-                csr: &csr,
-                issuer: args.issuer.as_deref(),
-                token: None,
-                days: args.days,
-                actor,
-            })
+        let (serial, der) = issue_or_resume(ca, args, &csr, actor)
             .with_context(|| format!("{}", csr_path.display()))?;
         let partial = args.out_dir.join(format!(".{stem}.pem.partial"));
-        std::fs::write(&partial, cert.pem())
+        std::fs::write(&partial, ca_core::certificate::der_to_pem(&der))
             .and_then(|()| std::fs::rename(&partial, &out))
             .with_context(|| format!("cannot write {}", out.display()))?;
-        println!("{stem}\t{}", cert.serial.to_hex());
+        println!("{stem}\t{}", serial.to_hex());
         issued += 1;
     }
     eprintln!(
@@ -83,6 +75,40 @@ pub(super) fn run(ca: &Ca, args: &IssueDirArgs, actor: &str) -> anyhow::Result<(
         args.csr_dir.display()
     );
     Ok(())
+}
+
+/// Issues the CSR's certificate, or — when the CA already certified this
+/// key to the subscriber in a good certificate (an earlier run stopped
+/// before writing the file) — returns that one: (serial, DER).
+fn issue_or_resume(
+    ca: &Ca,
+    args: &IssueDirArgs,
+    csr: &[u8],
+    actor: &str,
+) -> anyhow::Result<(Serial, Vec<u8>)> {
+    let issued = ca.issue(&IssueRequest {
+        subscriber_id: args.subscriber,
+        profile: &args.profile,
+        csr,
+        issuer: args.issuer.as_deref(),
+        token: None,
+        days: args.days,
+        actor,
+    });
+    match issued {
+        Ok(cert) => Ok((cert.serial, cert.der)),
+        Err(CaError::Rule {
+            rule: Rule::KeyAlreadyCertified,
+            ..
+        }) => {
+            let key = ca_core::csr::parse_csr(csr)?;
+            let stored = ca.good_certificate_on_key(args.subscriber, &key.spki_sha256_hex())?;
+            stored.context(
+                "the key is already certified to this subscriber, in no good certificate yet (an interrupted issuance: run govpki doctor)",
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The `.csr` files of `dir`, in name order.

@@ -148,6 +148,10 @@ pub(super) struct DoctorArgs {
     /// issuance in progress in another process is younger).
     #[arg(long, default_value_t = 60)]
     older_than: u32,
+    /// Revoke (key-compromise) the live certificates whose key is certified
+    /// to another subscriber or is a key of the CA itself.
+    #[arg(long)]
+    fix: bool,
 }
 
 pub(super) fn doctor(ca: &Ca, args: &DoctorArgs, actor: &str) -> anyhow::Result<()> {
@@ -160,10 +164,19 @@ pub(super) fn doctor(ca: &Ca, args: &DoctorArgs, actor: &str) -> anyhow::Result<
     for p in &report.problems {
         println!("problem: {p}");
     }
-    if !report.healthy() {
+    let keys = ca.key_findings(args.fix, actor)?;
+    let unfixed = keys.iter().filter(|k| k.revoked.is_empty()).count();
+    for k in &keys {
+        if k.revoked.is_empty() {
+            println!("problem: {k} (govpki doctor --fix revokes them)");
+        } else {
+            println!("fixed: {k}");
+        }
+    }
+    if !report.healthy() || unfixed > 0 {
         bail!(
             "{} problem(s) found",
-            report.problems.len() + usize::from(!report.audit.is_ok())
+            report.problems.len() + usize::from(!report.audit.is_ok()) + unfixed
         );
     }
     println!("ok");

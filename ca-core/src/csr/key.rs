@@ -11,8 +11,10 @@ use spki::{AlgorithmIdentifierRef, SubjectPublicKeyInfoRef};
 
 use super::{malformed, CsrError, PublicKeyKind, RSA_MAX_BITS, RSA_MIN_BITS};
 
-/// Longest RSA public exponent, in bits, that AWS-LC accepts.
-const RSA_MAX_EXPONENT_BITS: usize = 33;
+/// The only RSA public exponent accepted (Boulder's rule: smaller ones
+/// have broken padding-less and badly padded schemes, larger ones buy
+/// nothing).
+const RSA_EXPONENT: [u8; 3] = [0x01, 0x00, 0x01];
 
 /// A public key that passed the policy.
 pub(super) struct CheckedKey<'a> {
@@ -122,12 +124,14 @@ fn check_rsa(key_bytes: &[u8]) -> Result<PublicKeyKind, CsrError> {
     }
 
     let exponent = key.public_exponent.as_bytes();
-    let exponent_bits = bit_length(exponent);
-    let odd = exponent.last().is_some_and(|b| b & 1 == 1);
-    // An odd exponent of at least 2 bits is at least 3.
-    if !odd || !(2..=RSA_MAX_EXPONENT_BITS).contains(&exponent_bits) {
+    let first = exponent
+        .iter()
+        .position(|&b| b != 0)
+        .unwrap_or(exponent.len());
+    if exponent[first..] != RSA_EXPONENT {
         return Err(CsrError::RsaExponentNotAllowed);
     }
+    super::weak_key::check_modulus(key.modulus.as_bytes())?;
 
     // Let the verifier check the key as well (an even modulus, for example).
     ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, key_bytes)

@@ -19,6 +19,7 @@ mod key;
 mod signature;
 #[cfg(test)]
 mod tests;
+mod weak_key;
 
 use std::fmt;
 
@@ -145,12 +146,17 @@ pub enum CsrError {
         max: usize,
     },
 
-    /// The RSA public exponent is not allowed: it must be odd, at least 3 and
-    /// at most 33 bits long (the limit of the signature verifier).
-    #[error(
-        "RSA public exponent not allowed (it must be odd, at least 3 and at most 33 bits long)"
-    )]
+    /// The RSA public exponent is not 65537, the only one accepted.
+    #[error("RSA public exponent not allowed (it must be 65537)")]
     RsaExponentNotAllowed,
+
+    /// The key is weak: its private key can be computed from the public
+    /// key (a small factor, close primes, the ROCA fingerprint).
+    #[error("weak public key: {weakness}")]
+    WeakKey {
+        /// What makes it weak.
+        weakness: String,
+    },
 }
 
 /// Appends the registered name of a dotted OID, if it has one, for messages.
@@ -207,7 +213,8 @@ pub struct SubscriberKey {
 impl SubscriberKey {
     /// Checks a DER SubjectPublicKeyInfo against the key policy: RSA of
     /// 2048..=8192 bits with the rsaEncryption OID, NULL or absent parameters
-    /// and an odd exponent of 3 to 33 bits; or ECDSA P-256/P-384 with
+    /// the exponent 65537 and no known weakness (small factor, close
+    /// primes, ROCA); or ECDSA P-256/P-384 with
     /// id-ecPublicKey, a named curve and an uncompressed point that lies on
     /// the curve.
     pub fn from_spki_der(der: &[u8]) -> Result<Self, CsrError> {

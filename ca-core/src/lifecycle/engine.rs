@@ -326,7 +326,7 @@ fn store_one(
     let mut replaced = None;
     if let Some((old_id, reason)) = i.replaces {
         replaced = Some(super::revoke::revoke_row(
-            c, old_id, reason, None, "replace",
+            c, old_id, reason, None, "replace", i.actor,
         )?);
     }
     audit::append(

@@ -5,11 +5,11 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use diesel::prelude::*;
 use serde_json::json;
 use x509_cert::name::Name;
 
 use super::engine::{Issuance, Issued};
+use super::key_policy::{check_subscriber_key, KeyUse};
 use super::revoke::expect_status;
 use super::{parse_cert, whole_seconds, CertificateRef};
 use crate::certificate::RevocationUrls;
@@ -20,7 +20,6 @@ use crate::rule::Rule;
 use crate::signer::Signer;
 use crate::status::{CertStatus, RevocationReason};
 use crate::store::models::{IssuerRow, SubscriberRow, TokenRow};
-use crate::store::schema::blocked_keys;
 use crate::store::DbConnection;
 use crate::{Ca, CaError};
 
@@ -141,7 +140,6 @@ impl Ca {
             let subscriber = crate::registry::load_subscriber(c, req.subscriber_id)?;
             let subject = crate::registry::subject_of(c, &subscriber)?.to_name()?;
             let token_id = token_for(c, req.token, &subscriber)?;
-            check_key_not_blocked(c, &key)?;
             let days = pick_days(
                 req.days,
                 profile.default_days,
@@ -149,6 +147,7 @@ impl Ca {
                 "issue",
                 &profile.name,
             )?;
+            check_subscriber_key(c, &key, subscriber.id, KeyUse::New)?;
             Ok(Plan {
                 issuer,
                 subscriber,
@@ -341,21 +340,22 @@ impl Ca {
                     req.changes.apply(current)?.0.to_name()?
                 }
             };
+            let old_spki = der::Encode::to_der(&old_cert.tbs_certificate.subject_public_key_info)
+                .map_err(crate::certificate::CertificateError::from)?;
             let key = match &new_key {
                 Some(k) => k.clone(),
-                None => {
-                    let spki =
-                        der::Encode::to_der(&old_cert.tbs_certificate.subject_public_key_info)
-                            .map_err(crate::certificate::CertificateError::from)?;
-                    SubscriberKey::from_spki_der(&spki)?
-                }
+                None => SubscriberKey::from_spki_der(&old_spki)?,
             };
             if op == Operation::Reissue && key.spki_sha256_hex() == old.spki_sha256 {
                 return Err(CaError::Refused(
                     "re-issue needs a new key; this CSR carries the old certificate's key".into(),
                 ));
             }
-            check_key_not_blocked(c, &key)?;
+            let key_use = if key.spki_sha256_hex() == old.spki_sha256 {
+                KeyUse::Kept
+            } else {
+                KeyUse::New
+            };
             let token_id = match req.token {
                 Some(_) => token_for(c, req.token, &subscriber)?,
                 None if req.csr.is_some() && op == Operation::Reissue => None,
@@ -366,6 +366,7 @@ impl Ca {
                 _ => (profile.default_days, profile.max_days),
             };
             let days = pick_days(req.days, default, max, op.as_str(), &profile.name)?;
+            check_subscriber_key(c, &key, subscriber.id, key_use)?;
             Ok((
                 Plan {
                     issuer,
@@ -483,23 +484,6 @@ fn pick_days(
             "days must be 1-{max} for a {what} with profile {profile}, {d} asked"
         ))),
         Some(d) => Ok(d),
-    }
-}
-
-/// Refuses a key that belongs to a compromised certificate or a lost token.
-fn check_key_not_blocked(c: &mut DbConnection, key: &SubscriberKey) -> Result<(), CaError> {
-    let hex = key.spki_sha256_hex();
-    let reason: Option<String> = blocked_keys::table
-        .find(&hex)
-        .select(blocked_keys::reason)
-        .first(c)
-        .optional()?;
-    match reason {
-        Some(reason) => Err(CaError::KeyBlocked {
-            spki_sha256: hex,
-            reason,
-        }),
-        None => Ok(()),
     }
 }
 

@@ -186,3 +186,31 @@ pub fn replacements(c: &mut DbConnection, olds: &[i64]) -> Result<HashMap<i64, i
     }
     Ok(out)
 }
+
+impl Ca {
+    /// The subscriber's good certificate on a key (SHA-256 of its
+    /// SubjectPublicKeyInfo, as [`crate::csr::SubscriberKey::spki_sha256_hex`]
+    /// gives it), the newest if several: (serial, DER). What a resumed
+    /// batch hands out instead of certifying the key again.
+    pub fn good_certificate_on_key(
+        &self,
+        subscriber_id: i64,
+        spki_sha256: &str,
+    ) -> Result<Option<(Serial, Vec<u8>)>, CaError> {
+        let row: Option<(String, Option<Vec<u8>>)> =
+            self.store.read(|c| -> Result<_, CaError> {
+                Ok(certificates::table
+                    .filter(certificates::subscriber_id.eq(subscriber_id))
+                    .filter(certificates::spki_sha256.eq(spki_sha256))
+                    .filter(certificates::status.eq(CertStatus::Good.as_str()))
+                    .order(certificates::id.desc())
+                    .select((certificates::serial, certificates::cert_der))
+                    .first(c)
+                    .optional()?)
+            })?;
+        match row {
+            Some((serial, Some(der))) => Ok(Some((serial.parse::<Serial>()?, der))),
+            _ => Ok(None),
+        }
+    }
+}

@@ -32,7 +32,7 @@ impl Ca {
         check_revocation(reason, invalidity_date)?;
         self.store.write(|c| {
             let row = cert.find(c)?;
-            revoke_row(c, row.id, reason, invalidity_date, "revoke")?;
+            revoke_row(c, row.id, reason, invalidity_date, "revoke", actor)?;
             audit::append(
                 c,
                 AuditEvent {
@@ -126,14 +126,16 @@ pub(crate) fn check_suspend(c: &mut DbConnection, row: &CertificateRow) -> Resul
 }
 
 /// Revokes one certificate row inside the caller's transaction; refuses a
-/// pending or already revoked one. Blocks the key on keyCompromise. Returns
-/// the serial.
+/// pending or already revoked one. On keyCompromise the key is blocked and
+/// every other live subscriber certificate carrying it is revoked too
+/// ([`revoke_key_everywhere`]). Returns the serial.
 pub(crate) fn revoke_row(
     c: &mut DbConnection,
     id: i64,
     reason: RevocationReason,
     invalidity_date: Option<DateTime<Utc>>,
     operation: &'static str,
+    actor: &str,
 ) -> Result<String, CaError> {
     let row = reload(c, id)?;
     expect_status(&row, &[CertStatus::Good, CertStatus::Suspended], operation)?;
@@ -146,7 +148,60 @@ pub(crate) fn revoke_row(
         },
         now(),
     )?;
+    if reason == RevocationReason::KeyCompromise {
+        revoke_key_everywhere(c, &row, invalidity_date, actor)?;
+    }
     Ok(row.serial)
+}
+
+/// A compromised key dies everywhere: revokes (keyCompromise) every live
+/// subscriber certificate other than `compromised` that carries its key,
+/// whoever holds it, with one audit event each naming the certificate
+/// whose compromise it follows. Returns their serials.
+pub(crate) fn revoke_key_everywhere(
+    c: &mut DbConnection,
+    compromised: &CertificateRow,
+    invalidity_date: Option<DateTime<Utc>>,
+    actor: &str,
+) -> Result<Vec<String>, CaError> {
+    let sharing: Vec<CertificateRow> = certificates::table
+        .filter(certificates::spki_sha256.eq(&compromised.spki_sha256))
+        .filter(certificates::id.ne(compromised.id))
+        .filter(certificates::subscriber_id.is_not_null())
+        .filter(
+            certificates::status
+                .eq_any([CertStatus::Good.as_str(), CertStatus::Suspended.as_str()]),
+        )
+        .select(CertificateRow::as_select())
+        .load(c)?;
+    let mut revoked = Vec::with_capacity(sharing.len());
+    for row in sharing {
+        change_status(
+            c,
+            row.id,
+            StatusChange::Revoked {
+                reason: RevocationReason::KeyCompromise,
+                invalidity_date: invalidity_date.map(|d| d.naive_utc()),
+            },
+            now(),
+        )?;
+        audit::append(
+            c,
+            AuditEvent {
+                actor,
+                action: AuditAction::CertificateRevoke,
+                object: &object(&row),
+                details: json!({
+                    "reason": RevocationReason::KeyCompromise.as_str(),
+                    "previous_status": row.status,
+                    "shares_key_with": object(compromised),
+                    "spki_sha256": row.spki_sha256,
+                }),
+            },
+        )?;
+        revoked.push(row.serial);
+    }
+    Ok(revoked)
 }
 
 /// Adds a key to the blocked list (idempotent).

@@ -36,13 +36,22 @@ impl Ca {
                 .load(c)?;
             let mut revoked = Vec::with_capacity(live.len());
             for row in &live {
-                revoke_row(
-                    c,
-                    row.id,
-                    RevocationReason::KeyCompromise,
-                    None,
-                    "token lost",
-                )?;
+                // A certificate sharing the key of one revoked before it in
+                // this loop was revoked with it (keyCompromise everywhere).
+                let status: CertStatus = certificates::table
+                    .find(row.id)
+                    .select(certificates::status)
+                    .first(c)?;
+                if status != CertStatus::Revoked {
+                    revoke_row(
+                        c,
+                        row.id,
+                        RevocationReason::KeyCompromise,
+                        None,
+                        "token lost",
+                        actor,
+                    )?;
+                }
                 revoked.push(row.serial.clone());
             }
             set_token_status(c, &token, TokenState::Lost)?;
@@ -190,6 +199,7 @@ impl Ca {
                     RevocationReason::CessationOfOperation,
                     None,
                     operation,
+                    actor,
                 )?);
             }
             set_token_status(c, &token, status)?;

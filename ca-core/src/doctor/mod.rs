@@ -7,6 +7,13 @@
 //! matches anything that might have been signed) and revokes it with
 //! cessationOfOperation; OCSP and CRLs then answer for the serial. The
 //! request can simply be made again.
+//!
+//! It also finds certificates that break the key policy because they were
+//! issued before it ([`shared_keys`]).
+
+mod shared_keys;
+
+pub use shared_keys::{KeyFinding, KeyFindingKind};
 
 use chrono::{Duration, Utc};
 use der::{Decode, Encode};
