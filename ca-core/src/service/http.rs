@@ -56,12 +56,20 @@ pub fn compose(mut rocket: Rocket<Build>, services: Vec<Arc<dyn Service>>) -> Ro
         .mount("/", rocket::routes![healthz, metrics])
 }
 
+/// Seconds a client has to send a whole request head before its connection
+/// is closed (the slow-header attack): read by the patched Rocket in
+/// `vendor/rocket` (see its GOVPKI-PATCH.md). `govpki serve
+/// --header-read-timeout` changes it; the standalone service binaries use
+/// this default.
+pub const DEFAULT_HEADER_READ_TIMEOUT_SECS: u64 = 10;
+
 /// The Rocket configuration of a plain-HTTP listener on `listen`:
 /// Rocket's own logging off (the binaries log through `tracing`) and an
 /// ephemeral `secret_key` (see [`super::ephemeral_secret_key`]; the portal
 /// sets its own when it is mounted).
 pub fn rocket_config(listen: SocketAddr) -> Figment {
     Figment::from(rocket::Config::default())
+        .merge(("header_read_timeout", DEFAULT_HEADER_READ_TIMEOUT_SECS))
         .merge(("address", listen.ip()))
         .merge(("port", listen.port()))
         .merge(("log_level", LogLevel::Off))

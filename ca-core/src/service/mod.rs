@@ -8,7 +8,9 @@
 
 mod http;
 
-pub use http::{announce, compose, rocket_config, serve, Health, Service};
+pub use http::{
+    announce, compose, rocket_config, serve, Health, Service, DEFAULT_HEADER_READ_TIMEOUT_SECS,
+};
 
 use std::fmt::Display;
 use std::net::SocketAddr;
