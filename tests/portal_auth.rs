@@ -373,7 +373,8 @@ both_databases!(web_sign_in_csrf_and_expiry, |env| {
         assert!(r.body.contains("tải lại trang"), "{}", r.body);
         assert_eq!(env.count("sessions"), sessions, "no session made");
     }
-    // A wrong password: the message next to the password field.
+    // A wrong password: one message for the whole form (which of the
+    // credentials was wrong is never said).
     let csrf = csrf_of(&page(&server, &jar, "/").body);
     let r = form(
         &server,
@@ -387,7 +388,8 @@ both_databases!(web_sign_in_csrf_and_expiry, |env| {
     );
     assert_eq!(r.status, 401);
     assert!(
-        r.body.contains(r#"id="password-error""#) && r.body.contains("không đúng"),
+        r.body.contains(r#"class="form-error" role="alert">Tên đăng nhập, mật khẩu hoặc mã xác thực (TOTP) không đúng."#)
+            && !r.body.contains(r#"id="password-error""#),
         "{}",
         r.body
     );

@@ -54,7 +54,7 @@ both_databases!(totp_codes_are_accepted_once_and_secrets_sealed, |env| {
     sign_in_raw(&server, &approver.username, &approver.password, Some(&code)).ok();
     let failed = |who: &str| {
         env.query_i64(&format!(
-            "SELECT COALESCE(SUM(CAST(failures AS BIGINT)), 0) AS n FROM sign_in_failures \
+            "SELECT COALESCE(MAX(CAST(failures AS BIGINT)), 0) AS n FROM sign_in_failures \
              WHERE key = 'account:{who}'"
         ))
     };
