@@ -794,7 +794,8 @@ both_databases!(bad_input_csrf_and_other_province, |env| {
         "/tokens",
         &[("serial", "TK-HN-1"), ("subscriber_id", &holder)],
     );
-    assert_eq!(r.status, 404, "{}", r.body);
+    // The form's answer for a subscriber that does not exist.
+    assert_eq!(r.status, 422, "{}", r.body);
     shows(&r.body, &["Không tìm thấy thuê bao"]);
     assert_eq!(state(env), before, "nothing changed by the other province");
 });
