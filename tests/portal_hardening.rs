@@ -290,7 +290,7 @@ both_databases!(another_province_is_a_missing_object, |env| {
         !message.contains("subscriber") && !message.contains("Cần Thơ"),
         "{message}"
     );
-    let mut own = again.clone();
+    let mut own = again;
     own["province"] = json!("Cần Thơ");
     let r = api(
         &server,
