@@ -211,6 +211,19 @@ both_databases!(unlock_page_and_sign_out_everywhere, |env| {
             .expect_error(401, "invalid_credentials");
     }
     throttled(&sign_in_raw(&server, "officer", &officer.password, None));
+    // The sign-in page says how long to wait, in Vietnamese.
+    let r = Browser::new(env, &server, "officer-waits").submit(
+        "/",
+        "/login",
+        &[("username", "officer"), ("password", &officer.password)],
+    );
+    assert_eq!(r.status, 429, "{}", r.body);
+    assert!((1..=30).contains(&retry_after(&r)));
+    assert!(
+        r.body.contains("Đăng nhập sai quá nhiều lần: vui lòng chờ"),
+        "{}",
+        r.body
+    );
 
     // The accounts page lists the failures with an unlock button.
     let page = admin_web.page("/users");
