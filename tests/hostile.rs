@@ -202,6 +202,7 @@ fn csr_with_exponent_3(env: &TestEnv) -> String {
 both_databases!(hostile_requests_get_their_documented_4xx, |env| {
     let (server, signed) = start(env);
     let (officer, approver) = (signed[1].1.clone(), signed[2].1.clone());
+    let admin_password = signed[0].0.password.clone();
     let (hn_officer, hn_approver) = ha_noi_accounts(env, &server);
     // Something to point at: a Cần Thơ subscriber, a token, a certificate
     // and a submitted request.
@@ -467,7 +468,7 @@ both_databases!(hostile_requests_get_their_documented_4xx, |env| {
                 "/api/v1/subscribers/{subscriber}",
                 HaNoiOfficer,
                 Body::None,
-                Json(403, "forbidden"),
+                Json(404, "not_found"),
             ),
             case(
                 "revoke a certificate of another province",
@@ -475,7 +476,7 @@ both_databases!(hostile_requests_get_their_documented_4xx, |env| {
                 "/api/v1/requests",
                 HaNoiOfficer,
                 J(json!({ "kind": "revoke", "serial": serial, "reason": "key-compromise" })),
-                Json(403, "forbidden"),
+                Json(404, "not_found"),
             ),
             case(
                 "approve a request of another province",
@@ -483,7 +484,7 @@ both_databases!(hostile_requests_get_their_documented_4xx, |env| {
                 "/api/v1/requests/{request}/approve",
                 HaNoiApprover,
                 J(json!({})),
-                Json(403, "forbidden"),
+                Json(404, "not_found"),
             ),
             case(
                 "an officer approves",
@@ -586,6 +587,80 @@ both_databases!(hostile_requests_get_their_documented_4xx, |env| {
                 Nobody,
                 Body::None,
                 Problem(404),
+            ),
+            // Sign-in and accounts (issue 15): one answer whichever
+            // credential is wrong; another province's objects are missing.
+            case(
+                "sign-in, wrong password",
+                "POST",
+                "/api/v1/session",
+                Nobody,
+                J(json!({ "username": "officer", "password": "sai mật khẩu" })),
+                Json(401, "invalid_credentials"),
+            ),
+            case(
+                "sign-in, right password without the TOTP code",
+                "POST",
+                "/api/v1/session",
+                Nobody,
+                J(json!({ "username": "admin", "password": admin_password })),
+                Json(401, "invalid_credentials"),
+            ),
+            case(
+                "sign-in, unknown username",
+                "POST",
+                "/api/v1/session",
+                Nobody,
+                J(json!({ "username": "khong.ton.tai", "password": "sai mật khẩu" })),
+                Json(401, "invalid_credentials"),
+            ),
+            case(
+                "read a request of another province",
+                "GET",
+                "/api/v1/requests/{request}",
+                HaNoiOfficer,
+                Body::None,
+                Json(404, "not_found"),
+            ),
+            case(
+                "a token for another province's subscriber",
+                "POST",
+                "/api/v1/tokens",
+                HaNoiOfficer,
+                J(json!({ "serial": "TK-HN-9", "subscriber_id": sub })),
+                Json(404, "not_found"),
+            ),
+            case(
+                "sign out everywhere, no token",
+                "POST",
+                "/api/v1/account/sign-out-everywhere",
+                Nobody,
+                Body::None,
+                Json(401, "unauthenticated"),
+            ),
+            case(
+                "sign out everywhere with the session cookie, no X-CSRF-Token",
+                "POST",
+                "/api/v1/account/sign-out-everywhere",
+                CookieNoCsrf,
+                Body::None,
+                Json(403, "csrf"),
+            ),
+            case(
+                "the accounts page, as an officer",
+                "GET",
+                "/users",
+                CookieNoCsrf,
+                Body::None,
+                Page(403),
+            ),
+            case(
+                "unlock an account without the CSRF field",
+                "POST",
+                "/users/officer/unlock",
+                CookieNoCsrf,
+                Form(vec![]),
+                Page(403),
             ),
         ]
     };

@@ -512,7 +512,7 @@ both_databases!(refusals_change_nothing, |env| {
         )
     });
     // Another province's officer; an approver submitting.
-    refused(env, 403, "forbidden", || {
+    refused(env, 404, "not_found", || {
         submit(&server, &hn_officer, &rename("Sở Mới"))
     });
     refused(env, 403, "forbidden", || {
@@ -526,7 +526,7 @@ both_databases!(refusals_change_nothing, |env| {
     });
     refused(env, 403, "own_request", || approve(&server, admin, own));
     refused(env, 403, "forbidden", || approve(&server, officer, own));
-    refused(env, 403, "forbidden", || {
+    refused(env, 404, "not_found", || {
         approve(&server, &hn_approver, own)
     });
     // The name taken meanwhile: refused at approval, nothing changed.
@@ -584,7 +584,7 @@ both_databases!(refusals_change_nothing, |env| {
             None,
         )
     });
-    refused(env, 403, "forbidden", || {
+    refused(env, 404, "not_found", || {
         api(
             &server,
             "GET",

@@ -326,6 +326,16 @@ both_databases!(certificate_sign_in_follows_the_certificate_status, |env| {
         "{}",
         r.body
     );
+    // Over HTTPS the session cookie is Secure, 8 hours by Max-Age.
+    let cookie = r
+        .headers
+        .lines()
+        .find(|l| l.starts_with("set-cookie: govpki_session="))
+        .unwrap_or_else(|| panic!("a session cookie: {}", r.headers));
+    assert!(
+        cookie.contains("; secure") && cookie.contains("max-age=28800"),
+        "{cookie}"
+    );
     let dashboard = https.page("GET", "/dashboard", &jar, Some(a), &[]);
     assert_eq!(dashboard.status, 200);
     assert!(dashboard.body.contains("officer"));

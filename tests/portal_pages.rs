@@ -5,7 +5,7 @@
 //! page; the certificate is downloaded and verified with openssl. Bad
 //! input on the forms shows the Vietnamese message next to the field and
 //! changes nothing; a form without its CSRF value is refused; an officer of
-//! another province gets the 403 page.
+//! another province gets the page of a missing object (404).
 
 #[macro_use]
 mod common;
@@ -768,24 +768,25 @@ both_databases!(bad_input_csrf_and_other_province, |env| {
     assert_eq!(r.status, 303, "{}", r.body);
     let request = id_of(&r, "/requests/");
 
-    // An officer of Hà Nội: 403 on the Cần Thơ subscriber's and request's
-    // pages, left out of the lists, refused on a token for them.
+    // An officer of Hà Nội: the Cần Thơ subscriber's and request's pages
+    // are missing ones (404, naming no province), left out of the lists,
+    // and a token for them is refused as for an unknown subscriber.
     let hn = Browser::new(env, &server, "officer-hn");
     hn.sign_in(&mut far);
     let r = hn.get(&format!("/requests/{request}"));
-    assert_eq!(r.status, 403, "{}", r.body);
-    shows(&r.body, &["Không có quyền truy cập"]);
+    assert_eq!(r.status, 404, "{}", r.body);
+    shows(&r.body, &["Không tìm thấy"]);
+    assert!(!r.body.contains("Cần Thơ"), "{}", r.body);
     assert!(!hn
         .page("/requests")
         .contains(&format!(r#"href="/requests/{request}""#)));
     // Signing in and changing the password are audited: the baseline.
     let before = state(env);
     let r = hn.get(&format!("/subscribers/{person}"));
-    assert_eq!(r.status, 403, "{}", r.body);
-    shows(
-        &r.body,
-        &["Không có quyền truy cập", "tỉnh, thành phố khác"],
-    );
+    assert_eq!(r.status, 404, "{}", r.body);
+    shows(&r.body, &["Không tìm thấy"]);
+    let missing = hn.get("/subscribers/987654");
+    assert_eq!(missing.status, 404);
     assert!(!r.body.contains("Trần Thị Hoàng Dung"));
     assert!(!hn.page("/subscribers").contains("Trần Thị Hoàng Dung"));
     let r = hn.submit(
@@ -793,7 +794,8 @@ both_databases!(bad_input_csrf_and_other_province, |env| {
         "/tokens",
         &[("serial", "TK-HN-1"), ("subscriber_id", &holder)],
     );
-    assert_eq!(r.status, 403, "{}", r.body);
-    shows(&r.body, &["Bạn không có quyền"]);
+    // The form's answer for a subscriber that does not exist.
+    assert_eq!(r.status, 422, "{}", r.body);
+    shows(&r.body, &["Không tìm thấy thuê bao"]);
     assert_eq!(state(env), before, "nothing changed by the other province");
 });

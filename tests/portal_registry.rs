@@ -303,7 +303,8 @@ both_databases!(units_have_a_parent_and_an_agency_code, |env| {
     refused(env, 409, "duplicate_agency_code", || {
         patch(ubnd_id, json!({ "agency_code": "000.00.31.H29" }))
     });
-    refused(env, 403, "forbidden", || {
+    // Another province's unit: as a missing one.
+    refused(env, 404, "not_found", || {
         api(
             &server,
             "PATCH",

@@ -491,7 +491,8 @@ both_databases!(reports_count_exactly_within_scope, |env| {
         Some(&hn_officer),
         None,
     )
-    .expect_error(403, "forbidden");
+    // Another province's unit: as a missing one.
+    .expect_error(422, "unknown_unit");
     let ct_by_approver = get(&server, approver, "/api/v1/reports/status");
     assert_eq!(
         status_figures(&ct_by_approver["totals"]),

@@ -368,11 +368,11 @@ both_databases!(refusals_change_nothing, |env| {
     );
     refused(env, 403, "own_request", || approve(&server, admin, own));
     refused(env, 403, "forbidden", || approve(&server, officer, own));
-    // An approver of another province.
-    refused(env, 403, "forbidden", || {
+    // An approver of another province: as if the request did not exist.
+    refused(env, 404, "not_found", || {
         approve(&server, &hn_approver, own)
     });
-    refused(env, 403, "forbidden", || {
+    refused(env, 404, "not_found", || {
         api(
             &server,
             "POST",
@@ -382,28 +382,28 @@ both_databases!(refusals_change_nothing, |env| {
         )
     });
     // An officer touching another province's subscriber, token, certificate.
-    refused(env, 403, "forbidden", || {
+    refused(env, 404, "not_found", || {
         submit(
             &server,
             &hn_officer,
             &json!({ "kind": "issue", "subscriber_id": sub, "csr": csr("b") }),
         )
     });
-    refused(env, 403, "forbidden", || {
+    refused(env, 404, "not_found", || {
         submit(
             &server,
             &hn_officer,
             &json!({ "kind": "token_lost", "token": "TK-0002" }),
         )
     });
-    refused(env, 403, "forbidden", || {
+    refused(env, 404, "not_found", || {
         submit(
             &server,
             &hn_officer,
             &json!({ "kind": "revoke", "serial": serial, "reason": "superseded" }),
         )
     });
-    refused(env, 403, "forbidden", || {
+    refused(env, 404, "not_found", || {
         api(
             &server,
             "POST",
@@ -412,7 +412,7 @@ both_databases!(refusals_change_nothing, |env| {
             Some(&json!({ "serial": "TK-9", "subscriber_id": sub })),
         )
     });
-    refused(env, 403, "forbidden", || {
+    refused(env, 404, "not_found", || {
         api(
             &server,
             "GET",
@@ -421,7 +421,7 @@ both_databases!(refusals_change_nothing, |env| {
             None,
         )
     });
-    refused(env, 403, "forbidden", || {
+    refused(env, 404, "not_found", || {
         api(
             &server,
             "GET",
@@ -430,7 +430,7 @@ both_databases!(refusals_change_nothing, |env| {
             None,
         )
     });
-    refused(env, 403, "forbidden", || {
+    refused(env, 404, "not_found", || {
         api(
             &server,
             "GET",

@@ -82,10 +82,14 @@ pub enum AuditAction {
     UserLock,
     /// `user.password`
     UserPassword,
+    /// `user.sign-out-everywhere`
+    UserSignOutEverywhere,
+    /// `user.unlock`
+    UserUnlock,
 }
 
 /// Every action.
-pub const AUDIT_ACTIONS: [AuditAction; 37] = [
+pub const AUDIT_ACTIONS: [AuditAction; 39] = [
     AuditAction::BulkStart,
     AuditAction::CaImportCertificate,
     AuditAction::CaInit,
@@ -123,6 +127,8 @@ pub const AUDIT_ACTIONS: [AuditAction; 37] = [
     AuditAction::UserCertificateUnbound,
     AuditAction::UserLock,
     AuditAction::UserPassword,
+    AuditAction::UserSignOutEverywhere,
+    AuditAction::UserUnlock,
 ];
 
 impl AuditAction {
@@ -166,6 +172,8 @@ impl AuditAction {
             Self::UserCertificateUnbound => "user.certificate_unbound",
             Self::UserLock => "user.lock",
             Self::UserPassword => "user.password",
+            Self::UserSignOutEverywhere => "user.sign-out-everywhere",
+            Self::UserUnlock => "user.unlock",
         }
     }
 }

@@ -1,6 +1,9 @@
 //! The authorization matrix (docs/authorization.md), enforced here and
 //! only here: every handler asks [`authorize`] with the signed-in user,
-//! the action and the province of what it touches.
+//! the action and the province of what it touches — through
+//! [`authorize_object`] when that is an existing object, which to a user
+//! of another province does not exist: it answers exactly as a missing id
+//! does (404 `not_found`, the same message), naming no province.
 
 use crate::error::PortalError;
 use crate::role::Role;
@@ -68,10 +71,33 @@ pub fn authorize(user: &User, action: Action, province: &str) -> Result<(), Port
     Err(PortalError::Forbidden(why))
 }
 
-/// The decision rule on a request: [`authorize`] for [`Action::Decide`],
-/// and never on a request one submitted oneself.
-pub fn decide(user: &User, province: &str, submitted_by: i64) -> Result<(), PortalError> {
-    authorize(user, Action::Decide, province)?;
+/// [`authorize`] for an existing object of `province`: to a user whose
+/// scope does not cover the province the object does not exist, and the
+/// answer is `missing()`, the very error its id would get if it were
+/// missing (so a refusal tells nothing about other provinces).
+pub fn authorize_object(
+    user: &User,
+    action: Action,
+    province: &str,
+    missing: impl FnOnce() -> PortalError,
+) -> Result<(), PortalError> {
+    if !sees(user, province) {
+        return Err(missing());
+    }
+    authorize(user, action, province)
+}
+
+/// Whether objects of `province` exist for `user` (its scope covers it).
+pub fn sees(user: &User, province: &str) -> bool {
+    in_scope(user, province)
+}
+
+/// The decision rule on request `id`: [`authorize_object`] for
+/// [`Action::Decide`], and never on a request one submitted oneself.
+pub fn decide(user: &User, id: i64, province: &str, submitted_by: i64) -> Result<(), PortalError> {
+    authorize_object(user, Action::Decide, province, || {
+        PortalError::NotFound(format!("no request {id}"))
+    })?;
     if submitted_by == user.id {
         return Err(PortalError::OwnRequest);
     }
@@ -131,12 +157,26 @@ mod tests {
         assert!(authorize(&officer, Action::Submit, "Hà Nội").is_err());
         assert!(authorize(&officer, Action::Decide, "Cần Thơ").is_err());
         let approver = user(Role::RaApprover, Some("Cần Thơ"));
-        assert!(decide(&approver, "Cần Thơ", 2).is_ok());
+        assert!(decide(&approver, 7, "Cần Thơ", 2).is_ok());
         assert!(matches!(
-            decide(&approver, "Cần Thơ", 1),
+            decide(&approver, 7, "Cần Thơ", 1),
             Err(PortalError::OwnRequest)
         ));
-        assert!(decide(&approver, "Hà Nội", 2).is_err());
+        // Another province's request is a missing one, said the same way.
+        match decide(&approver, 7, "Hà Nội", 2) {
+            Err(PortalError::NotFound(m)) => assert_eq!(m, "no request 7"),
+            other => panic!("expected not_found, got {other:?}"),
+        }
+        let missing = || PortalError::NotFound("no subscriber 3".into());
+        assert!(matches!(
+            authorize_object(&officer, Action::Read, "Hà Nội", missing),
+            Err(PortalError::NotFound(_))
+        ));
+        // Within its province an officer is refused by role, openly.
+        assert!(matches!(
+            authorize_object(&officer, Action::Decide, "Cần Thơ", missing),
+            Err(PortalError::Forbidden(_))
+        ));
         let auditor = user(Role::Auditor, None);
         assert!(authorize(&auditor, Action::Read, "Hà Nội").is_ok());
         assert!(authorize(&auditor, Action::Register, "Hà Nội").is_err());

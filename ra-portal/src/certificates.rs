@@ -152,7 +152,9 @@ pub fn serial_by_id(ca: &Ca, user: &User, id: i64) -> Result<String, PortalError
     })?;
     if let Some(sub) = row.subscriber_id {
         let province = ca.subscriber(sub)?.province;
-        authz::authorize(user, Action::Read, &province)?;
+        authz::authorize_object(user, Action::Read, &province, || {
+            PortalError::NotFound(format!("no certificate {id}"))
+        })?;
     }
     Ok(row.serial)
 }
@@ -200,7 +202,12 @@ fn readable(ca: &Ca, user: &User, serial: &str) -> Result<CertificateRow, Portal
     })?;
     if let Some(id) = row.subscriber_id {
         let province = ca.subscriber(id)?.province;
-        authz::authorize(user, Action::Read, &province)?;
+        authz::authorize_object(user, Action::Read, &province, || {
+            CaError::UnknownCertificate {
+                serial: serial.to_hex(),
+            }
+            .into()
+        })?;
     }
     Ok(row)
 }

@@ -14,26 +14,19 @@ pub enum PortalError {
     /// The bearer token or web session has expired.
     #[error("the session or token has expired; sign in again")]
     SessionExpired,
-    /// Unknown user, wrong password or disabled account (never said which).
-    #[error("wrong username or password")]
+    /// Unknown user, wrong password, wrong, missing or already used TOTP
+    /// code, or disabled account: one answer, never saying which.
+    #[error("wrong username, password or TOTP code")]
     InvalidCredentials,
-    /// The account needs its TOTP code.
-    #[error("this account needs the TOTP code of its authenticator app")]
-    TotpRequired,
-    /// The TOTP code is wrong.
-    #[error("the TOTP code is wrong or expired")]
-    InvalidTotp,
-    /// The TOTP code (its time step) was accepted once already.
-    #[error("this TOTP code was used already; wait for the next code of the authenticator app")]
-    TotpReplayed,
     /// Too many sign-in attempts from one address.
     #[error("too many sign-in attempts from this address; try again in a minute")]
     RateLimited,
-    /// Too many failed sign-ins.
-    #[error("the account is locked after repeated failed sign-ins until {until} UTC; try again later or ask an administrator")]
-    Locked {
-        /// When the lock ends (UTC).
-        until: String,
+    /// Too many failed sign-ins for this username or from this address:
+    /// nothing is judged until the wait is over.
+    #[error("too many failed sign-ins; try again in {retry_after} s")]
+    Throttled {
+        /// Seconds to wait (the `Retry-After` header).
+        retry_after: u64,
     },
     /// A one-time password must be changed before anything else.
     #[error("change the one-time password first (POST /api/v1/password)")]
@@ -124,6 +117,15 @@ impl PortalError {
         }
     }
 
+    /// How many seconds a refused sign-in should wait (`Retry-After`).
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited => Some(60),
+            Self::Throttled { retry_after } => Some(*retry_after),
+            _ => None,
+        }
+    }
+
     /// Whether it is a failure on our side, not a refusal of the input
     /// (its details belong in the log, not in front of the user).
     pub fn is_internal(&self) -> bool {
@@ -136,11 +138,8 @@ impl PortalError {
             Self::Unauthenticated => (401, "unauthenticated"),
             Self::SessionExpired => (401, "session_expired"),
             Self::InvalidCredentials => (401, "invalid_credentials"),
-            Self::TotpRequired => (401, "totp_required"),
-            Self::InvalidTotp => (401, "invalid_totp"),
-            Self::TotpReplayed => (401, "totp_replayed"),
             Self::RateLimited => (429, "rate_limited"),
-            Self::Locked { .. } => (423, "account_locked"),
+            Self::Throttled { .. } => (429, "sign_in_throttled"),
             Self::CertificateRequired => (401, "certificate_required"),
             Self::CertificateUnknown => (401, "certificate_unknown"),
             Self::CertificateNotBound => (401, "certificate_not_bound"),

@@ -55,6 +55,19 @@ pub(crate) fn explain(e: &PortalError) -> (&'static str, String) {
                 "Khóa công khai này đã có chứng thư số còn hiệu lực của chính thuê bao: hãy gia hạn chứng thư đó thay vì cấp mới, hoặc tạo cặp khóa mới."
                     .into(),
             ),
+            // A duplicate held in another province: `duplicate_subscriber`
+            // without the holder (registry::in_scope).
+            "duplicate_subscriber" => {
+                let field = if e.to_string().starts_with("MST:") {
+                    "tax_code"
+                } else {
+                    "national_id"
+                };
+                (
+                    field,
+                    "Số định danh hoặc mã số thuế này đã được đăng ký.".into(),
+                )
+            }
             _ => ("", vi_message(e)),
         },
         PortalError::Forbidden(_) => ("", forbidden().into()),
@@ -411,21 +424,15 @@ fn not_found(m: &str) -> (&'static str, String) {
 /// The Vietnamese message of an error shown on a page.
 pub(crate) fn vi_message(e: &PortalError) -> String {
     match e {
-        PortalError::InvalidCredentials => "Tên đăng nhập hoặc mật khẩu không đúng.".to_owned(),
+        PortalError::InvalidCredentials => {
+            "Tên đăng nhập, mật khẩu hoặc mã xác thực (TOTP) không đúng.".to_owned()
+        }
         PortalError::SessionExpired => "Phiên đăng nhập đã hết hạn; vui lòng đăng nhập lại. Thao tác vừa rồi chưa được thực hiện.".to_owned(),
-        PortalError::TotpRequired => {
-            "Tài khoản này cần mã xác thực (TOTP) từ ứng dụng xác thực.".to_owned()
-        }
-        PortalError::InvalidTotp => "Mã xác thực không đúng hoặc đã hết hạn.".to_owned(),
-        PortalError::TotpReplayed => {
-            "Mã xác thực này đã được dùng; vui lòng chờ mã tiếp theo trên ứng dụng xác thực."
-                .to_owned()
-        }
         PortalError::RateLimited => {
             "Có quá nhiều lần đăng nhập từ địa chỉ này; vui lòng thử lại sau một phút.".to_owned()
         }
-        PortalError::Locked { until } => format!(
-            "Tài khoản tạm khóa do đăng nhập sai nhiều lần, đến {until} UTC. Vui lòng thử lại sau hoặc liên hệ quản trị viên."
+        PortalError::Throttled { retry_after } => format!(
+            "Đăng nhập sai quá nhiều lần: vui lòng chờ {retry_after} giây rồi thử lại, hoặc nhờ quản trị viên mở khóa."
         ),
         PortalError::CertificateRequired => "Trình duyệt chưa xuất trình chứng thư số: hãy mở cổng qua HTTPS với thiết bị ký số đã cắm và chọn chứng thư khi được hỏi.".to_owned(),
         PortalError::CertificateUnknown => "Chứng thư số này không do hệ thống này cấp.".to_owned(),

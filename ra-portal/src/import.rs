@@ -401,7 +401,7 @@ pub fn check(ca: &ca_core::Ca, user: &User, bytes: &[u8]) -> Result<Report, Port
         }
         rows.push(row);
     }
-    registered_already(ca, &mut rows, &mut errors, &header_of)?;
+    registered_already(ca, user, &mut rows, &mut errors, &header_of)?;
     Ok(Report {
         rows,
         errors,
@@ -414,6 +414,7 @@ pub fn check(ca: &ca_core::Ca, user: &User, bytes: &[u8]) -> Result<Report, Port
 /// rows).
 fn registered_already(
     ca: &ca_core::Ca,
+    user: &User,
     rows: &mut [Row],
     errors: &mut Vec<RowError>,
     header_of: &dyn Fn(Column) -> String,
@@ -434,10 +435,14 @@ fn registered_already(
         } else {
             Column::NationalId
         };
-        let e = PortalError::Ca(CaError::DuplicateSubscriber {
-            uid,
-            existing: Some(id),
-        });
+        let e = crate::registry::in_scope(
+            ca,
+            user,
+            CaError::DuplicateSubscriber {
+                uid,
+                existing: Some(id),
+            },
+        );
         errors.push(row_error(number, field.key(), header_of(field), e));
         if let Some(row) = rows.iter_mut().find(|r| r.row == number) {
             row.input = None;
@@ -524,7 +529,9 @@ pub fn commit(
         return Ok((report, Vec::new()));
     }
     let inputs: Vec<SubscriberInput> = report.rows.iter().filter_map(|r| r.input.clone()).collect();
-    let registered = ca.add_subscribers(&inputs, &user.actor())?;
+    let registered = ca
+        .add_subscribers(&inputs, &user.actor())
+        .map_err(|e| crate::registry::in_scope(ca, user, e))?;
     Ok((report, registered.into_iter().map(|r| r.id).collect()))
 }
 

@@ -20,6 +20,7 @@ mod explain;
 pub mod http;
 pub mod import;
 mod key_file;
+pub mod options;
 pub mod password;
 mod random;
 pub mod rate_limit;
@@ -44,6 +45,7 @@ use ca_core::Ca;
 
 pub use accounts::client_cert;
 pub use error::PortalError;
+pub use options::{PortalArgs, PortalOptions};
 pub use role::Role;
 pub use run::{figment, run, secret_key, RunConfig};
 pub use tls::TlsFiles;
@@ -70,6 +72,8 @@ pub struct PortalState {
     pub sign_in_limit: rate_limit::RateLimiter,
     /// The bulk re-issue jobs running in this process.
     pub bulk: bulk::Runner,
+    /// Trusted proxies and cookie security.
+    pub options: PortalOptions,
 }
 
 impl PortalState {
@@ -97,7 +101,14 @@ impl PortalState {
             totp_key,
             sign_in_limit: rate_limit::RateLimiter::default(),
             bulk: bulk::Runner::default(),
+            options: PortalOptions::default(),
         })
+    }
+
+    /// The state with these network options.
+    pub fn with_options(mut self, options: PortalOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Starts the worker of an approved (or retried) unit change.

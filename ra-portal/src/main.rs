@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use ca_core::service::{self, ServiceArgs};
 use clap::Parser;
-use ra_portal::{RunConfig, TlsFiles};
+use ra_portal::{PortalArgs, RunConfig, TlsFiles};
 
 /// The govpki RA portal (web pages and /api/v1).
 #[derive(Debug, Parser)]
@@ -14,6 +14,8 @@ use ra_portal::{RunConfig, TlsFiles};
 struct Args {
     #[command(flatten)]
     service: ServiceArgs,
+    #[command(flatten)]
+    portal: PortalArgs,
     /// Serve HTTPS with this server certificate chain (PEM); browsers may
     /// then sign in with a client certificate issued by this CA.
     #[arg(long, env = "GOVPKI_PORTAL_TLS_CERT", requires = "tls_key")]
@@ -37,6 +39,7 @@ fn run(args: Args) -> anyhow::Result<()> {
             .tls_cert
             .zip(args.tls_key)
             .map(|(cert, key)| TlsFiles { cert, key }),
+        options: args.portal.options(),
     })?;
     Ok(())
 }

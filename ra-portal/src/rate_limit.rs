@@ -1,10 +1,11 @@
 //! The per-address limit on sign-in attempts (web form and
 //! `POST /api/v1/session`): at most [`SIGN_IN_ATTEMPTS`] in any
-//! [`SIGN_IN_WINDOW`] from one client address, kept in memory. It is
-//! independent of the per-account lock (`accounts::MAX_FAILED_LOGINS`):
-//! that one stops guessing one account's password, this one stops one
-//! address from trying many accounts. The address is the connection's
-//! peer, not a forwarded header a client could choose.
+//! [`SIGN_IN_WINDOW`] from one client address, kept in memory, counting
+//! every attempt, successful or not. It is independent of the throttling
+//! of failures (`accounts::throttle`, per username and per address, kept
+//! in the database): this one bounds bursts. The address is the
+//! connection's peer, or what a trusted proxy says (`options::PortalOptions`),
+//! never a forwarded header a client could choose.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;

@@ -7,7 +7,7 @@ use serde_json::json;
 pub use ca_core::registry::UnitInput;
 use ca_core::registry::{current_province, SubscriberInput, SubscriberSearch, UnitUpdate};
 use ca_core::store::models::{SubscriberRow, TokenRow, UnitRow};
-use ca_core::Ca;
+use ca_core::{Ca, CaError};
 
 use crate::authz::{self, Action};
 use crate::error::PortalError;
@@ -139,8 +139,31 @@ pub fn update_unit(
 ) -> Result<serde_json::Value, PortalError> {
     let update = changes.to_update()?;
     let unit = ca.unit(id)?;
-    authz::authorize(user, Action::Register, &unit.province)?;
+    authz::authorize_object(user, Action::Register, &unit.province, || {
+        CaError::UnknownUnit { id }.into()
+    })?;
     Ok(unit_json(&ca.update_unit(id, &update, &user.actor())?))
+}
+
+/// A refusal of the CA as `user` may see it: a duplicate identifier held
+/// by a subscriber of another province names neither that subscriber nor
+/// its province (only that the identifier is registered already).
+pub(crate) fn in_scope(ca: &Ca, user: &User, e: CaError) -> PortalError {
+    match e {
+        CaError::DuplicateSubscriber {
+            uid,
+            existing: Some(id),
+        } if !ca
+            .subscriber(id)
+            .is_ok_and(|s| authz::sees(user, &s.province)) =>
+        {
+            PortalError::conflict(
+                "duplicate_subscriber",
+                format!("{uid} is registered already"),
+            )
+        }
+        other => other.into(),
+    }
 }
 
 /// Units in the user's scope.
@@ -157,22 +180,24 @@ pub fn add_subscriber(
 ) -> Result<serde_json::Value, PortalError> {
     let (province, _) = current_province(&input.province)?;
     authz::authorize(user, Action::Register, &province)?;
-    let registered = ca.add_subscriber(
-        &SubscriberInput {
-            kind: input.kind.parse()?,
-            name: input.name.clone(),
-            national_id: input.national_id.clone(),
-            tax_code: input.tax_code.clone(),
-            title: input.title.clone(),
-            unit: input.unit.clone(),
-            organization: input.organization.clone(),
-            locality: input.locality.clone(),
-            province: input.province.clone(),
-            email: input.email.clone(),
-            phone: input.phone.clone(),
-        },
-        &user.actor(),
-    )?;
+    let registered = ca
+        .add_subscriber(
+            &SubscriberInput {
+                kind: input.kind.parse()?,
+                name: input.name.clone(),
+                national_id: input.national_id.clone(),
+                tax_code: input.tax_code.clone(),
+                title: input.title.clone(),
+                unit: input.unit.clone(),
+                organization: input.organization.clone(),
+                locality: input.locality.clone(),
+                province: input.province.clone(),
+                email: input.email.clone(),
+                phone: input.phone.clone(),
+            },
+            &user.actor(),
+        )
+        .map_err(|e| in_scope(ca, user, e))?;
     let mut v = subscriber(ca, user, registered.id)?;
     if let Some(o) = v.as_object_mut() {
         o.insert("province_note".into(), json!(registered.province_note));
@@ -183,7 +208,9 @@ pub fn add_subscriber(
 /// One subscriber, with their tokens and certificates.
 pub fn subscriber(ca: &Ca, user: &User, id: i64) -> Result<serde_json::Value, PortalError> {
     let row = ca.subscriber(id)?;
-    authz::authorize(user, Action::Read, &row.province)?;
+    authz::authorize_object(user, Action::Read, &row.province, || {
+        CaError::UnknownSubscriber { id }.into()
+    })?;
     let toks = ca.tokens_of(id)?;
     let certs = ca.certificates_of(id)?;
     let mut v = subscriber_json(&row);
@@ -234,7 +261,12 @@ pub fn add_token(
     input: &TokenInput,
 ) -> Result<serde_json::Value, PortalError> {
     let holder = ca.subscriber(input.subscriber_id)?;
-    authz::authorize(user, Action::Register, &holder.province)?;
+    authz::authorize_object(user, Action::Register, &holder.province, || {
+        CaError::UnknownSubscriber {
+            id: input.subscriber_id,
+        }
+        .into()
+    })?;
     let id = ca.add_token(
         &input.serial,
         input.subscriber_id,

@@ -134,7 +134,9 @@ pub fn scope(ca: &Ca, user: &User, f: &ReportFilters) -> Result<Scope, PortalErr
                     format!("there is no unit {id}"),
                 ));
             };
-            authz::authorize(user, Action::Read, &unit_province)?;
+            authz::authorize_object(user, Action::Read, &unit_province, || {
+                PortalError::invalid("unknown_unit", format!("there is no unit {id}"))
+            })?;
             if province.as_deref().is_some_and(|p| p != unit_province) {
                 return Err(PortalError::invalid(
                     "unit_not_in_province",

@@ -29,6 +29,8 @@ pub struct RunConfig {
     pub listen: SocketAddr,
     /// HTTPS with client certificates of this CA; `None`: plain HTTP.
     pub tls: Option<TlsFiles>,
+    /// Trusted proxies and cookie security.
+    pub options: crate::PortalOptions,
 }
 
 #[rocket::async_trait]
@@ -54,6 +56,7 @@ impl Service for PortalState {
         rocket
             .configure(figment)
             .mount("/", web::routes())
+            .attach(crate::http::hardening::Hardening)
             .mount(api::BASE, api::routes())
             .register(api::BASE, api::catchers())
             .manage(self)
@@ -93,7 +96,7 @@ pub fn figment(
 pub fn run(config: RunConfig) -> Result<(), PortalError> {
     let data_dir = config.ca.data_dir.clone();
     let ca = Arc::new(Ca::open(config.ca)?);
-    let state = Arc::new(PortalState::new(ca, &data_dir)?);
+    let state = Arc::new(PortalState::new(ca, &data_dir)?.with_options(config.options));
     let figment = figment(&state.ca, config.listen, config.tls.as_ref())?;
     ca_core::service::serve(figment, vec![state])
         .map_err(|e| PortalError::Internal(format!("HTTP server: {e}")))

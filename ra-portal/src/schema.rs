@@ -1,6 +1,7 @@
 //! Diesel definitions of the portal's own tables (migrations
-//! `2026-11-25-000005_portal`, `2026-11-25-000006_bulk_jobs`, `…000007_registry`
-//! and `…000008_client_certificates`, both backends). The CA's tables stay in
+//! `2026-11-25-000005_portal`, `2026-11-25-000006_bulk_jobs`, `…000007_registry`,
+//! `…000008_client_certificates` and `2026-12-07-000015_sign_in_failures`,
+//! both backends). The CA's tables stay in
 //! ca-core (private to it); nothing in ca-core reads these.
 
 diesel::table! {
@@ -13,8 +14,6 @@ diesel::table! {
         department -> Nullable<Text>,
         totp_secret -> Nullable<Text>,
         must_change_password -> Bool,
-        failed_logins -> Integer,
-        locked_until -> Nullable<Timestamp>,
         created_at -> Timestamp,
         disabled -> Bool,
         totp_last_step -> Nullable<BigInt>,
@@ -48,6 +47,15 @@ diesel::table! {
         certificate_id -> BigInt,
         user_id -> BigInt,
         bound_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sign_in_failures (key) {
+        key -> Text,
+        failures -> Integer,
+        last_failure_at -> Timestamp,
+        blocked_until -> Nullable<Timestamp>,
     }
 }
 
@@ -110,5 +118,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_certificates,
     requests,
     bulk_jobs,
-    bulk_items
+    bulk_items,
+    sign_in_failures
 );

@@ -27,6 +27,8 @@ pub(super) struct ServeArgs {
     ocsp: OcspArgs,
     #[command(flatten)]
     crl: ScheduleArgs,
+    #[command(flatten)]
+    portal: ra_portal::PortalArgs,
     /// Serve the RA portal over HTTPS with this server certificate chain
     /// (PEM), on --portal-listen instead of --listen; officers may then
     /// sign in with a client certificate issued by this CA. OCSP, CRLs and
@@ -71,7 +73,8 @@ pub(super) fn serve(
     let data_dir = ca.config().data_dir.clone();
     let portal = Arc::new(
         ra_portal::PortalState::new(Arc::clone(&ca), &data_dir)
-            .context("cannot start the RA portal")?,
+            .context("cannot start the RA portal")?
+            .with_options(args.portal.options()),
     );
     let responder = Arc::new(
         Responder::new(Arc::clone(&ca), config).context("cannot start the OCSP responder")?,

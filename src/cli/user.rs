@@ -1,5 +1,5 @@
-//! `govpki user add`: RA portal accounts; and the demo accounts of
-//! `init --demo`.
+//! `govpki user add` and `govpki user unlock`: RA portal accounts; and the
+//! demo accounts of `init --demo`.
 
 use ca_core::Ca;
 use ra_portal::accounts::{self, CreatedAccount, NewAccount};
@@ -12,6 +12,17 @@ pub(super) enum UserCommand {
     /// Create an RA portal account; prints its one-time password (and, for
     /// admin and ra_approver, its TOTP secret).
     Add(AddArgs),
+    /// Clear the failed sign-ins of an RA portal account so that it may
+    /// sign in at once (failed sign-ins make an account wait longer and
+    /// longer; they never lock it for good). Audited as `user.unlock`.
+    Unlock(UnlockArgs),
+}
+
+/// `govpki user unlock`.
+#[derive(Debug, clap::Args)]
+pub(super) struct UnlockArgs {
+    /// The account's username.
+    username: String,
 }
 
 /// `govpki user add`.
@@ -68,6 +79,11 @@ pub(super) fn run(ca: &Ca, cmd: UserCommand, actor: &str) -> anyhow::Result<()> 
                 eprintln!("note: {note}");
             }
             print_account(&created);
+            Ok(())
+        }
+        UserCommand::Unlock(args) => {
+            accounts::unlock(ca.store(), &args.username, actor)?;
+            println!("unlocked: {}", args.username.trim());
             Ok(())
         }
     }

@@ -1,5 +1,7 @@
 //! Portal accounts: creation (one-time password, TOTP secret), sign-in
-//! with lockout, password change, API bearer tokens and web sessions
+//! ([`sign_in`], throttled by [`throttle`]), password change (which ends
+//! every other session and token: [`sign_out`]), API bearer tokens and
+//! web sessions
 //! (those opened with a client certificate re-check it on every request,
 //! see [`client_cert`]). Only
 //! hashes of passwords, tokens and session ids are stored; TOTP secrets
@@ -7,6 +9,10 @@
 //! time step is remembered); none of them is ever logged or audited.
 
 pub mod client_cert;
+pub mod listing;
+mod sign_in;
+pub mod sign_out;
+pub mod throttle;
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -25,11 +31,9 @@ use crate::totp_key::TotpKey;
 use crate::user::User;
 use crate::{password, totp};
 use client_cert::Presented;
+pub use sign_in::{authenticate, unlock, Credentials};
+pub use sign_out::Current;
 
-/// Failed sign-ins in a row that lock an account.
-pub const MAX_FAILED_LOGINS: i32 = 5;
-/// How long a lock lasts.
-pub const LOCK_MINUTES: i64 = 15;
 /// Lifetime of an API bearer token.
 pub const TOKEN_HOURS: i64 = 12;
 
@@ -61,7 +65,7 @@ pub struct CreatedAccount {
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
-struct UserRow {
+pub(crate) struct UserRow {
     id: i64,
     username: String,
     password_hash: String,
@@ -70,8 +74,6 @@ struct UserRow {
     department: Option<String>,
     totp_secret: Option<String>,
     must_change_password: bool,
-    failed_logins: i32,
-    locked_until: Option<NaiveDateTime>,
     disabled: bool,
 }
 
@@ -167,7 +169,6 @@ pub fn create_user(
                 users::department.eq(&department),
                 users::totp_secret.eq(&sealed),
                 users::must_change_password.eq(true),
-                users::failed_logins.eq(0),
                 users::created_at.eq(now()),
                 users::disabled.eq(false),
             ))
@@ -204,99 +205,16 @@ pub fn create_user(
     })
 }
 
-/// Checks username, password and (for admins and approvers) the TOTP
-/// code, which is accepted once: a code of a time step no later than the
-/// last one accepted is refused. Failures count towards the lock; the
-/// fifth in a row locks the account for [`LOCK_MINUTES`].
-pub fn authenticate(
-    store: &Store,
-    key: &TotpKey,
-    username: &str,
-    password_given: &str,
-    totp_given: Option<&str>,
-) -> Result<User, PortalError> {
-    let row: Option<UserRow> = store.read(|c| -> Result<_, PortalError> {
-        Ok(users::table
-            .filter(users::username.eq(username.trim()))
-            .select(UserRow::as_select())
-            .first(c)
-            .optional()?)
-    })?;
-    let Some(row) = row else {
-        // The same work as for a real account: timing does not tell
-        // which usernames exist.
-        let _ = password::verify(password_given, dummy_hash());
-        return Err(PortalError::InvalidCredentials);
-    };
-    if let Some(until) = row.locked_until.filter(|u| *u > now()) {
-        return Err(locked(until));
-    }
-    if row.disabled {
-        let _ = password::verify(password_given, dummy_hash());
-        return Err(PortalError::InvalidCredentials);
-    }
-    if !password::verify(password_given, &row.password_hash) {
-        return Err(record_failure(
-            store,
-            &row,
-            PortalError::InvalidCredentials,
-        )?);
-    }
-    let user = row.user()?;
-    if user.role.needs_totp() {
-        let given = totp_given.map(str::trim).filter(|t| !t.is_empty());
-        let Some(given) = given else {
-            return Err(PortalError::TotpRequired);
-        };
-        let secret = match row.totp_secret.as_deref() {
-            Some(stored) if TotpKey::is_sealed(stored) => Some(key.open(&row.username, stored)?),
-            Some(plain) => Some(plain.to_owned()),
-            None => None,
-        };
-        let step = secret
-            .as_deref()
-            .and_then(|s| totp::verify_step(s, given, totp::unix_now()));
-        let Some(step) = step else {
-            return Err(record_failure(store, &row, PortalError::InvalidTotp)?);
-        };
-        let step = i64::try_from(step).map_err(|_| PortalError::InvalidTotp)?;
-        // Compare-and-set: of two sign-ins with the same code, one wins.
-        let fresh = store.write(|c| -> Result<usize, PortalError> {
-            Ok(diesel::update(
-                users::table.find(row.id).filter(
-                    users::totp_last_step
-                        .is_null()
-                        .or(users::totp_last_step.lt(step)),
-                ),
-            )
-            .set(users::totp_last_step.eq(step))
-            .execute(c)?)
-        })?;
-        if fresh == 0 {
-            return Err(record_failure(store, &row, PortalError::TotpReplayed)?);
-        }
-    }
-    if row.failed_logins != 0 || row.locked_until.is_some() {
-        store.read(|c| -> Result<_, PortalError> {
-            diesel::update(users::table.find(row.id))
-                .set((
-                    users::failed_logins.eq(0),
-                    users::locked_until.eq(None::<NaiveDateTime>),
-                ))
-                .execute(c)?;
-            Ok(())
-        })?;
-    }
-    Ok(user)
-}
-
 /// Changes a password: the old one must match, the new one follow the
-/// policy. Clears `must_change_password`.
+/// policy. Clears `must_change_password`, and ends every other web session
+/// and bearer token of the account (those opened with the one-time or the
+/// old password included): only `current`, the one changing it, stays.
 pub fn change_password(
     store: &Store,
     user: &User,
     old: &str,
     new: &str,
+    current: &Current<'_>,
 ) -> Result<(), PortalError> {
     password::check_policy(new, &user.username)?;
     if old == new {
@@ -320,13 +238,14 @@ pub fn change_password(
                 users::must_change_password.eq(false),
             ))
             .execute(c)?;
+        let ended = sign_out::end_sessions(c, user.id, current)?;
         audit::append(
             c,
             AuditEvent {
                 actor: &user.actor(),
                 action: AuditAction::UserPassword,
                 object: &format!("user:{}", user.username),
-                details: json!({}),
+                details: json!({ "sessions_ended": ended }),
             },
         )?;
         Ok(())
@@ -548,52 +467,6 @@ fn load_row(store: &Store, id: i64) -> Result<UserRow, PortalError> {
     })
 }
 
-/// Counts a failure; the one that reaches the limit locks the account and
-/// is answered with the lock.
-fn record_failure(
-    store: &Store,
-    row: &UserRow,
-    error: PortalError,
-) -> Result<PortalError, PortalError> {
-    store.write(|c| -> Result<PortalError, PortalError> {
-        let failed: i32 = users::table
-            .find(row.id)
-            .select(users::failed_logins)
-            .first(c)?;
-        let failed = failed + 1;
-        if failed >= MAX_FAILED_LOGINS {
-            let until = now() + Duration::minutes(LOCK_MINUTES);
-            diesel::update(users::table.find(row.id))
-                .set((
-                    users::failed_logins.eq(0),
-                    users::locked_until.eq(Some(until)),
-                ))
-                .execute(c)?;
-            audit::append(
-                c,
-                AuditEvent {
-                    actor: "ra-portal",
-                    action: AuditAction::UserLock,
-                    object: &format!("user:{}", row.username),
-                    details: json!({ "failed_logins": failed, "until": until.to_string() }),
-                },
-            )?;
-            Ok(locked(until))
-        } else {
-            diesel::update(users::table.find(row.id))
-                .set(users::failed_logins.eq(failed))
-                .execute(c)?;
-            Ok(error)
-        }
-    })
-}
-
-fn locked(until: NaiveDateTime) -> PortalError {
-    PortalError::Locked {
-        until: until.format("%Y-%m-%d %H:%M:%S").to_string(),
-    }
-}
-
 fn check_username(name: &str) -> Result<String, PortalError> {
     let name = name.trim();
     let ok = (3..=64).contains(&name.len())
@@ -619,7 +492,7 @@ fn unicode_nfc(s: &str) -> String {
 }
 
 /// A fixed argon2id hash for timing-equal refusals of unknown accounts.
-fn dummy_hash() -> &'static str {
+pub(crate) fn dummy_hash() -> &'static str {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DUMMY.get_or_init(|| password::hash("govpki-dummy-password").unwrap_or_default())
 }

@@ -283,7 +283,9 @@ pub fn view(store: &Store, user: &User, request_id: i64) -> Result<JobView, Port
 pub fn retry(store: &Store, user: &User, request_id: i64) -> Result<RequestRow, PortalError> {
     store.write(|c| -> Result<RequestRow, PortalError> {
         let row = requests::load_in(c, request_id)?;
-        authz::authorize(user, authz::Action::Decide, &row.province)?;
+        authz::authorize_object(user, authz::Action::Decide, &row.province, || {
+            PortalError::NotFound(format!("no request {request_id}"))
+        })?;
         load_job(c, request_id)?;
         if row.state != requests::FAILED {
             return Err(PortalError::conflict(

@@ -6,9 +6,12 @@
 
 pub mod api;
 mod blocking;
+mod client_addr;
+pub mod hardening;
 mod presented;
 mod status;
 pub(crate) mod web;
 
 pub(crate) use blocking::blocking;
+pub(crate) use client_addr::ClientAddr;
 pub(crate) use status::HttpStatus;

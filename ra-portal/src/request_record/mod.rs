@@ -75,7 +75,9 @@ impl RequestRow {
 /// One request, if the user may read it.
 pub fn get(store: &Store, user: &User, id: i64) -> Result<RequestRow, PortalError> {
     let row = load(store, id)?;
-    authz::authorize(user, authz::Action::Read, &row.province)?;
+    authz::authorize_object(user, authz::Action::Read, &row.province, || {
+        PortalError::NotFound(format!("no request {id}"))
+    })?;
     Ok(row)
 }
 

@@ -56,7 +56,7 @@ pub fn reject(
     }
     store.write(|c| -> Result<RequestRow, PortalError> {
         let row = load_in(c, id)?;
-        authz::decide(user, &row.province, row.submitted_by)?;
+        authz::decide(user, id, &row.province, row.submitted_by)?;
         expect_submitted(&row)?;
         diesel::update(requests::table.find(id))
             .set((
@@ -94,7 +94,7 @@ pub fn approve(
     let store = ca.store();
     let comment = comment.map(str::trim).filter(|c| !c.is_empty());
     let row = load(store, id)?;
-    authz::decide(user, &row.province, row.submitted_by)?;
+    authz::decide(user, id, &row.province, row.submitted_by)?;
     expect_submitted(&row)?;
     let kind = row.kind;
     if kind == Kind::UnitChange {

@@ -10,7 +10,7 @@ use serde_json::json;
 use ca_core::audit::{self, AuditAction, AuditEvent};
 use ca_core::command::Command;
 use ca_core::registry::current_province;
-use ca_core::Ca;
+use ca_core::{Ca, CaError};
 
 use super::{load_in, Kind, RequestInput, RequestRow, SUBMITTED};
 use crate::authz::{self, Action};
@@ -24,7 +24,24 @@ pub fn submit(ca: &Ca, user: &User, input: &RequestInput) -> Result<RequestRow, 
     let kind = input.kind();
     let command = input.to_command()?;
     let target = ca.target(&command)?;
-    authz::authorize(user, Action::Submit, &target.province)?;
+    // Another province's target is a missing one, said the same way.
+    authz::authorize_object(user, Action::Submit, &target.province, || {
+        match &command {
+            Command::Token { serial, .. } => CaError::UnknownToken {
+                serial: serial.clone(),
+            },
+            Command::UnitChange(change) => CaError::UnknownUnit { id: change.unit_id },
+            _ => match &target.certificate {
+                Some((_, serial)) => CaError::UnknownCertificate {
+                    serial: serial.clone(),
+                },
+                None => CaError::UnknownSubscriber {
+                    id: target.subscriber_id.unwrap_or_default(),
+                },
+            },
+        }
+        .into()
+    })?;
     // Moving a subscriber to another province takes the right to submit
     // there as well.
     if let Some(p) = input.moves_to_province() {

@@ -92,7 +92,7 @@ pub(super) fn approve(
 ) -> Result<RequestRow, PortalError> {
     ca.store().write(|c| -> Result<RequestRow, PortalError> {
         let row = load_in(c, id)?;
-        authz::decide(user, &row.province, row.submitted_by)?;
+        authz::decide(user, id, &row.province, row.submitted_by)?;
         expect_submitted(&row)?;
         let input: RequestInput = serde_json::from_str(&row.payload)
             .map_err(|e| PortalError::Internal(format!("stored request {id}: {e}")))?;

@@ -12,16 +12,16 @@ use serde_json::{json, Value};
 use super::{ApiResult, ApiUser};
 use crate::client_cert::{self, Presented};
 use crate::error::PortalError;
-use crate::http::blocking;
+use crate::http::{blocking, ClientAddr};
 use crate::{accounts, PortalState};
 
 #[rocket::post("/session/certificate")]
 pub(super) async fn sign_in(
     state: &State<Arc<PortalState>>,
-    remote: Option<std::net::SocketAddr>,
+    client: ClientAddr,
     presented: Option<Presented>,
 ) -> ApiResult<Json<Value>> {
-    state.sign_in_limit.attempt(remote.map(|a| a.ip()))?;
+    state.sign_in_limit.attempt(client.0)?;
     let presented = presented.ok_or(PortalError::CertificateRequired)?;
     let portal = Arc::clone(state.inner());
     let (user, token, expires) = blocking(move || {

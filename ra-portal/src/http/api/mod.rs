@@ -37,6 +37,7 @@ pub fn routes() -> Vec<Route> {
         session::delete,
         session::me,
         session::change_password,
+        session::sign_out_everywhere,
         account::sign_in,
         account::list,
         account::bind,
@@ -94,7 +95,11 @@ impl<'r> Responder<'r, 'static> for ApiError {
         } else {
             self.0.to_string()
         };
-        error_response(status, code, &message)
+        let mut res = error_response(status, code, &message)?;
+        if let Some(secs) = self.0.retry_after() {
+            res.set_raw_header("Retry-After", secs.to_string());
+        }
+        Ok(res)
     }
 }
 

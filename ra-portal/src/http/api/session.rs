@@ -1,5 +1,6 @@
 //! `POST /session` (sign in, bearer token out), `DELETE /session`,
-//! `GET /me`, `POST /password`.
+//! `GET /me`, `POST /password` (ends every other session and token of the
+//! account), `POST /account/sign-out-everywhere`.
 
 use std::sync::Arc;
 
@@ -11,7 +12,7 @@ use serde_json::{json, Value};
 use super::auth::Credential;
 use super::{body, AnyApiUser, ApiResult};
 use crate::error::PortalError;
-use crate::http::blocking;
+use crate::http::{blocking, ClientAddr};
 use crate::{accounts, PortalState, SESSION_COOKIE};
 
 /// Sign-in input.
@@ -35,21 +36,20 @@ pub(super) struct PasswordChange {
 #[rocket::post("/session", data = "<input>")]
 pub(super) async fn create(
     state: &State<Arc<PortalState>>,
-    remote: Option<std::net::SocketAddr>,
+    client: ClientAddr,
     input: Result<Json<SignIn>, rocket::serde::json::Error<'_>>,
 ) -> ApiResult<Json<Value>> {
-    state.sign_in_limit.attempt(remote.map(|a| a.ip()))?;
+    state.sign_in_limit.attempt(client.0)?;
     let input = body(input)?;
     let portal = Arc::clone(state.inner());
     let (user, token, expires) = blocking(move || {
         let store = portal.ca.store();
-        let user = accounts::authenticate(
-            store,
-            &portal.totp_key,
-            &input.username,
-            &input.password,
-            input.totp.as_deref(),
-        )?;
+        let given = accounts::Credentials {
+            username: &input.username,
+            password: &input.password,
+            totp: input.totp.as_deref(),
+        };
+        let user = accounts::authenticate(store, &portal.totp_key, given, client.0)?;
         let (token, expires) = accounts::create_api_token(store, &user, None)?;
         Ok((user, token, expires))
     })
@@ -101,9 +101,37 @@ pub(super) async fn change_password(
     user: Result<AnyApiUser, PortalError>,
     input: Result<Json<PasswordChange>, rocket::serde::json::Error<'_>>,
 ) -> ApiResult<Status> {
-    let user = user?.user;
+    let AnyApiUser { user, credential } = user?;
     let input = body(input)?;
     let store = state.ca.store().clone();
-    blocking(move || accounts::change_password(&store, &user, &input.old, &input.new)).await?;
+    blocking(move || {
+        let current = current(&credential);
+        accounts::change_password(&store, &user, &input.old, &input.new, &current)
+    })
+    .await?;
     Ok(Status::NoContent)
+}
+
+/// Ends every other session and bearer token of the caller's account: the
+/// one asking stays. Answers how many ended.
+#[rocket::post("/account/sign-out-everywhere")]
+pub(super) async fn sign_out_everywhere(
+    state: &State<Arc<PortalState>>,
+    user: Result<AnyApiUser, PortalError>,
+) -> ApiResult<Json<Value>> {
+    let AnyApiUser { user, credential } = user?;
+    let store = state.ca.store().clone();
+    let ended = blocking(move || {
+        accounts::sign_out::sign_out_everywhere(&store, &user, &current(&credential))
+    })
+    .await?;
+    Ok(Json(json!({ "ended": ended })))
+}
+
+/// The session or token a request came with, to keep.
+fn current(credential: &Credential) -> accounts::Current<'_> {
+    match credential {
+        Credential::Token(t) => accounts::Current::Token(t),
+        Credential::Session(id) => accounts::Current::Session(id),
+    }
 }

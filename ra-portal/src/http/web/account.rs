@@ -1,7 +1,8 @@
 //! Client-certificate sign-in (`POST /login/certificate`) and the account
 //! page listing the certificates an account signs in with
-//! (`/account`): bind the certificate this browser presents, unbind one.
-//! The rules are [`crate::client_cert`]'s.
+//! (`/account`): bind the certificate this browser presents, unbind one
+//! (the rules are [`crate::client_cert`]'s); and "sign out everywhere"
+//! (`POST /account/sign-out-everywhere`).
 
 use std::sync::Arc;
 
@@ -16,8 +17,8 @@ use super::pages::{self, Reply};
 use super::WebSession;
 use crate::client_cert::{self, BoundCertificate, Presented};
 use crate::error::PortalError;
-use crate::http::blocking;
 use crate::http::HttpStatus;
+use crate::http::{blocking, ClientAddr};
 use crate::{accounts, PortalState};
 
 /// A form carrying only the CSRF value.
@@ -30,7 +31,7 @@ pub(super) struct AccountForm {
 pub(super) async fn login(
     state: &State<Arc<PortalState>>,
     cookies: &CookieJar<'_>,
-    remote: Option<std::net::SocketAddr>,
+    client: ClientAddr,
     presented: Option<Presented>,
     form: Option<Form<AccountForm>>,
 ) -> Reply {
@@ -39,6 +40,7 @@ pub(super) async fn login(
     let refuse = |e: &PortalError| {
         let errors = pages::LoginErrors::general(pages::message(lang, e));
         pages::login_page(
+            state,
             cookies,
             e.status_and_code().0,
             "",
@@ -49,7 +51,7 @@ pub(super) async fn login(
     if !pages::login_csrf_ok(cookies, form.csrf.as_deref()) {
         return refuse(&PortalError::Csrf);
     }
-    if let Err(e) = state.sign_in_limit.attempt(remote.map(|a| a.ip())) {
+    if let Err(e) = state.sign_in_limit.attempt(client.0) {
         return refuse(&e);
     }
     let Some(certificate) = presented.clone() else {
@@ -65,7 +67,7 @@ pub(super) async fn login(
     })
     .await;
     match outcome {
-        Ok((user, session)) => pages::signed_in(cookies, &user, session, ttl),
+        Ok((user, session)) => pages::signed_in(state, cookies, &user, session, ttl),
         Err(e) => refuse(&e),
     }
 }
@@ -116,6 +118,28 @@ pub(super) async fn unbind(
     let store = state.ca.store().clone();
     let user = session.user.clone();
     let done = blocking(move || client_cert::unbind(&store, &user, id)).await;
+    back_to_account(state, &session, presented.as_ref(), done).await
+}
+
+#[rocket::post("/account/sign-out-everywhere", data = "<form>")]
+pub(super) async fn sign_out_everywhere(
+    state: &State<Arc<PortalState>>,
+    session: Result<WebSession, PortalError>,
+    presented: Option<Presented>,
+    form: Option<Form<AccountForm>>,
+) -> Reply {
+    let (session, _) = match WebSession::posted(session, form) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let store = state.ca.store().clone();
+    let user = session.user.clone();
+    let id = session.id.clone();
+    let done = blocking(move || {
+        accounts::sign_out::sign_out_everywhere(&store, &user, &accounts::Current::Session(&id))
+            .map(drop)
+    })
+    .await;
     back_to_account(state, &session, presented.as_ref(), done).await
 }
 
@@ -177,7 +201,16 @@ async fn account_page(
 </dl>
 <h2>{t_certs}</h2>
 <p>{t_explain}</p>
-{table}{offer}"#,
+{table}{offer}<h2>{t_sessions}</h2>
+<form method="post" action="/account/sign-out-everywhere" class="card" id="sign-out-everywhere">
+{csrf}<p>{t_sessions_explain}</p>
+<button type="submit">{t_sign_out_everywhere}</button>
+</form>
+"#,
+        csrf = csrf_input(&session.csrf),
+        t_sessions = session.t("Phiên đăng nhập"),
+        t_sessions_explain = session.t("Kết thúc mọi phiên đăng nhập và mã truy cập API khác của tài khoản này (trên các máy và trình duyệt khác); phiên đang dùng vẫn giữ."),
+        t_sign_out_everywhere = session.t("Đăng xuất khỏi mọi nơi khác"),
         t_account = session.t("Tài khoản"),
         t_role = session.t("Vai trò"),
         name = esc(&session.user.username),

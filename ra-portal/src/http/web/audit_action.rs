@@ -54,6 +54,8 @@ fn vi(action: AuditAction) -> &'static str {
         AuditAction::UserCertificateUnbound => "Gỡ chứng thư số khỏi tài khoản",
         AuditAction::UserLock => "Khóa tài khoản",
         AuditAction::UserPassword => "Đổi mật khẩu",
+        AuditAction::UserSignOutEverywhere => "Đăng xuất khỏi mọi phiên",
+        AuditAction::UserUnlock => "Mở khóa đăng nhập",
     }
 }
 
@@ -97,6 +99,8 @@ fn en(action: AuditAction) -> &'static str {
         AuditAction::UserCertificateUnbound => "Certificate unbound from the account",
         AuditAction::UserLock => "Account locked",
         AuditAction::UserPassword => "Password changed",
+        AuditAction::UserSignOutEverywhere => "Signed out everywhere",
+        AuditAction::UserUnlock => "Sign-in unlocked",
     }
 }
 

@@ -34,6 +34,9 @@ const NAV: [(&str, &str); 8] = [
 /// The navigation entry of admins and auditors only.
 const AUDIT_NAV: (&str, &str) = ("/audit", "Nhật ký kiểm toán");
 
+/// The navigation entry of admins only.
+const USERS_NAV: (&str, &str) = ("/users", "Quản lý tài khoản");
+
 /// A whole page in `lang`: `title`, the signed-in user's bar (with the
 /// sign-out form) when there is one, the language switch, and `body`.
 pub(super) fn page(lang: Lang, title: &str, user: Option<(&User, &str)>, body: &str) -> String {
@@ -56,6 +59,7 @@ pub(super) fn page_with_head(
             links = NAV
                 .iter()
                 .chain(super::reports::reads_audit(u.role).then_some(&AUDIT_NAV))
+                .chain((u.role == crate::role::Role::Admin).then_some(&USERS_NAV))
                 .map(|(href, label)| {
                     format!(r#"<li><a href="{href}">{}</a></li>"#, lang.t(label))
                 })

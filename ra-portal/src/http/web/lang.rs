@@ -124,14 +124,22 @@ fn same_site_path(referer: &str, host: Option<&str>) -> Option<String> {
 /// `GET /lang/{vi|en}`: remembers the language for a year and goes back to
 /// the page the link was on (or the sign-in page).
 #[rocket::get("/lang/<code>")]
-pub(super) fn switch(code: &str, cookies: &CookieJar<'_>, back: Back) -> Redirect {
+pub(super) fn switch(
+    state: &rocket::State<std::sync::Arc<crate::PortalState>>,
+    code: &str,
+    cookies: &CookieJar<'_>,
+    back: Back,
+) -> Redirect {
     let value = if code == "en" { "en" } else { "vi" };
-    cookies.add(
+    let year = rocket::time::Duration::days(365);
+    cookies.add(super::pages::secure(
+        state,
         Cookie::build((LANG_COOKIE, value))
             .path("/")
             .same_site(SameSite::Lax)
-            .max_age(rocket::time::Duration::days(365)),
-    );
+            .max_age(year)
+            .expires(rocket::time::OffsetDateTime::now_utc() + year),
+    ));
     Redirect::to(back.0.unwrap_or_else(|| "/".to_owned()))
 }
 

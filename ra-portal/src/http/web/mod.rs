@@ -28,6 +28,7 @@ mod reports;
 mod request_form;
 mod requests;
 mod subscribers;
+mod users;
 mod vi;
 
 use std::sync::Arc;
@@ -57,6 +58,9 @@ pub(crate) fn routes() -> Vec<Route> {
         account::page,
         account::bind,
         account::unbind,
+        account::sign_out_everywhere,
+        users::list,
+        users::unlock,
         pages::dashboard,
         pages::password_form,
         pages::password_submit,
@@ -114,6 +118,7 @@ posted_forms!(
     registry::TokenForm,
     requests::DecisionForm,
     subscribers::SubscriberForm,
+    users::UnlockForm,
 );
 
 /// A signed-in web session.

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use rocket::form::Form;
-use rocket::http::{ContentType, Cookie, CookieJar, SameSite, Status};
+use rocket::http::{ContentType, Cookie, CookieJar, Header, SameSite, Status};
 use rocket::response::content::RawHtml;
 use rocket::response::Redirect;
 use rocket::State;
@@ -14,8 +14,8 @@ use super::WebSession;
 use crate::accounts;
 use crate::client_cert::Presented;
 use crate::error::PortalError;
-use crate::http::blocking;
 use crate::http::HttpStatus;
+use crate::http::{blocking, ClientAddr};
 use crate::{requests, PortalState, SESSION_COOKIE};
 
 /// The private cookie holding the sign-in form's CSRF value.
@@ -26,6 +26,28 @@ const LOGIN_CSRF_COOKIE: &str = "govpki_login_csrf";
 pub(super) enum Reply {
     Page((Status, RawHtml<String>)),
     Redirect(Box<Redirect>),
+    /// A page asking to wait (`Retry-After`).
+    Wait(Box<WaitPage>),
+}
+
+/// A refused sign-in page with its `Retry-After` header.
+#[derive(rocket::Responder)]
+pub(super) struct WaitPage {
+    inner: (Status, RawHtml<String>),
+    retry_after: Header<'static>,
+}
+
+impl Reply {
+    /// This page, with `Retry-After` when `e` asks to wait.
+    pub(super) fn waiting(self, e: &PortalError) -> Self {
+        match (self, e.retry_after()) {
+            (Self::Page(inner), Some(secs)) => Self::Wait(Box::new(WaitPage {
+                inner,
+                retry_after: Header::new("Retry-After", secs.to_string()),
+            })),
+            (other, _) => other,
+        }
+    }
 }
 
 pub(super) fn html(status: Status, body: String) -> Reply {
@@ -81,6 +103,7 @@ pub(super) fn ends_certificate_session(e: &PortalError) -> bool {
 
 #[rocket::get("/?<session>")]
 pub(super) fn index(
+    state: &State<Arc<PortalState>>,
     session: Option<&str>,
     web: Result<WebSession, PortalError>,
     cookies: &CookieJar<'_>,
@@ -97,16 +120,15 @@ pub(super) fn index(
     };
     let errors = LoginErrors {
         general: general.map(str::to_owned),
-        ..LoginErrors::default()
     };
-    login_page(cookies, Status::Ok, "", presented.as_ref(), &errors)
+    login_page(state, cookies, Status::Ok, "", presented.as_ref(), &errors)
 }
 
 #[rocket::post("/login", data = "<form>")]
 pub(super) async fn login(
     state: &State<Arc<PortalState>>,
     cookies: &CookieJar<'_>,
-    remote: Option<std::net::SocketAddr>,
+    client: ClientAddr,
     presented: Option<Presented>,
     form: Option<Form<LoginForm>>,
 ) -> Reply {
@@ -115,60 +137,56 @@ pub(super) async fn login(
     let presented = presented.as_ref();
     if !login_csrf_ok(cookies, form.csrf.as_deref()) {
         let errors = LoginErrors::general(message(Lang::of(cookies), &PortalError::Csrf));
-        return login_page(cookies, Status::Forbidden, &username, presented, &errors);
-    }
-    if let Err(e) = state.sign_in_limit.attempt(remote.map(|a| a.ip())) {
-        let errors = LoginErrors::general(message(Lang::of(cookies), &e));
         return login_page(
+            state,
             cookies,
-            e.status_and_code().0,
+            Status::Forbidden,
             &username,
             presented,
             &errors,
         );
     }
+    if let Err(e) = state.sign_in_limit.attempt(client.0) {
+        let errors = LoginErrors::general(message(Lang::of(cookies), &e));
+        return login_page(
+            state,
+            cookies,
+            e.status_and_code().0,
+            &username,
+            presented,
+            &errors,
+        )
+        .waiting(&e);
+    }
     let portal = Arc::clone(state.inner());
     let ttl = state.session_ttl;
     let outcome = blocking(move || {
         let store = portal.ca.store();
-        let user = accounts::authenticate(
-            store,
-            &portal.totp_key,
-            form.username.as_deref().unwrap_or_default(),
-            form.password.as_deref().unwrap_or_default(),
-            form.totp.as_deref(),
-        )?;
+        let given = accounts::Credentials {
+            username: form.username.as_deref().unwrap_or_default(),
+            password: form.password.as_deref().unwrap_or_default(),
+            totp: form.totp.as_deref(),
+        };
+        let user = accounts::authenticate(store, &portal.totp_key, given, client.0)?;
         let (id, _) = accounts::create_session(store, &user, ttl, None)?;
         Ok((user, id))
     })
     .await;
     match outcome {
-        Ok((user, id)) => signed_in(cookies, &user, id, ttl),
+        Ok((user, id)) => signed_in(state, cookies, &user, id, ttl),
         Err(e) => {
-            let message = message(Lang::of(cookies), &e);
-            let errors = match e {
-                PortalError::InvalidCredentials => LoginErrors {
-                    password: Some(message),
-                    ..LoginErrors::default()
-                },
-                PortalError::TotpRequired
-                | PortalError::InvalidTotp
-                | PortalError::TotpReplayed => LoginErrors {
-                    totp: Some(message),
-                    ..LoginErrors::default()
-                },
-                _ => LoginErrors {
-                    general: Some(message),
-                    ..LoginErrors::default()
-                },
-            };
+            // One message for the whole form: which of username, password
+            // and code was wrong is never said.
+            let errors = LoginErrors::general(message(Lang::of(cookies), &e));
             login_page(
+                state,
                 cookies,
                 e.status_and_code().0,
                 &username,
                 presented,
                 &errors,
             )
+            .waiting(&e)
         }
     }
 }
@@ -182,20 +200,25 @@ pub(super) fn login_csrf_ok(cookies: &CookieJar<'_>, given: Option<&str>) -> boo
 }
 
 /// A successful sign-in: the session cookie, then the password page (one-
-/// time password still in use) or the dashboard.
+/// time password still in use) or the dashboard. The cookie's `Max-Age`
+/// and `Expires` both say the session's lifetime (Rocket would otherwise
+/// write a week into `Expires`).
 pub(super) fn signed_in(
+    state: &PortalState,
     cookies: &CookieJar<'_>,
     user: &crate::user::User,
     session: String,
     ttl: chrono::Duration,
 ) -> Reply {
     cookies.remove_private(LOGIN_CSRF_COOKIE);
+    let lifetime = rocket::time::Duration::minutes(ttl.num_minutes());
     let cookie = Cookie::build((SESSION_COOKIE, session))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Strict)
-        .max_age(rocket::time::Duration::minutes(ttl.num_minutes()));
-    cookies.add_private(cookie);
+        .max_age(lifetime)
+        .expires(rocket::time::OffsetDateTime::now_utc() + lifetime);
+    cookies.add_private(secure(state, cookie));
     let next = if user.must_change_password {
         "/password"
     } else {
@@ -294,12 +317,14 @@ pub(super) async fn password_submit(
     }
     let store = state.ca.store().clone();
     let user = session.user.clone();
+    let id = session.id.clone();
     let result = blocking(move || {
         accounts::change_password(
             &store,
             &user,
             form.old.as_deref().unwrap_or_default(),
             form.new.as_deref().unwrap_or_default(),
+            &accounts::Current::Session(&id),
         )
     })
     .await;
@@ -367,8 +392,6 @@ pub(super) fn stylesheet() -> (ContentType, &'static str) {
 #[derive(Debug, Default)]
 pub(super) struct LoginErrors {
     general: Option<String>,
-    password: Option<String>,
-    totp: Option<String>,
 }
 
 impl LoginErrors {
@@ -376,7 +399,6 @@ impl LoginErrors {
     pub(super) fn general(message: String) -> Self {
         Self {
             general: Some(message),
-            ..Self::default()
         }
     }
 }
@@ -389,9 +411,20 @@ struct PasswordErrors {
     confirm: Option<String>,
 }
 
+/// `cookie`, marked `Secure` when the portal is told it sits behind a
+/// proxy that terminates TLS (over HTTPS Rocket marks it anyway).
+pub(super) fn secure<'c>(state: &PortalState, cookie: impl Into<Cookie<'c>>) -> Cookie<'c> {
+    let mut cookie = cookie.into();
+    if state.options.cookie_secure {
+        cookie.set_secure(true);
+    }
+    cookie
+}
+
 /// The sign-in page with a fresh CSRF value (also set in a private cookie);
 /// with a client certificate presented, a button signing in with it.
 pub(super) fn login_page(
+    state: &PortalState,
     cookies: &CookieJar<'_>,
     status: Status,
     username: &str,
@@ -414,13 +447,16 @@ pub(super) fn login_page(
             );
         }
     };
-    cookies.add_private(
+    let hour = rocket::time::Duration::hours(1);
+    cookies.add_private(secure(
+        state,
         Cookie::build((LOGIN_CSRF_COOKIE, csrf.clone()))
             .path("/")
             .http_only(true)
             .same_site(SameSite::Strict)
-            .max_age(rocket::time::Duration::hours(1)),
-    );
+            .max_age(hour)
+            .expires(rocket::time::OffsetDateTime::now_utc() + hour),
+    ));
     let general = general_error(e.general.as_deref());
     let certificate = presented
         .map(|p| {
@@ -461,7 +497,7 @@ pub(super) fn login_page(
             lang.t("Mật khẩu"),
             "password",
             "",
-            e.password.as_deref(),
+            None,
             r#"autocomplete="current-password" required"#
         ),
         totp = field(
@@ -469,7 +505,7 @@ pub(super) fn login_page(
             lang.t("Mã xác thực (TOTP)"),
             "text",
             "",
-            e.totp.as_deref(),
+            None,
             r#"inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}""#
         ),
     );

@@ -322,7 +322,7 @@ async fn request_view(
         None => String::new(),
     };
     let may_decide = row.state == requests::SUBMITTED
-        && authz::decide(&session.user, &row.province, row.submitted_by).is_ok();
+        && authz::decide(&session.user, row.id, &row.province, row.submitted_by).is_ok();
     let decision = if may_decide {
         format!(
             r#"<h2>{heading}</h2>{general}<div class="decisions">

@@ -1,0 +1,3 @@
+ALTER TABLE users ADD COLUMN locked_until TIMESTAMP;
+ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;
+DROP TABLE sign_in_failures;
