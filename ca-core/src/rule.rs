@@ -9,7 +9,8 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Rule {
-    /// A unit name that is empty or too long.
+    /// A unit name that cannot be a certificate's OU: empty, too long,
+    /// or holding a control, format or bidirectional character.
     InvalidName,
     /// Not an electronic agency code (Quyết định 20/2020/QĐ-TTg).
     InvalidAgencyCode,
@@ -21,7 +22,8 @@ pub enum Rule {
     DuplicateUnit,
     /// Another unit holds the electronic agency code.
     DuplicateAgencyCode,
-    /// A unit's new name that is empty or too long.
+    /// A unit's new name that cannot be a certificate's OU (as
+    /// [`Rule::InvalidName`]).
     InvalidUnitName,
     /// A unit change that is neither one rename nor one merger.
     InvalidUnitChange,
@@ -41,10 +43,14 @@ pub enum Rule {
     NotASubscriberCertificate,
     /// A token no subscriber holds.
     TokenWithoutHolder,
+    /// A unit change after which a subscriber of the unit could no longer
+    /// be certified (its subject under the new unit name breaks the
+    /// profile's name rules).
+    UnissuableSubject,
 }
 
 /// Every rule, for tests that each has its wording.
-pub const RULES: [Rule; 16] = [
+pub const RULES: [Rule; 17] = [
     Rule::InvalidName,
     Rule::InvalidAgencyCode,
     Rule::InvalidParent,
@@ -61,6 +67,7 @@ pub const RULES: [Rule; 16] = [
     Rule::MissingField,
     Rule::NotASubscriberCertificate,
     Rule::TokenWithoutHolder,
+    Rule::UnissuableSubject,
 ];
 
 impl Rule {
@@ -83,6 +90,7 @@ impl Rule {
             Self::MissingField => "missing_field",
             Self::NotASubscriberCertificate => "not_a_subscriber_certificate",
             Self::TokenWithoutHolder => "token_without_holder",
+            Self::UnissuableSubject => "unissuable_subject",
         }
     }
 

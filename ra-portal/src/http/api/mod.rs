@@ -1,5 +1,6 @@
 //! `/api/v1`: the JSON API. Every answer that is not a success is
-//! `{"error":{"code":"…","message":"…"}}` with a stable code; every path
+//! `{"error":{"code":"…","message":"…"}}` with a stable code (and, for
+//! invalid input, `"field"`: the input field to fix); every path
 //! but `POST /api/v1/session`, `POST /api/v1/session/certificate` and
 //! `GET /api/v1/openapi.json` needs a valid bearer token or session,
 //! unknown paths included (the fallback routes below answer 401 before
@@ -94,7 +95,21 @@ impl<'r> Responder<'r, 'static> for ApiError {
         } else {
             self.0.to_string()
         };
-        error_response(status, code, &message)
+        // Invalid input names the field to fix, as the pages do.
+        let field = match status.code {
+            409 | 422 => crate::explain::explain(&self.0).0,
+            _ => "",
+        };
+        if field.is_empty() {
+            return error_response(status, code, &message);
+        }
+        let body =
+            json!({ "error": { "code": code, "message": message, "field": field } }).to_string();
+        Response::build()
+            .status(status)
+            .header(ContentType::JSON)
+            .sized_body(body.len(), std::io::Cursor::new(body))
+            .ok()
     }
 }
 
