@@ -72,7 +72,8 @@ enum Body {
 enum Expect {
     /// The API's JSON error: status and `error.code`.
     Json(u16, &'static str),
-    /// An HTML page with a form message (`class="form-error"`).
+    /// An HTML page with a form message (`class="form-error"`, or
+    /// `class="field-error"` next to a field).
     Page(u16),
     /// An OCSP response with this responseStatus (HTTP 200, RFC 6960).
     Ocsp(&'static str),
@@ -683,7 +684,10 @@ both_databases!(hostile_requests_get_their_documented_4xx, |env| {
                     .unwrap_or_else(|| format!("no error body: {}", reply.body));
                 format!("{} `{code}`", reply.status)
             }
-            Expect::Page(_) if reply.body.contains("class=\"form-error\"") => {
+            Expect::Page(_)
+                if reply.body.contains("class=\"form-error\"")
+                    || reply.body.contains("class=\"field-error\"") =>
+            {
                 Expect::Page(reply.status).label()
             }
             Expect::Page(_) => format!("{} without a form message", reply.status),

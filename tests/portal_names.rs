@@ -260,14 +260,8 @@ both_databases!(the_api_refuses_names_no_certificate_can_hold, |env| {
     assert_eq!(unit_id(&server, &officer, &ou), unit);
     let (_, pem) = issue(env, &server, &officer, &approver, at_bound, "bound", 365);
     let subject = env.subject_lines(&pem);
-    assert!(
-        subject.contains(&format!("organizationalUnitName = {ou}")),
-        "{subject:?}"
-    );
-    assert!(
-        subject.contains(&format!("commonName = {cn}")),
-        "{subject:?}"
-    );
+    assert!(subject.contains(&format!("OU={ou}")), "{subject:?}");
+    assert!(subject.contains(&format!("CN={cn}")), "{subject:?}");
 });
 
 both_databases!(the_pages_refuse_them_with_a_form_message, |env| {
@@ -287,33 +281,34 @@ both_databases!(the_pages_refuse_them_with_a_form_message, |env| {
     );
     let unit = unit_id(&server, &officer, SKHCN);
 
-    let page_refuses = |what: &str, path: &str, fields: &[(&str, &str)], words: &[&str]| {
-        let before = state(env);
-        let mut all = vec![("csrf", csrf.as_str())];
-        all.extend_from_slice(fields);
-        let r = post_form(&server, &jar, path, &all);
-        assert_eq!(r.status, 422, "{what}: {}", r.body);
-        assert!(
-            r.body.contains("class=\"form-error\""),
-            "{what}: {}",
-            r.body
-        );
-        for w in words {
-            assert!(r.body.contains(w), "{what}: {w:?} in {}", r.body);
-        }
-        assert_eq!(before, state(env), "{what}: the refusal changed something");
-    };
+    // The message is next to the field it concerns.
+    let page_refuses =
+        |what: &str, path: &str, fields: &[(&str, &str)], field: &str, words: &[&str]| {
+            let before = state(env);
+            let mut all = vec![("csrf", csrf.as_str())];
+            all.extend_from_slice(fields);
+            let r = post_form(&server, &jar, path, &all);
+            assert_eq!(r.status, 422, "{what}: {}", r.body);
+            let marker = format!("<p class=\"field-error\" id=\"{field}-error\"");
+            assert!(r.body.contains(&marker), "{what}: {marker} in {}", r.body);
+            for w in words {
+                assert!(r.body.contains(w), "{what}: {w:?} in {}", r.body);
+            }
+            assert_eq!(before, state(env), "{what}: the refusal changed something");
+        };
     for (what, name) in bad_names() {
         page_refuses(
             &format!("unit form, {what}"),
             "/units",
             &[("name", &name), ("province", CT)],
+            "name",
             &["Tên đơn vị phải có từ 1 đến 64 ký tự"],
         );
         page_refuses(
             &format!("unit change form, {what}"),
             "/requests/new/unit_change",
             &[("unit_id", &unit.to_string()), ("unit_name", &name)],
+            "unit_name",
             &["Tên đơn vị mới phải có từ 1 đến 64 ký tự"],
         );
     }
@@ -339,6 +334,7 @@ both_databases!(the_pages_refuse_them_with_a_form_message, |env| {
                 ("national_id", "CCCD:001089031735"),
                 ("province", CT),
             ],
+            "name",
             words,
         );
     }
