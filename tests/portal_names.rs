@@ -172,6 +172,21 @@ both_databases!(the_api_refuses_names_no_certificate_can_hold, |env| {
                 )
             },
         );
+        refused(
+            env,
+            &format!("unit's parent agency, {what}"),
+            "invalid_name",
+            "parent_agency",
+            || {
+                api(
+                    &server,
+                    "POST",
+                    "/api/v1/units",
+                    Some(&officer),
+                    Some(&json!({ "name": "Sở Tư pháp", "parent_agency": name, "province": CT })),
+                )
+            },
+        );
         for field in ["name", "title", "unit", "organization"] {
             let mut body = json!({
                 "kind": "individual", "name": "Lê Văn Cường", "national_id": "CCCD:001089031735",

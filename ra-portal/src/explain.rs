@@ -294,6 +294,7 @@ fn subject_field(field: &str) -> (&'static str, &'static str) {
         "title" => ("title", "Chức vụ"),
         "organizational_unit" => ("unit", "Đơn vị"),
         "organization" => ("organization", "Cơ quan chủ quản"),
+        "parent_agency" => ("parent_agency", "Cơ quan chủ quản"),
         "locality" => ("locality", "Địa bàn (xã, phường)"),
         "province" => ("province", "Tỉnh, thành phố"),
         "email" => ("email", "Thư điện tử"),

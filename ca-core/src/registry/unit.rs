@@ -14,7 +14,7 @@ use crate::status::CertStatus;
 use crate::store::models::{NewUnit, SubscriberRow, UnitRow};
 use crate::store::schema::{certificates, subscribers, units};
 use crate::store::DbConnection;
-use crate::subject::{NameKind, NationalId};
+use crate::subject::{check_named, NameKind, NationalId, UB_ORGANIZATION_NAME};
 use crate::{Ca, CaError};
 
 use super::{current_province, subject_with_unit};
@@ -148,11 +148,14 @@ impl Ca {
     pub fn add_unit(&self, input: &UnitInput, actor: &str) -> Result<AddedUnit, CaError> {
         let (province, province_note) = current_province(&input.province)?;
         let name = unit_name(&input.name, Rule::InvalidName)?;
+        // The parent agency goes into no certificate, but is shown and
+        // exported with the names: the same character rules, O's bound.
         let parent = input
             .parent_agency
             .as_deref()
-            .map(clean)
-            .filter(|p| !p.is_empty());
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| check_named("parent_agency", p, UB_ORGANIZATION_NAME))
+            .transpose()?;
         let tax_code = input
             .tax_code
             .as_deref()
@@ -577,11 +580,4 @@ fn check_parent(
             .flatten();
     }
     Ok(())
-}
-
-/// NFC, single spaces, trimmed.
-pub(crate) fn clean(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let nfc: String = s.nfc().collect();
-    nfc.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -16,8 +16,8 @@ mod text;
 pub use error::SubjectError;
 pub use info::SubjectInfo;
 pub use name::{
-    NameKind, UB_COMMON_NAME, UB_EMAIL_ADDRESS, UB_LOCALITY_NAME, UB_ORGANIZATIONAL_UNIT_NAME,
-    UB_ORGANIZATION_NAME, UB_STATE_NAME, UB_TITLE,
+    check_named, NameKind, UB_COMMON_NAME, UB_EMAIL_ADDRESS, UB_LOCALITY_NAME,
+    UB_ORGANIZATIONAL_UNIT_NAME, UB_ORGANIZATION_NAME, UB_STATE_NAME, UB_TITLE,
 };
 pub use national_id::{NationalId, NationalIdKind};
 pub use province::{all_provinces, resolve_province, Province, ProvinceKind, ProvinceMatch};

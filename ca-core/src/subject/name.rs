@@ -75,15 +75,20 @@ impl NameKind {
     /// control, format or bidirectional character (the first one, by code
     /// point), or longer than [`upper_bound`](Self::upper_bound).
     pub fn check(self, value: &str) -> Result<String, SubjectError> {
-        let name = clean(value);
-        if name.is_empty() {
-            return Err(SubjectError::MissingField {
-                field: self.field(),
-            });
-        }
-        check_text(self.field(), &name, self.upper_bound())?;
-        Ok(name)
+        check_named(self.field(), value, self.upper_bound())
     }
+}
+
+/// [`NameKind::check`] for a registry name kept beside the certified ones
+/// (a unit's parent agency): the same rules, under its own field name and
+/// bound.
+pub fn check_named(field: &'static str, value: &str, max: usize) -> Result<String, SubjectError> {
+    let name = clean(value);
+    if name.is_empty() {
+        return Err(SubjectError::MissingField { field });
+    }
+    check_text(field, &name, max)?;
+    Ok(name)
 }
 
 /// Refuses a forbidden character (see [`forbidden`]) and values longer
