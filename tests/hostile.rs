@@ -37,6 +37,8 @@ enum Who {
     HaNoiApprover,
     /// The officer's web session cookie, without the CSRF header/field.
     CookieNoCsrf,
+    /// The officer's web session cookie and the form's CSRF field.
+    Cookie,
 }
 
 impl Who {
@@ -49,6 +51,7 @@ impl Who {
             Self::HaNoiOfficer => "officer, Hà Nội",
             Self::HaNoiApprover => "approver, Hà Nội",
             Self::CookieNoCsrf => "session cookie, no CSRF token",
+            Self::Cookie => "session cookie and CSRF token",
         }
     }
 }
@@ -69,7 +72,8 @@ enum Body {
 enum Expect {
     /// The API's JSON error: status and `error.code`.
     Json(u16, &'static str),
-    /// An HTML page with a form message (`class="form-error"`).
+    /// An HTML page with a form message (`class="form-error"`, or
+    /// `class="field-error"` next to a field).
     Page(u16),
     /// An OCSP response with this responseStatus (HTTP 200, RFC 6960).
     Ocsp(&'static str),
@@ -250,6 +254,7 @@ both_databases!(hostile_requests_get_their_documented_4xx, |env| {
     let browser = Browser::new(env, &server, "hostile-officer");
     browser.sign_in(&mut account);
     let jar = env.p("hostile-officer.cookies");
+    let csrf = csrf_of(&browser.page("/units"));
 
     let big_json = json!({ "kind": "individual", "name": "x".repeat(2 * 1024 * 1024) });
     let big_csv = format!(
@@ -662,6 +667,136 @@ both_databases!(hostile_requests_get_their_documented_4xx, |env| {
                 Form(vec![]),
                 Page(403),
             ),
+            // Names no certificate can hold (issue 15): NUL, U+202E, over
+            // the RFC 5280 bound; wherever they enter.
+            case(
+                "new unit, name with NUL",
+                "POST",
+                "/api/v1/units",
+                Officer,
+                J(json!({ "name": "Sở\u{0000}NUL", "province": "Cần Thơ" })),
+                Json(422, "invalid_name"),
+            ),
+            case(
+                "new unit, name with U+202E",
+                "POST",
+                "/api/v1/units",
+                Officer,
+                J(json!({ "name": "Sở \u{202E}hnìhc iàT", "province": "Cần Thơ" })),
+                Json(422, "invalid_name"),
+            ),
+            case(
+                "new unit, name of 65 characters",
+                "POST",
+                "/api/v1/units",
+                Officer,
+                J(json!({ "name": "Đ".repeat(65), "province": "Cần Thơ" })),
+                Json(422, "invalid_name"),
+            ),
+            case(
+                "new subscriber, name with U+202E",
+                "POST",
+                "/api/v1/subscribers",
+                Officer,
+                J(
+                    json!({ "kind": "individual", "name": "Trần \u{202E}hnìB", "national_id": "CCCD:001089031735", "province": "Cần Thơ" }),
+                ),
+                Json(422, "invalid_name"),
+            ),
+            case(
+                "new subscriber, title with NUL",
+                "POST",
+                "/api/v1/subscribers",
+                Officer,
+                J(
+                    json!({ "kind": "individual", "name": "Trần Bình", "national_id": "CCCD:001089031735", "province": "Cần Thơ", "title": "Chuyên\u{0000}viên" }),
+                ),
+                Json(422, "invalid_name"),
+            ),
+            case(
+                "CSV import, name with U+202E",
+                "POST",
+                "/api/v1/subscribers/import",
+                Officer,
+                Raw(
+                    "text/csv",
+                    "loại,họ và tên,số định danh,tỉnh/thành phố\ncá nhân,Trần \u{202E}hnìB,001089031735,Cần Thơ\n"
+                        .as_bytes()
+                        .to_vec(),
+                ),
+                Json(422, "import_rejected"),
+            ),
+            case(
+                "change of title with U+202E",
+                "POST",
+                "/api/v1/requests",
+                Officer,
+                J(
+                    json!({ "kind": "change_info", "serial": serial, "changes": { "title": "Chuyên \u{202E}viên" } }),
+                ),
+                Json(422, "invalid_name"),
+            ),
+            case(
+                "unit rename, name with NUL",
+                "POST",
+                "/api/v1/requests",
+                Officer,
+                J(json!({ "kind": "unit_change", "unit_id": unit, "unit_name": "Sở\u{0000}NUL" })),
+                Json(422, "invalid_unit_name"),
+            ),
+            case(
+                "unit rename, name with U+202E",
+                "POST",
+                "/api/v1/requests",
+                Officer,
+                J(
+                    json!({ "kind": "unit_change", "unit_id": unit, "unit_name": "Sở \u{202E}hnìhc iàT" }),
+                ),
+                Json(422, "invalid_unit_name"),
+            ),
+            case(
+                "unit rename, name of 65 characters",
+                "POST",
+                "/api/v1/requests",
+                Officer,
+                J(json!({ "kind": "unit_change", "unit_id": unit, "unit_name": "Đ".repeat(65) })),
+                Json(422, "invalid_unit_name"),
+            ),
+            case(
+                "unit page form, name with U+202E",
+                "POST",
+                "/units",
+                Cookie,
+                Form(vec![
+                    ("name", "Sở \u{202E}hnìhc iàT".into()),
+                    ("province", "Cần Thơ".into()),
+                ]),
+                Page(422),
+            ),
+            case(
+                "subscriber page form, name of 65 characters",
+                "POST",
+                "/subscribers",
+                Cookie,
+                Form(vec![
+                    ("kind", "individual".into()),
+                    ("name", "Đ".repeat(65)),
+                    ("national_id", "CCCD:001089031735".into()),
+                    ("province", "Cần Thơ".into()),
+                ]),
+                Page(422),
+            ),
+            case(
+                "unit change page form, name with U+202E",
+                "POST",
+                "/requests/new/unit_change",
+                Cookie,
+                Form(vec![
+                    ("unit_id", unit.to_string()),
+                    ("unit_name", "Sở \u{202E}hnìhc iàT".into()),
+                ]),
+                Page(422),
+            ),
         ]
     };
 
@@ -679,6 +814,12 @@ both_databases!(hostile_requests_get_their_documented_4xx, |env| {
             Who::HaNoiOfficer => headers.push(format!("Authorization: Bearer {hn_officer}")),
             Who::HaNoiApprover => headers.push(format!("Authorization: Bearer {hn_approver}")),
             Who::CookieNoCsrf => extra.extend(["-b".to_owned(), jar.clone()]),
+            Who::Cookie => extra.extend([
+                "-b".to_owned(),
+                jar.clone(),
+                "--data-urlencode".to_owned(),
+                format!("csrf={csrf}"),
+            ]),
         }
         let mut body: Option<Vec<u8>> = None;
         match &c.body {
@@ -716,7 +857,10 @@ both_databases!(hostile_requests_get_their_documented_4xx, |env| {
                     .unwrap_or_else(|| format!("no error body: {}", reply.body));
                 format!("{} `{code}`", reply.status)
             }
-            Expect::Page(_) if reply.body.contains("class=\"form-error\"") => {
+            Expect::Page(_)
+                if reply.body.contains("class=\"form-error\"")
+                    || reply.body.contains("class=\"field-error\"") =>
+            {
                 Expect::Page(reply.status).label()
             }
             Expect::Page(_) => format!("{} without a form message", reply.status),

@@ -617,10 +617,7 @@ both_databases!(bad_input_csrf_and_other_province, |env| {
     assert_eq!(r.status, 422, "{}", r.body);
     shows(
         &r.body,
-        &[
-            r#"id="name-error""#,
-            "Tên đơn vị phải có từ 1 đến 200 ký tự.",
-        ],
+        &[r#"id="name-error""#, "Tên đơn vị phải có từ 1 đến 64 ký tự"],
     );
     let r = web.submit(
         "/tokens",

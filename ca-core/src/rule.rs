@@ -9,7 +9,8 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Rule {
-    /// A unit name that is empty or too long.
+    /// A unit name that cannot be a certificate's OU: empty, too long,
+    /// or holding a control, format or bidirectional character.
     InvalidName,
     /// Not an electronic agency code (Quyết định 20/2020/QĐ-TTg).
     InvalidAgencyCode,
@@ -21,7 +22,8 @@ pub enum Rule {
     DuplicateUnit,
     /// Another unit holds the electronic agency code.
     DuplicateAgencyCode,
-    /// A unit's new name that is empty or too long.
+    /// A unit's new name that cannot be a certificate's OU (as
+    /// [`Rule::InvalidName`]).
     InvalidUnitName,
     /// A unit change that is neither one rename nor one merger.
     InvalidUnitChange,
@@ -49,10 +51,14 @@ pub enum Rule {
     /// A new issuance on the key of one of the subscriber's own valid
     /// certificates (a renewal keeps a key; a new issuance needs a new one).
     KeyAlreadyCertified,
+    /// A unit change after which a subscriber of the unit could no longer
+    /// be certified (its subject under the new unit name breaks the
+    /// profile's name rules).
+    UnissuableSubject,
 }
 
 /// Every rule, for tests that each has its wording.
-pub const RULES: [Rule; 19] = [
+pub const RULES: [Rule; 20] = [
     Rule::InvalidName,
     Rule::InvalidAgencyCode,
     Rule::InvalidParent,
@@ -72,6 +78,7 @@ pub const RULES: [Rule; 19] = [
     Rule::CaKey,
     Rule::KeyOfAnotherSubscriber,
     Rule::KeyAlreadyCertified,
+    Rule::UnissuableSubject,
 ];
 
 impl Rule {
@@ -97,6 +104,7 @@ impl Rule {
             Self::CaKey => "ca_key",
             Self::KeyOfAnotherSubscriber => "key_of_another_subscriber",
             Self::KeyAlreadyCertified => "key_already_certified",
+            Self::UnissuableSubject => "unissuable_subject",
         }
     }
 

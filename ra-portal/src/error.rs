@@ -174,6 +174,7 @@ fn ca_status(e: &CaError) -> (u16, &'static str) {
         CaError::SuspendDisabled { .. } => (409, "suspend_disabled"),
         CaError::AmbiguousSerial { .. } => (409, "ambiguous_serial"),
         CaError::Csr(_) => (422, "bad_csr"),
+        CaError::Subject(e) if e.is_name_problem() => (422, "invalid_name"),
         CaError::Subject(_) => (422, "invalid_identity"),
         CaError::Serial(_) => (422, "invalid_serial"),
         CaError::Profile(_) => (422, "invalid_profile"),

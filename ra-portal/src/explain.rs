@@ -269,6 +269,20 @@ fn subject(e: &SubjectError) -> (&'static str, String) {
                 format!("{label}: chứa ký tự điều khiển U+{codepoint:04X}; chỉ dùng văn bản in được."),
             )
         }
+        SubjectError::BidiControl { field, codepoint } => {
+            let (name, label) = subject_field(field);
+            (
+                name,
+                format!("{label}: chứa ký tự điều khiển hướng văn bản U+{codepoint:04X}, làm tên hiển thị khác với nội dung thật; hãy xóa ký tự này."),
+            )
+        }
+        SubjectError::FormatCharacter { field, codepoint } => {
+            let (name, label) = subject_field(field);
+            (
+                name,
+                format!("{label}: chứa ký tự vô hình U+{codepoint:04X}; chỉ dùng văn bản nhìn thấy được."),
+            )
+        }
         SubjectError::InvalidEmail { .. } => (
             "email",
             "Địa chỉ thư điện tử không hợp lệ: dạng ten@coquan.gov.vn, chỉ gồm ký tự ASCII.".into(),
@@ -317,6 +331,7 @@ fn subject_field(field: &str) -> (&'static str, &'static str) {
         "title" => ("title", "Chức vụ"),
         "organizational_unit" => ("unit", "Đơn vị"),
         "organization" => ("organization", "Cơ quan chủ quản"),
+        "parent_agency" => ("parent_agency", "Cơ quan chủ quản"),
         "locality" => ("locality", "Địa bàn (xã, phường)"),
         "province" => ("province", "Tỉnh, thành phố"),
         "email" => ("email", "Thư điện tử"),
@@ -327,7 +342,7 @@ fn subject_field(field: &str) -> (&'static str, &'static str) {
 
 fn invalid(code: &str, message: &str) -> (&'static str, String) {
     match code {
-        "invalid_name" => ("name", "Tên đơn vị phải có từ 1 đến 200 ký tự.".into()),
+        "invalid_name" => ("name", unit_name_rule("Tên đơn vị")),
         "invalid_agency_code" => (
             "agency_code",
             "Mã định danh điện tử của cơ quan có dạng 000.00.00.H00 (Quyết định 20/2020/QĐ-TTg), ví dụ 000.00.31.H29."
@@ -338,9 +353,13 @@ fn invalid(code: &str, message: &str) -> (&'static str, String) {
             "Đơn vị cấp trên phải là một đơn vị đã đăng ký của cùng tỉnh, thành phố, và không tạo thành vòng lặp."
                 .into(),
         ),
-        "invalid_unit_name" => (
-            "unit_name",
-            "Tên đơn vị mới phải có từ 1 đến 200 ký tự.".into(),
+        "invalid_unit_name" => ("unit_name", unit_name_rule("Tên đơn vị mới")),
+        "unissuable_subject" => (
+            "",
+            format!(
+                "Không thể thực hiện thay đổi này: sau khi đổi tên hoặc sáp nhập, thông tin của thuê bao{} trong đơn vị không còn đưa được vào chứng thư số (quá dài hoặc chứa ký tự không được phép). Hãy sửa thông tin của thuê bao hoặc của đơn vị trước.",
+                subscriber_of(message)
+            ),
         ),
         "invalid_unit_change" => (
             "",
@@ -383,6 +402,29 @@ fn invalid(code: &str, message: &str) -> (&'static str, String) {
         "missing_field" => missing(message),
         _ => ("", format!("Dữ liệu không hợp lệ: {message}")),
     }
+}
+
+/// The rule of a unit name (the OU of its certificates), in Vietnamese.
+fn unit_name_rule(what: &str) -> String {
+    format!(
+        "{what} phải có từ 1 đến {} ký tự (giới hạn của trường OU trong chứng thư số, RFC 5280), không chứa ký tự điều khiển, ký tự vô hình hay ký tự đổi hướng văn bản (U+202A–U+202E, U+2066–U+2069).",
+        ca_core::registry::MAX_UNIT_NAME
+    )
+}
+
+/// ` số 12` for a refusal naming `subscriber 12`, or `""`.
+fn subscriber_of(message: &str) -> String {
+    message
+        .split_once("subscriber ")
+        .map(|(_, rest)| {
+            let id: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            if id.is_empty() {
+                id
+            } else {
+                format!(" số {id}")
+            }
+        })
+        .unwrap_or_default()
 }
 
 fn missing(message: &str) -> (&'static str, String) {

@@ -15,6 +15,7 @@ pub mod authz;
 pub mod bulk;
 pub mod certificates;
 pub mod clock;
+pub mod csv_file;
 mod error;
 mod explain;
 pub mod http;

@@ -22,6 +22,7 @@ use ca_core::views::reports::{self as figures, ReportScope, StatusCategory};
 use ca_core::Ca;
 
 use crate::authz::{self, Action};
+use crate::csv_file::csv;
 use crate::error::PortalError;
 use crate::requests::{APPROVED, ISSUED, SUBMITTED};
 use crate::schema::requests;
@@ -680,31 +681,6 @@ pub fn turnaround(
     })
 }
 
-/// CSV text as Excel reads it: a UTF-8 byte-order mark, quoted fields,
-/// CRLF line ends.
-pub fn csv(head: &[&str], rows: &[Vec<String>]) -> String {
-    let line = |cells: &mut dyn Iterator<Item = &str>| {
-        let mut out = cells
-            .map(|c| {
-                if c.contains([',', '"', '\n', '\r']) {
-                    format!("\"{}\"", c.replace('"', "\"\""))
-                } else {
-                    c.to_owned()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(",");
-        out.push_str("\r\n");
-        out
-    };
-    let mut out = String::from("\u{feff}");
-    out.push_str(&line(&mut head.iter().copied()));
-    for r in rows {
-        out.push_str(&line(&mut r.iter().map(String::as_str)));
-    }
-    out
-}
-
 /// The CSV of a report (the same figures as its JSON and its page): one
 /// line per unit, then one per province (unit empty), then the total.
 pub fn status_csv(r: &StatusReport) -> String {
@@ -841,18 +817,6 @@ fn flatten_lines<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_has_a_bom_quotes_and_crlf() {
-        let text = csv(
-            &["province", "unit"],
-            &[vec!["Cần Thơ".into(), "Sở \"A\", B".into()]],
-        );
-        assert_eq!(
-            text,
-            "\u{feff}province,unit\r\nCần Thơ,\"Sở \"\"A\"\", B\"\r\n"
-        );
-    }
 
     #[test]
     fn counts_put_each_certificate_in_one_category() {

@@ -23,7 +23,7 @@ use crate::profile::ProfileKind;
 use crate::signer::{KeySpec, Signer, SignerError, PKCS11_BACKEND};
 use crate::store::models::{IssuerRow, OcspSignerRow};
 use crate::store::schema::ocsp_signers;
-use crate::subject::SubjectInfo;
+use crate::subject::{SubjectInfo, UB_COMMON_NAME};
 use crate::{Ca, CaError, SOFTWARE_BACKEND};
 
 /// The profile delegated OCSP-signing certificates are issued with.
@@ -31,8 +31,6 @@ pub const OCSP_SIGNER_PROFILE: &str = "ocsp-signer";
 
 /// The common name's prefix: `OCSP Responder – <issuer CN>`.
 const CN_PREFIX: &str = "OCSP Responder – ";
-/// RFC 5280's upper bound on a common name, in characters.
-const UB_COMMON_NAME: usize = 64;
 
 impl Ca {
     /// The current OCSP signer of `issuer_id` and its DER certificate.

@@ -452,12 +452,20 @@ pub(crate) fn subject_of(c: &mut DbConnection, s: &SubscriberRow) -> Result<Subj
         ),
         None => None,
     };
+    subject_with_unit(s, unit.map(|u| u.name))
+}
+
+/// The certificate subject of a subscriber whose unit is named `unit`.
+pub(crate) fn subject_with_unit(
+    s: &SubscriberRow,
+    unit: Option<String>,
+) -> Result<SubjectInfo, CaError> {
     let uid = s.uid.as_deref().map(NationalId::try_from).transpose()?;
     Ok(SubjectInfo {
         common_name: s.full_name.clone(),
         uid,
         title: s.title.clone(),
-        organizational_unit: unit.map(|u| u.name),
+        organizational_unit: unit,
         organization: s.organization.clone(),
         locality: s.locality.clone(),
         province: Some(s.province.clone()),

@@ -11,16 +11,17 @@ use crate::audit::{self, AuditAction, AuditEvent};
 use crate::lifecycle::now;
 use crate::rule::Rule;
 use crate::status::CertStatus;
-use crate::store::models::{NewUnit, UnitRow};
+use crate::store::models::{NewUnit, SubscriberRow, UnitRow};
 use crate::store::schema::{certificates, subscribers, units};
 use crate::store::DbConnection;
-use crate::subject::NationalId;
+use crate::subject::{check_named, NameKind, NationalId, UB_ORGANIZATION_NAME};
 use crate::{Ca, CaError};
 
-use super::current_province;
+use super::{current_province, subject_with_unit};
 
-/// Longest unit name.
-pub const MAX_UNIT_NAME: usize = 200;
+/// Longest unit name: a unit's name is the OU of its subscribers'
+/// certificates (ub-organizational-unit-name).
+pub const MAX_UNIT_NAME: usize = crate::subject::UB_ORGANIZATIONAL_UNIT_NAME;
 
 /// A unit (agency) to register.
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -147,11 +148,14 @@ impl Ca {
     pub fn add_unit(&self, input: &UnitInput, actor: &str) -> Result<AddedUnit, CaError> {
         let (province, province_note) = current_province(&input.province)?;
         let name = unit_name(&input.name, Rule::InvalidName)?;
+        // The parent agency goes into no certificate, but is shown and
+        // exported with the names: the same character rules, O's bound.
         let parent = input
             .parent_agency
             .as_deref()
-            .map(clean)
-            .filter(|p| !p.is_empty());
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| check_named("parent_agency", p, UB_ORGANIZATION_NAME))
+            .transpose()?;
         let tax_code = input
             .tax_code
             .as_deref()
@@ -288,8 +292,47 @@ impl Ca {
 /// Checks a unit change inside the caller's transaction: the unit exists,
 /// exactly one of rename and merger is asked, the new name is valid and
 /// free in the province, the unit merged into is another unit of the same
-/// province.
+/// province, and every subscriber of the unit can still be certified
+/// under the name the change gives it.
 pub fn plan_unit_change(
+    c: &mut DbConnection,
+    change: &UnitChange,
+) -> Result<UnitChangePlan, CaError> {
+    let plan = plan_unit_change_names(c, change)?;
+    check_issuable_after(c, &plan)?;
+    Ok(plan)
+}
+
+/// Refuses a unit change after which a subscriber of the unit could not be
+/// certified: each one's subject, with the unit name the change gives it,
+/// must pass the profile's rules (a merger into a unit whose name was
+/// registered before the name rules, a subscriber whose other names
+/// were).
+fn check_issuable_after(c: &mut DbConnection, plan: &UnitChangePlan) -> Result<(), CaError> {
+    let members: Vec<SubscriberRow> = subscribers::table
+        .filter(subscribers::unit_id.eq(plan.unit.id))
+        .select(SubscriberRow::as_select())
+        .order(subscribers::id.asc())
+        .load(c)?;
+    for s in &members {
+        let name = subject_with_unit(s, Some(plan.name.clone()))
+            .and_then(|subject| subject.to_name().map_err(CaError::from));
+        match name {
+            Ok(_) => {}
+            Err(CaError::Subject(e)) => {
+                return Err(Rule::UnissuableSubject.refuse(format!(
+                    "subscriber {} could not be certified in the unit named {:?} any more: {e}",
+                    s.id, plan.name
+                )))
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(())
+}
+
+/// [`plan_unit_change`] without the subscribers' check.
+fn plan_unit_change_names(
     c: &mut DbConnection,
     change: &UnitChange,
 ) -> Result<UnitChangePlan, CaError> {
@@ -449,16 +492,17 @@ pub(crate) fn load_unit(c: &mut DbConnection, id: i64) -> Result<UnitRow, CaErro
         .ok_or(CaError::UnknownUnit { id })
 }
 
-/// A unit name, NFC with single spaces, of 1 to [`MAX_UNIT_NAME`]
-/// characters (`rule` refuses it otherwise).
+/// A unit name as its certificates' OU carries it (NFC, single spaces,
+/// 1 to [`MAX_UNIT_NAME`] characters, no control, format or bidirectional
+/// character: [`NameKind::OrganizationalUnit`]); `rule` refuses it
+/// otherwise.
 fn unit_name(name: &str, rule: Rule) -> Result<String, CaError> {
-    let name = clean(name);
-    if name.is_empty() || name.chars().count() > MAX_UNIT_NAME {
-        return Err(rule.refuse(format!(
-            "the unit name must have 1-{MAX_UNIT_NAME} characters"
-        )));
-    }
-    Ok(name)
+    NameKind::OrganizationalUnit.check(name).map_err(|e| {
+        rule.refuse(format!(
+            "the unit name must be 1-{MAX_UNIT_NAME} characters of visible text, \
+             as the OU of its certificates: {e}"
+        ))
+    })
 }
 
 /// A unit's tax code, with or without its `MST:` prefix, normalised.
@@ -536,11 +580,4 @@ fn check_parent(
             .flatten();
     }
     Ok(())
-}
-
-/// NFC, single spaces, trimmed.
-pub(crate) fn clean(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let nfc: String = s.nfc().collect();
-    nfc.split_whitespace().collect::<Vec<_>>().join(" ")
 }

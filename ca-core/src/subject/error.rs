@@ -96,6 +96,33 @@ pub enum SubjectError {
         codepoint: u32,
     },
 
+    /// A value contains a bidirectional control character (an embedding,
+    /// override or isolate, U+202A–U+202E, U+2066–U+2069, or a mark
+    /// U+200E, U+200F, U+061C): the name would be shown in another order
+    /// than the one it holds.
+    #[error(
+        "{field} contains the bidirectional control character U+{codepoint:04X}, \
+         which would make the name read differently from what it holds"
+    )]
+    BidiControl {
+        /// The offending field.
+        field: &'static str,
+        /// The code point of the first one found.
+        codepoint: u32,
+    },
+
+    /// A value contains an invisible format character (a zero-width space
+    /// or joiner, the soft hyphen, the byte-order mark …).
+    #[error(
+        "{field} contains the invisible character U+{codepoint:04X}; only visible text is allowed"
+    )]
+    FormatCharacter {
+        /// The offending field.
+        field: &'static str,
+        /// The code point of the first one found.
+        codepoint: u32,
+    },
+
     /// The e-mail address (SAN rfc822Name) is not a plain ASCII addr-spec.
     #[error("email: invalid address {value:?}: {reason}")]
     InvalidEmail {
@@ -108,4 +135,19 @@ pub enum SubjectError {
     /// DER encoding of the distinguished name failed.
     #[error("subject DN encoding failed: {0}")]
     Encoding(String),
+}
+
+impl SubjectError {
+    /// Whether a name cannot go into a certificate as written: too long,
+    /// or holding a control, format or bidirectional character (the
+    /// e-mail address is no name: its refusals are not).
+    pub fn is_name_problem(&self) -> bool {
+        match self {
+            Self::TooLong { field, .. }
+            | Self::ControlCharacter { field, .. }
+            | Self::BidiControl { field, .. }
+            | Self::FormatCharacter { field, .. } => *field != "email",
+            _ => false,
+        }
+    }
 }

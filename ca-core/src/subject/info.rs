@@ -3,18 +3,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::name::{
+    check_text, UB_COMMON_NAME, UB_EMAIL_ADDRESS, UB_LOCALITY_NAME, UB_ORGANIZATIONAL_UNIT_NAME,
+    UB_ORGANIZATION_NAME, UB_STATE_NAME, UB_TITLE,
+};
 use super::province::{all_provinces, resolve_province};
 use super::text::clean;
 use super::{NationalId, SubjectError};
-
-/// RFC 5280 upper bounds, in characters.
-const UB_COMMON_NAME: usize = 64;
-const UB_ORGANIZATION_NAME: usize = 64;
-const UB_ORGANIZATIONAL_UNIT_NAME: usize = 64;
-const UB_LOCALITY_NAME: usize = 128;
-const UB_STATE_NAME: usize = 128;
-const UB_TITLE: usize = 64;
-const UB_EMAIL_ADDRESS: usize = 255;
 
 /// The identity of a subscriber (person, organization or device) as it goes
 /// into a certificate. [`to_name`](Self::to_name) turns it into the subject
@@ -43,7 +38,8 @@ pub struct SubjectInfo {
 impl SubjectInfo {
     /// Checks every field: a non-blank CN; no blank optional field; RFC 5280
     /// upper bounds (CN, O, OU, title 64, L, ST 128, e-mail 255 characters);
-    /// no control characters; ST is the official current name of one of the
+    /// no control, invisible format or bidirectional control characters
+    /// (the rules of [`NameKind`](super::NameKind)); ST is the official current name of one of the
     /// 34 units; e-mail is a plain ASCII addr-spec.
     ///
     /// The check applies to the values as they are; [`to_name`](Self::to_name)
@@ -106,21 +102,6 @@ impl SubjectInfo {
             email: optional(&self.email),
         }
     }
-}
-
-/// Rejects control characters and values longer than `max` characters.
-fn check_text(field: &'static str, value: &str, max: usize) -> Result<(), SubjectError> {
-    if let Some(c) = value.chars().find(|c| c.is_control()) {
-        return Err(SubjectError::ControlCharacter {
-            field,
-            codepoint: u32::from(c),
-        });
-    }
-    let actual = value.chars().count();
-    if actual > max {
-        return Err(SubjectError::TooLong { field, max, actual });
-    }
-    Ok(())
 }
 
 /// The ST value must be exactly one of the 34 current official names (up to

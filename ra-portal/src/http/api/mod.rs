@@ -1,5 +1,6 @@
 //! `/api/v1`: the JSON API. Every answer that is not a success is
-//! `{"error":{"code":"…","message":"…"}}` with a stable code; every path
+//! `{"error":{"code":"…","message":"…"}}` with a stable code (and, for
+//! invalid input, `"field"`: the input field to fix); every path
 //! but `POST /api/v1/session`, `POST /api/v1/session/certificate` and
 //! `GET /api/v1/openapi.json` needs a valid bearer token or session,
 //! unknown paths included (the fallback routes below answer 401 before
@@ -95,7 +96,22 @@ impl<'r> Responder<'r, 'static> for ApiError {
         } else {
             self.0.to_string()
         };
-        let mut res = error_response(status, code, &message)?;
+        // Invalid input names the field to fix, as the pages do.
+        let field = match status.code {
+            409 | 422 => crate::explain::explain(&self.0).0,
+            _ => "",
+        };
+        let mut res = if field.is_empty() {
+            error_response(status, code, &message)?
+        } else {
+            let body = json!({ "error": { "code": code, "message": message, "field": field } })
+                .to_string();
+            Response::build()
+                .status(status)
+                .header(ContentType::JSON)
+                .sized_body(body.len(), std::io::Cursor::new(body))
+                .finalize()
+        };
         if let Some(secs) = self.0.retry_after() {
             res.set_raw_header("Retry-After", secs.to_string());
         }
