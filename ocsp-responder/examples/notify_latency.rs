@@ -13,6 +13,7 @@
 //!            --data-dir DIR [--database-url URL] --leaves DIR --requests DIR \
 //!            --from N --count M --mode same|other [--url URL] [--listen ADDR] \
 //!            [--load-threads T]
+//! Each revocation comes after a random pause of up to 250 ms.
 //! The key passphrase comes from `GOVPKI_KEY_PASSPHRASE`. Leaves are
 //! `DIR/NNNNNNN.pem`, their OCSP requests (`openssl ocsp -reqout`)
 //! `REQUESTS/NNNNNNN.der`; the M leaves from the N-th are revoked.
@@ -38,6 +39,8 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// An answer that never comes counts as this.
 const GIVE_UP: Duration = Duration::from_secs(30);
+/// A random pause of at most this before each revocation.
+const JITTER: Duration = Duration::from_millis(250);
 
 struct Options {
     data_dir: PathBuf,
@@ -168,7 +171,12 @@ fn main() -> Result<(), BoxError> {
     let started = Instant::now();
     let mut latencies = Vec::with_capacity(work.len());
     let mut missed = 0;
+    let mut jitter = Jitter::seeded();
     for (serial, request) in &work {
+        // Revocations arrive at random moments, not in step with the
+        // watcher's ticks (one right after the previous answer would land
+        // just after a tick every time).
+        std::thread::sleep(jitter.up_to(JITTER));
         ca.revoke(
             &CertificateRef::serial(serial.clone()),
             RevocationReason::Superseded,
@@ -262,4 +270,27 @@ fn is_revoked(body: &[u8]) -> bool {
         .responses
         .first()
         .is_some_and(|r| matches!(r.cert_status, x509_ocsp::CertStatus::Revoked(_)))
+}
+
+/// Random pauses (xorshift64, seeded from the clock: no dependency).
+struct Jitter {
+    state: u64,
+}
+
+impl Jitter {
+    fn seeded() -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |d| d.subsec_nanos());
+        Self {
+            state: u64::from(nanos) | 1,
+        }
+    }
+
+    fn up_to(&mut self, max: Duration) -> Duration {
+        self.state ^= self.state << 13;
+        self.state ^= self.state >> 7;
+        self.state ^= self.state << 17;
+        max.mul_f64((self.state % 1_000_000) as f64 / 1_000_000.0)
+    }
 }

@@ -156,7 +156,7 @@ impl Responder {
     fn needs_signing(&self, row: &CertificateRow) -> bool {
         let text = status_text(status_from_row(row));
         let sha1 = (row.issuer_id.clone(), row.serial.clone(), CertIdHash::Sha1);
-        if !self.cache.get(&sha1).is_some_and(|e| e.status == text) {
+        if self.cache.get(&sha1).is_none_or(|e| e.status != text) {
             return true;
         }
         self.cache
@@ -164,7 +164,7 @@ impl Responder {
             .into_iter()
             .any(|hash| {
                 let key = (row.issuer_id.clone(), row.serial.clone(), hash);
-                !self.cache.get(&key).is_some_and(|e| e.status == text)
+                self.cache.get(&key).is_none_or(|e| e.status != text)
             })
     }
 }
