@@ -23,6 +23,7 @@ pub mod serial;
 pub mod service;
 pub mod signer;
 pub mod status;
+pub mod status_events;
 pub mod store;
 pub mod subject;
 #[cfg(test)]

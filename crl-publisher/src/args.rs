@@ -25,7 +25,7 @@ pub struct ScheduleArgs {
     pub crl_delta_validity_secs: u64,
     /// A revocation, suspension or restoration is in the CRLs at most this
     /// many seconds later (changes within it make one run).
-    #[arg(long, env = "GOVPKI_CRL_CHANGE_BOUND_SECS", default_value_t = 300)]
+    #[arg(long, env = "GOVPKI_CRL_CHANGE_BOUND_SECS", default_value_t = 60)]
     pub crl_change_bound_secs: u64,
     /// An expired revoked certificate leaves the full CRL once a full CRL
     /// dated this many seconds past its notAfter has listed it (0: listed

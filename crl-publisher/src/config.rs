@@ -17,7 +17,8 @@ pub struct PublisherConfig {
     /// A new delta CRL this often (default 15 min).
     pub delta_interval: Duration,
     /// A revocation, suspension or restoration is in the CRLs at most this
-    /// long after it happened (default 5 min). Changes within the bound are
+    /// long after it happened (default 60 s: a revocation is in a delta CRL
+    /// within a minute). Changes within the bound are
     /// gathered into one regeneration.
     pub change_bound: Duration,
     /// How often the schedule looks at the database (default 10 s; never
@@ -36,7 +37,7 @@ impl Default for PublisherConfig {
             crl: CrlSettings::default(),
             full_interval: Duration::from_secs(6 * 3600),
             delta_interval: Duration::from_secs(15 * 60),
-            change_bound: Duration::from_secs(5 * 60),
+            change_bound: Duration::from_secs(60),
             tick: Duration::from_secs(10),
             publish_dir: None,
             actor: "crl-publisher".to_owned(),

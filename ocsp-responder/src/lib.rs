@@ -6,7 +6,9 @@
 //! `ca_core::ocsp`; this crate owns what is service: the delegated signers
 //! kept in memory ([`Responder`]), the pre-signed responses (the
 //! `ocsp_responses` table and an in-memory cache, [`cache`]), the background
-//! refresher that re-signs what changed or ages ([`refresher`]), HTTP
+//! refresher that re-signs what changed or ages ([`refresher`]), the
+//! status notifications that re-sign a changed certificate at once
+//! (`notified`), HTTP
 //! (limits, content types, caching headers) and the standalone binary
 //! ([`run`]).
 //!
@@ -21,6 +23,7 @@ mod config;
 mod error;
 mod handlers;
 mod metrics;
+mod notified;
 pub mod refresher;
 mod reply;
 mod responder;

@@ -94,6 +94,8 @@ pub(crate) struct Metrics {
     cache_hits: AtomicU64,
     cache_misses: AtomicU64,
     signed: AtomicU64,
+    /// Responses signed because a status notification named their certificate.
+    notified: AtomicU64,
 }
 
 impl Metrics {
@@ -121,6 +123,12 @@ impl Metrics {
     /// One response signed (pre-signed, refreshed or live).
     pub(crate) fn signed(&self) {
         self.signed.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// `n` responses signed on a status notification.
+    pub(crate) fn notified(&self, n: usize) {
+        self.notified
+            .fetch_add(u64::try_from(n).unwrap_or(u64::MAX), Ordering::Relaxed);
     }
 
     /// The exposition, given the gauges read from the responder.
@@ -189,6 +197,11 @@ impl Metrics {
                 "govpki_ocsp_responses_signed_total",
                 "OCSP responses signed (pre-signed, refreshed or live).",
                 load(&self.signed),
+            ),
+            (
+                "govpki_ocsp_notified_signed_total",
+                "OCSP responses signed at once because a status notification named their certificate.",
+                load(&self.notified),
             ),
         ];
         for (name, help, value) in counters {

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use ca_core::ocsp::{status_from_row, CertIdHash};
 use ca_core::serial::Serial;
+use ca_core::store::models::CertificateRow;
 use chrono::{NaiveDateTime, Utc};
 
 use crate::status_key::status_text;
@@ -77,26 +78,7 @@ impl Responder {
             let Some(last) = rows.last() else { break };
             after = last.id;
             for row in &rows {
-                let Ok(serial) = row.serial.parse::<Serial>() else {
-                    continue;
-                };
-                let status = status_from_row(row);
-                let text = status_text(status);
-                let mut hashes = self.cache.hashes_of(&row.issuer_id, &row.serial);
-                if !hashes.contains(&CertIdHash::Sha1) {
-                    hashes.push(CertIdHash::Sha1);
-                }
-                for hash in hashes {
-                    let Some(id) = self.cert_id(&row.issuer_id, hash, serial.clone()) else {
-                        continue;
-                    };
-                    let key = (row.issuer_id.clone(), row.serial.clone(), hash);
-                    if self.cache.get(&key).is_some_and(|e| e.status == text) {
-                        continue;
-                    }
-                    self.sign_and_store(&row.issuer_id, &id, status)?;
-                    report.changed += 1;
-                }
+                report.changed += self.refresh_row(row, false)?;
             }
         }
         let half = chrono::Duration::from_std(self.config.validity / 2).unwrap_or_default();
@@ -113,5 +95,76 @@ impl Responder {
             report.aged += 1;
         }
         Ok(report)
+    }
+
+    /// Signs the responses of `row`'s certificate (its SHA-1 one and any
+    /// other held) whose status differs from the certificate's; returns
+    /// how many were signed. The refresher and the status notifications
+    /// both come here, one at a time: a row read by a long pass may be
+    /// older than a notification handled meanwhile, so unless `fresh` it
+    /// is read again before anything is signed from it.
+    pub(crate) fn refresh_row(
+        &self,
+        row: &CertificateRow,
+        fresh: bool,
+    ) -> Result<usize, ResponderError> {
+        if !self.needs_signing(row) {
+            return Ok(0);
+        }
+        let _one_at_a_time = self
+            .signing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let reread;
+        let row = if fresh {
+            row
+        } else {
+            match store::by_ids(&self.ca, &[row.id])?.pop() {
+                Some(r) => {
+                    reread = r;
+                    &reread
+                }
+                None => return Ok(0),
+            }
+        };
+        let Ok(serial) = row.serial.parse::<Serial>() else {
+            return Ok(0);
+        };
+        let status = status_from_row(row);
+        let text = status_text(status);
+        let mut hashes = self.cache.hashes_of(&row.issuer_id, &row.serial);
+        if !hashes.contains(&CertIdHash::Sha1) {
+            hashes.push(CertIdHash::Sha1);
+        }
+        let mut signed = 0;
+        for hash in hashes {
+            let Some(id) = self.cert_id(&row.issuer_id, hash, serial.clone()) else {
+                continue;
+            };
+            let key = (row.issuer_id.clone(), row.serial.clone(), hash);
+            if self.cache.get(&key).is_some_and(|e| e.status == text) {
+                continue;
+            }
+            self.sign_and_store(&row.issuer_id, &id, status)?;
+            signed += 1;
+        }
+        Ok(signed)
+    }
+
+    /// Whether some response of `row`'s certificate is missing or states
+    /// another status.
+    fn needs_signing(&self, row: &CertificateRow) -> bool {
+        let text = status_text(status_from_row(row));
+        let sha1 = (row.issuer_id.clone(), row.serial.clone(), CertIdHash::Sha1);
+        if self.cache.get(&sha1).is_none_or(|e| e.status != text) {
+            return true;
+        }
+        self.cache
+            .hashes_of(&row.issuer_id, &row.serial)
+            .into_iter()
+            .any(|hash| {
+                let key = (row.issuer_id.clone(), row.serial.clone(), hash);
+                self.cache.get(&key).is_none_or(|e| e.status != text)
+            })
     }
 }

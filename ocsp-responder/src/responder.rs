@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use ca_core::certificate::from_x509_time;
 use ca_core::ocsp::{
@@ -67,6 +67,9 @@ pub struct Responder {
     pub(crate) live: Arc<Semaphore>,
     pub(crate) metrics: Metrics,
     db_ok: AtomicBool,
+    /// Held while deciding and signing a certificate's new status (see
+    /// `refresh_row`).
+    pub(crate) signing: Mutex<()>,
 }
 
 /// What the fast path found for a request.
@@ -130,6 +133,7 @@ impl Responder {
             live,
             metrics: Metrics::default(),
             db_ok: AtomicBool::new(true),
+            signing: Mutex::new(()),
         })
     }
 

@@ -14,7 +14,7 @@ use rocket::fairing::AdHoc;
 use rocket::{Build, Rocket};
 
 use crate::{
-    handlers, refresher, NonIssued, NonceMode, Responder, ResponderConfig, ResponderError,
+    handlers, notified, refresher, NonIssued, NonceMode, Responder, ResponderConfig, ResponderError,
 };
 
 /// What the standalone binary runs with.
@@ -31,8 +31,9 @@ pub struct RunConfig {
 /// The responder's flags (`ocsp-responder` and `govpki serve`).
 #[derive(Debug, Clone, clap::Args)]
 pub struct OcspArgs {
-    /// Seconds between two passes of the OCSP refresher (new and changed
-    /// statuses are answered within this bound).
+    /// Seconds between two passes of the OCSP refresher: the safety net
+    /// behind status notifications (which answer a change within
+    /// seconds), and the interval of re-signing aged responses.
     #[arg(long, env = "GOVPKI_OCSP_REFRESH_SECS", default_value_t = 60)]
     pub ocsp_refresh_secs: u64,
     /// Key type of the delegated OCSP signers: rsa2048 or p256.
@@ -78,7 +79,8 @@ impl OcspArgs {
 #[rocket::async_trait]
 impl Service for Responder {
     /// `POST /ocsp` and `GET /ocsp/<base64>`, the responder as state, and
-    /// the refresher, started once the server is up.
+    /// the status notifications and the refresher, started once the server
+    /// is up.
     fn mount(self: Arc<Self>, rocket: Rocket<Build>) -> Rocket<Build> {
         let for_refresher = Arc::clone(&self);
         rocket
@@ -86,6 +88,7 @@ impl Service for Responder {
             .manage(self)
             .attach(AdHoc::on_liftoff("OCSP refresher", move |_| {
                 Box::pin(async move {
+                    notified::start(Arc::clone(&for_refresher));
                     rocket::tokio::spawn(refresher::run_forever(for_refresher));
                 })
             }))

@@ -46,6 +46,12 @@ pub(crate) fn changed_since(
         .read(|c| -> Result<_, CaError> { Ok(view::changed_since(c, since, after, PAGE)?) })
 }
 
+/// The certificates (not pending) among `ids`.
+pub(crate) fn by_ids(ca: &Ca, ids: &[i64]) -> Result<Vec<CertificateRow>, CaError> {
+    ca.store()
+        .read(|c| -> Result<_, CaError> { Ok(view::by_ids(c, ids)?) })
+}
+
 /// Whether the database answers.
 pub(crate) fn ping(ca: &Ca) -> Result<(), CaError> {
     ca.store()

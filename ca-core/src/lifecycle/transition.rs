@@ -3,9 +3,8 @@
 //! and the resolution of an interrupted issuance (`doctor`) all go through
 //! [`change_status`], which sets the status, the reason and the dates
 //! together with `status_changed_at` (what OCSP responders poll), and
-//! blocks the key when the reason says it was compromised. A later hook
-//! that must see every status change (a notification to OCSP responders)
-//! belongs here.
+//! blocks the key when the reason says it was compromised, and records the
+//! change for the OCSP responders' notification ([`crate::status_events`]).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -118,6 +117,7 @@ pub(crate) fn change_status(
     if updated == 0 {
         return Ok(false);
     }
+    crate::status_events::record(c, id)?;
     if let StatusChange::Revoked {
         reason: RevocationReason::KeyCompromise,
         ..

@@ -10,6 +10,7 @@ use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use super::{DatabaseUrl, StoreError};
+use crate::status_events::{self, StatusBus};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
@@ -37,6 +38,8 @@ pub type Pool = r2d2::Pool<Manager>;
 pub struct Store {
     pool: Pool,
     url: DatabaseUrl,
+    /// Committed status changes, for this process's watchers.
+    status_bus: StatusBus,
 }
 
 impl Store {
@@ -74,6 +77,7 @@ impl Store {
         let store = Self {
             pool,
             url: url.clone(),
+            status_bus: StatusBus::default(),
         };
         store.migrate()?;
         Ok(store)
@@ -82,6 +86,12 @@ impl Store {
     /// The URL this store was opened with.
     pub fn url(&self) -> &DatabaseUrl {
         &self.url
+    }
+
+    /// The in-process broadcast of committed status changes (see
+    /// [`crate::status_events`]).
+    pub fn status_bus(&self) -> &StatusBus {
+        &self.status_bus
     }
 
     /// A connection from the pool.
@@ -93,19 +103,27 @@ impl Store {
     /// audit chain's head row for update: that serialises writers on both
     /// backends (on SQLite the first statement being a write makes the
     /// busy timeout apply, as `BEGIN IMMEDIATE` would), so the audit event
-    /// each change appends always extends the head it read.
+    /// each change appends always extends the head it read. Status changes
+    /// recorded inside are published on the status bus once it committed.
     pub fn write<T, E>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
     where
         E: From<StoreError> + From<diesel::result::Error>,
     {
         let mut conn = self.conn()?;
-        conn.transaction(|conn| {
+        status_events::begin();
+        let result = conn.transaction(|conn| {
             use super::schema::audit_head::dsl as head;
             diesel::update(head::audit_head.filter(head::id.eq(1)))
                 .set(head::seq.eq(head::seq))
                 .execute(conn)?;
             f(conn)
-        })
+        });
+        // Taken either way: a rolled-back change announces nothing.
+        let changed = status_events::take();
+        if result.is_ok() {
+            self.status_bus.publish(changed);
+        }
+        result
     }
 
     /// Runs `f` on a pooled connection without a transaction (reads).

@@ -1,6 +1,7 @@
 //! The certificates as the OCSP responder's refresher reads them
 //! (`ocsp_responder::store`): those whose status changed since a time, a
-//! page at a time, and a cheap query telling whether the database answers.
+//! page at a time, those a status notification names, and a cheap query
+//! telling whether the database answers.
 //! The stored responses themselves are [`crate::ocsp::responses`].
 
 use chrono::NaiveDateTime;
@@ -39,4 +40,15 @@ pub fn ping(c: &mut DbConnection) -> QueryResult<()> {
         .limit(1)
         .load::<i64>(c)?;
     Ok(())
+}
+
+/// The certificates (not pending) among `ids`, by id: what a status
+/// notification names.
+pub fn by_ids(c: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<CertificateRow>> {
+    certificates::table
+        .filter(certificates::id.eq_any(ids))
+        .filter(certificates::status.ne("pending"))
+        .order(certificates::id.asc())
+        .select(CertificateRow::as_select())
+        .load(c)
 }
