@@ -152,8 +152,7 @@ fn ocsp_status(body: &[u8]) -> &'static str {
     }
 }
 
-/// A CSR made with the issuing CA's own private key, decrypted from its key
-/// file with the demo passphrase.
+/// A CSR made with the issuing CA's own private key.
 fn csr_on_issuing_ca_key(env: &TestEnv) -> String {
     let key = std::fs::read_dir(env.data_dir().join("keys"))
         .expect("the keys directory")
@@ -163,44 +162,7 @@ fn csr_on_issuing_ca_key(env: &TestEnv) -> String {
                 .is_some_and(|n| n.to_string_lossy().starts_with(GOV_CA))
         })
         .expect("the issuing CA's key file");
-    let clear = env.p("gov-ca-clear.key");
-    let pass = format!(
-        "file:{}",
-        env.data_dir().join("demo-key-passphrase").display()
-    );
-    env.openssl_ok(&[
-        "pkey",
-        "-in",
-        &key.display().to_string(),
-        "-passin",
-        &pass,
-        "-out",
-        &clear,
-    ]);
-    let csr = env.p("gov-ca-key.csr");
-    env.openssl_ok(&[
-        "req", "-new", "-key", &clear, "-subj", "/CN=x", "-out", &csr,
-    ]);
-    std::fs::read_to_string(csr).expect("csr")
-}
-
-/// A CSR on an RSA-2048 key whose public exponent is 3.
-fn csr_with_exponent_3(env: &TestEnv) -> String {
-    let key = env.p("e3.key");
-    env.openssl_ok(&[
-        "genpkey",
-        "-algorithm",
-        "RSA",
-        "-pkeyopt",
-        "rsa_keygen_bits:2048",
-        "-pkeyopt",
-        "rsa_keygen_pubexp:3",
-        "-out",
-        &key,
-    ]);
-    let csr = env.p("e3.csr");
-    env.openssl_ok(&["req", "-new", "-key", &key, "-subj", "/CN=x", "-out", &csr]);
-    std::fs::read_to_string(csr).expect("csr")
+    std::fs::read_to_string(env.csr_on_ca_key_file(&key, "gov-ca-key")).expect("csr")
 }
 
 both_databases!(hostile_requests_get_their_documented_4xx, |env| {
@@ -245,7 +207,7 @@ both_databases!(hostile_requests_get_their_documented_4xx, |env| {
         std::fs::read_to_string(env.csr_for_key("an", "an-copy", "/CN=Trần Thị Bình"))
             .expect("csr");
     let ca_key_csr = csr_on_issuing_ca_key(env);
-    let e3_csr = csr_with_exponent_3(env);
+    let e3_csr = std::fs::read_to_string(env.csr_rsa_exponent_3("e3")).expect("csr");
     let unit = api(&server, "GET", "/api/v1/units", Some(&officer), None).ok()["units"][0]["id"]
         .as_i64()
         .expect("a unit");

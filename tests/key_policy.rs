@@ -12,35 +12,14 @@ use std::path::PathBuf;
 
 use common::*;
 
-/// Every CA key file of the data directory, decrypted with the demo
-/// passphrase into the work directory (what an insider with the files
-/// could do): the clear PEM paths.
-fn clear_ca_keys(env: &TestEnv) -> Vec<PathBuf> {
-    let pass = format!(
-        "file:{}",
-        env.data_dir().join("demo-key-passphrase").display()
-    );
+/// Every CA key file of the data directory.
+fn ca_key_files(env: &TestEnv) -> Vec<PathBuf> {
     let mut keys: Vec<PathBuf> = std::fs::read_dir(env.data_dir().join("keys"))
         .expect("the keys directory")
         .map(|e| e.expect("a key file").path())
         .collect();
     keys.sort();
-    keys.iter()
-        .enumerate()
-        .map(|(i, key)| {
-            let clear = env.p(&format!("ca-key-{i}.pem"));
-            env.openssl_ok(&[
-                "pkey",
-                "-in",
-                &key.display().to_string(),
-                "-passin",
-                &pass,
-                "-out",
-                &clear,
-            ]);
-            PathBuf::from(clear)
-        })
-        .collect()
+    keys
 }
 
 fn issue_args<'a>(subscriber: &'a str, csr: &'a str) -> Vec<&'a str> {
@@ -69,32 +48,23 @@ both_databases!(ca_and_delegate_keys_are_never_certified, |env| {
     }
     // Stopped, so that nothing but the requests below could change the store.
     drop(server);
-    let keys = clear_ca_keys(env);
+    let keys = ca_key_files(env);
     // root, gov-ca and the OCSP delegates.
     assert!(
         keys.len() >= 3,
         "expected the demo's CA keys, found {keys:?}"
     );
-    let names: Vec<String> = std::fs::read_dir(env.data_dir().join("keys"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+    let names: Vec<String> = keys
+        .iter()
+        .map(|k| k.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
     assert!(
         names.iter().any(|n| n.contains("ocsp")),
         "the demo has an OCSP delegate key: {names:?}"
     );
     for (i, key) in keys.iter().enumerate() {
-        let csr = env.p(&format!("ca-key-{i}.csr"));
-        env.openssl_ok(&[
-            "req",
-            "-new",
-            "-key",
-            &key.display().to_string(),
-            "-subj",
-            "/CN=Insider",
-            "-out",
-            &csr,
-        ]);
+        let csr = env.csr_on_ca_key_file(key, &format!("ca-key-{i}"));
+        let csr = csr.display().to_string();
         let line = env.fail_unchanged(&issue_args(&id, &csr));
         assert_mentions(&line, &["key", "certification", "authority"]);
     }
@@ -149,22 +119,7 @@ both_databases!(weak_keys_are_refused, |env| {
     let id = env.add_individual();
 
     // Exponent 3.
-    let e3 = env.p("e3.key");
-    env.openssl_ok(&[
-        "genpkey",
-        "-algorithm",
-        "RSA",
-        "-pkeyopt",
-        "rsa_keygen_bits:2048",
-        "-pkeyopt",
-        "rsa_keygen_pubexp:3",
-        "-out",
-        &e3,
-    ]);
-    let e3_csr = env.p("e3.csr");
-    env.openssl_ok(&[
-        "req", "-new", "-key", &e3, "-subj", "/CN=x", "-out", &e3_csr,
-    ]);
+    let e3_csr = env.csr_rsa_exponent_3("e3").display().to_string();
     let line = env.fail_unchanged(&issue_args(&id, &e3_csr));
     assert_mentions(&line, &["exponent", "65537"]);
 

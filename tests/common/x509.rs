@@ -167,6 +167,44 @@ impl TestEnv {
         PathBuf::from(csr)
     }
 
+    /// A new RSA-2048 key `{name}.key` whose public exponent is 3, and its
+    /// CSR `{name}.csr` (a key the CA must refuse).
+    pub(crate) fn csr_rsa_exponent_3(&self, name: &str) -> PathBuf {
+        let key = self.p(&format!("{name}.key"));
+        self.openssl_ok(&[
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            "rsa_keygen_bits:2048",
+            "-pkeyopt",
+            "rsa_keygen_pubexp:3",
+            "-out",
+            &key,
+        ]);
+        self.csr_for_key(name, name, "/CN=x")
+    }
+
+    /// A CA key file of the data directory decrypted with the demo
+    /// passphrase into `{name}.key` (what an insider with the files could
+    /// do), and a CSR `{name}.csr` on that key.
+    pub(crate) fn csr_on_ca_key_file(&self, key_file: &Path, name: &str) -> PathBuf {
+        let pass = format!(
+            "file:{}",
+            self.data_dir().join("demo-key-passphrase").display()
+        );
+        self.openssl_ok(&[
+            "pkey",
+            "-in",
+            &key_file.display().to_string(),
+            "-passin",
+            &pass,
+            "-out",
+            &self.p(&format!("{name}.key")),
+        ]);
+        self.csr_for_key(name, name, "/CN=Insider")
+    }
+
     /// The private key file made with a CSR.
     pub(crate) fn key_path(&self, name: &str) -> PathBuf {
         self.path(&format!("{name}.key"))

@@ -93,6 +93,27 @@ pub(super) fn check_spki(der: &[u8]) -> Result<CheckedKey<'_>, CsrError> {
     })
 }
 
+/// The canonical DER of a SubjectPublicKeyInfo (RSA parameters an explicit
+/// NULL), re-encoded without applying the key policy: how a stored CA key
+/// is compared with a subscriber's.
+pub(super) fn canonical_spki(der: &[u8]) -> Result<Vec<u8>, CsrError> {
+    let spki = SubjectPublicKeyInfoRef::from_der(der).map_err(malformed("SubjectPublicKeyInfo"))?;
+    let parameters = if spki.algorithm.oid == RSA_ENCRYPTION {
+        Some(AnyRef::NULL)
+    } else {
+        spki.algorithm.parameters
+    };
+    SubjectPublicKeyInfoRef {
+        algorithm: AlgorithmIdentifierRef {
+            oid: spki.algorithm.oid,
+            parameters,
+        },
+        subject_public_key: spki.subject_public_key,
+    }
+    .to_der()
+    .map_err(malformed("re-encoding SubjectPublicKeyInfo"))
+}
+
 /// Number of significant bits in a big-endian unsigned integer.
 fn bit_length(bytes: &[u8]) -> usize {
     match bytes.iter().position(|&b| b != 0) {

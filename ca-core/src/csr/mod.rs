@@ -251,6 +251,17 @@ impl SubscriberKey {
     }
 }
 
+/// The key identity of a stored SubjectPublicKeyInfo (a CA's or a
+/// delegate's): SHA-256 of its canonical DER in lowercase hexadecimal, as
+/// [`SubscriberKey::spki_sha256_hex`] gives it for a subscriber's key; the
+/// hash of the bytes as stored when they do not parse. No key policy is
+/// applied.
+pub(crate) fn spki_identity(spki_der: &[u8]) -> String {
+    let canonical = key::canonical_spki(spki_der);
+    let bytes = canonical.as_deref().unwrap_or(spki_der);
+    hex::encode(digest::digest(&digest::SHA256, bytes))
+}
+
 /// Parses a PKCS#10 request, verifies its self-signature (proof of
 /// possession) and applies the key policy; returns the only thing the CA uses
 /// from it, the public key.

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 
 use diesel::prelude::*;
 
-use crate::csr::SubscriberKey;
+use crate::csr::{spki_identity, SubscriberKey};
 use crate::rule::Rule;
 use crate::status::CertStatus;
 use crate::store::schema::{blocked_keys, certificates, issuers, ocsp_signers};
@@ -30,19 +30,6 @@ pub(crate) enum KeyUse {
     /// A renewal, change of information or unit change keeping the key of
     /// the certificate it replaces.
     Kept,
-}
-
-/// The canonical identity of a stored SubjectPublicKeyInfo: what
-/// [`SubscriberKey::spki_sha256_hex`] would say of it, or the hash of the
-/// bytes as stored when the key policy does not parse it.
-pub(crate) fn spki_identity(spki_der: &[u8]) -> String {
-    match SubscriberKey::from_spki_der(spki_der) {
-        Ok(key) => key.spki_sha256_hex(),
-        Err(_) => hex::encode(aws_lc_rs::digest::digest(
-            &aws_lc_rs::digest::SHA256,
-            spki_der,
-        )),
-    }
 }
 
 /// The identities of every key of the CA: issuers, OCSP delegates, and
