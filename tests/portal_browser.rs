@@ -214,6 +214,25 @@ both_databases!(officer_and_approver_in_a_real_browser, |env| {
         &[": revoked", "Reason: keyCompromise"],
     );
     assert!(heard.contains("Response verify OK"), "{heard}");
+    // The pages issue 15 added, at a desktop and a phone width: the
+    // approver's account page ("sign out everywhere") and the admin's
+    // accounts page (unlock).
+    for (width, height, label) in [(1366, 900, "1366"), (390, 844, "390")] {
+        b.resize(width, height);
+        b.go(&format!("{base}/account"));
+        b.wait_text("#sign-out-everywhere", "Đăng xuất khỏi mọi nơi khác");
+        b.shot(&format!("account-{label}"));
+    }
+    let mut admin = account(&all, "admin");
+    b.resize(1366, 900);
+    sign_out(&b, &base);
+    sign_in(&mut b, &base, &mut admin, "admin");
+    for (width, height, label) in [(1366, 900, "1366"), (390, 844, "390")] {
+        b.resize(width, height);
+        b.go(&format!("{base}/users"));
+        b.wait_text("main", "Tên đăng nhập");
+        b.shot(&format!("users-{label}"));
+    }
     let shots = std::fs::read_dir(artifacts(env))
         .expect("the screenshots")
         .count();

@@ -390,6 +390,15 @@ impl Browser {
         }
     }
 
+    /// Resizes the window (CSS pixels), e.g. to a phone's 390 px width.
+    pub(crate) fn resize(&self, width: u32, height: u32) {
+        self.cmd(
+            "POST",
+            "/window/rect",
+            &json!({ "width": width, "height": height }),
+        );
+    }
+
     /// Saves a screenshot as `NN-name.png`; returns its path.
     pub(crate) fn shot(&mut self, name: &str) -> PathBuf {
         self.step += 1;
