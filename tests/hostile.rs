@@ -172,27 +172,12 @@ both_databases!(hostile_requests_get_their_documented_4xx, |env| {
     let (hn_officer, hn_approver) = ha_noi_accounts(env, &server);
     // Something to point at: a Cần Thơ subscriber, a token, a certificate
     // and a submitted request.
-    let sub = add_subscriber(
-        &server,
-        &officer,
-        "Nguyễn Văn An",
-        "CCCD:001089031733",
-        "Cần Thơ",
-    );
-    add_token(&server, &officer, "TK-0001", sub);
-    let csr = std::fs::read_to_string(env.csr_p256("an")).expect("csr");
-    let issued = submit_ok(
-        &server,
-        &officer,
-        &json!({ "kind": "issue", "subscriber_id": sub, "csr": csr }),
-    );
-    let done = approve_ok(&server, &approver, issued);
-    let serial = result_serial(&server, &officer, &done);
-    let pending = submit_ok(
-        &server,
-        &officer,
-        &json!({ "kind": "suspend", "serial": serial }),
-    );
+    let CanThoFixture {
+        subscriber: sub,
+        csr,
+        serial,
+        pending,
+    } = can_tho_fixture(env, &server, &officer, &approver);
     // Keys the CA must refuse: An's (certified to An), the issuing CA's
     // own (decrypted from its key file, as an insider could), and an RSA
     // key with exponent 3.

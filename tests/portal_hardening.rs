@@ -160,27 +160,12 @@ both_databases!(another_province_is_a_missing_object, |env| {
     let (server, signed) = start(env);
     let (officer, approver) = (signed[1].1.clone(), signed[2].1.clone());
     let (hn_officer, hn_approver) = ha_noi_accounts(env, &server);
-    let sub = add_subscriber(
-        &server,
-        &officer,
-        "Nguyễn Văn An",
-        "CCCD:001089031733",
-        "Cần Thơ",
-    );
-    add_token(&server, &officer, "TK-0001", sub);
-    let csr = std::fs::read_to_string(env.csr_p256("an")).expect("csr");
-    let issued = submit_ok(
-        &server,
-        &officer,
-        &json!({ "kind": "issue", "subscriber_id": sub, "csr": csr }),
-    );
-    let done = approve_ok(&server, &approver, issued);
-    let serial = result_serial(&server, &officer, &done);
-    let pending = submit_ok(
-        &server,
-        &officer,
-        &json!({ "kind": "suspend", "serial": serial }),
-    );
+    let CanThoFixture {
+        subscriber: sub,
+        serial,
+        pending,
+        ..
+    } = can_tho_fixture(env, &server, &officer, &approver);
     let missing_id = 900_000_i64;
 
     // The Hà Nội accounts get what a missing id gets: the same status,

@@ -436,6 +436,57 @@ pub(crate) fn result_serial(server: &Server, token: &str, request: &Value) -> St
         .to_owned()
 }
 
+/// What the hostile-input and hardening tests point at: Nguyễn Văn An, a
+/// Cần Thơ subscriber with token TK-0001 and a certificate issued from the
+/// CSR on key `an` (officer submits, approver approves), and a submitted
+/// suspension of it.
+pub(crate) struct CanThoFixture {
+    /// The subscriber id.
+    pub(crate) subscriber: i64,
+    /// The CSR the certificate was issued from (PEM).
+    pub(crate) csr: String,
+    /// The certificate's serial.
+    pub(crate) serial: String,
+    /// The submitted suspension request's id.
+    pub(crate) pending: i64,
+}
+
+/// Makes the [`CanThoFixture`].
+pub(crate) fn can_tho_fixture(
+    env: &TestEnv,
+    server: &Server,
+    officer: &str,
+    approver: &str,
+) -> CanThoFixture {
+    let subscriber = add_subscriber(
+        server,
+        officer,
+        "Nguyễn Văn An",
+        "CCCD:001089031733",
+        "Cần Thơ",
+    );
+    add_token(server, officer, "TK-0001", subscriber);
+    let csr = std::fs::read_to_string(env.csr_p256("an")).expect("csr");
+    let issued = submit_ok(
+        server,
+        officer,
+        &json!({ "kind": "issue", "subscriber_id": subscriber, "csr": csr }),
+    );
+    let done = approve_ok(server, approver, issued);
+    let serial = result_serial(server, officer, &done);
+    let pending = submit_ok(
+        server,
+        officer,
+        &json!({ "kind": "suspend", "serial": serial }),
+    );
+    CanThoFixture {
+        subscriber,
+        csr,
+        serial,
+        pending,
+    }
+}
+
 /// Downloads a certificate's PEM through the API, saves it as
 /// `{name}.pem` and verifies it with openssl against the demo chain.
 pub(crate) fn download_and_verify(
