@@ -6,8 +6,8 @@
 use diesel::dsl::count;
 use diesel::prelude::*;
 
-use crate::lifecycle::{ca_keys, revoke_row};
-use crate::status::{CertStatus, RevocationReason};
+use crate::lifecycle::{ca_keys, revoke_compromised};
+use crate::status::CertStatus;
 use crate::store::schema::certificates;
 use crate::store::DbConnection;
 use crate::{Ca, CaError};
@@ -101,21 +101,7 @@ impl Ca {
             let live = live_on_key(c, spki_sha256)?;
             let mut revoked = Vec::with_capacity(live.len());
             for (id, name) in live {
-                // The first revocation takes the others with it.
-                let status: CertStatus = certificates::table
-                    .find(id)
-                    .select(certificates::status)
-                    .first(c)?;
-                if status != CertStatus::Revoked {
-                    revoke_row(
-                        c,
-                        id,
-                        RevocationReason::KeyCompromise,
-                        None,
-                        "doctor --fix",
-                        actor,
-                    )?;
-                }
+                revoke_compromised(c, id, "doctor --fix", actor)?;
                 revoked.push(name);
             }
             Ok(revoked)

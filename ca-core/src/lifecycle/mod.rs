@@ -18,7 +18,9 @@ pub use lookup::{briefs, replacements, CertificateBrief, CertificateInfo, Certif
 pub(crate) use engine::{now, parse_cert, whole_seconds, Issuance};
 pub(crate) use issue::Operation;
 pub(crate) use key_policy::ca_keys;
-pub(crate) use revoke::{check_revocation, check_suspend, expect_status, revoke_row};
+pub(crate) use revoke::{
+    check_revocation, check_suspend, expect_status, revoke_compromised, revoke_row,
+};
 pub(crate) use transition::{change_status, StatusChange};
 
 #[cfg(test)]

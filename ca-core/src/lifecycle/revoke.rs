@@ -154,6 +154,32 @@ pub(crate) fn revoke_row(
     Ok(row.serial)
 }
 
+/// Revokes one certificate of a list being revoked for key compromise
+/// (a lost token's, `doctor --fix`'s), unless an earlier one in the list
+/// already took it with it ([`revoke_key_everywhere`]).
+pub(crate) fn revoke_compromised(
+    c: &mut DbConnection,
+    id: i64,
+    operation: &'static str,
+    actor: &str,
+) -> Result<(), CaError> {
+    let status: CertStatus = certificates::table
+        .find(id)
+        .select(certificates::status)
+        .first(c)?;
+    if status != CertStatus::Revoked {
+        revoke_row(
+            c,
+            id,
+            RevocationReason::KeyCompromise,
+            None,
+            operation,
+            actor,
+        )?;
+    }
+    Ok(())
+}
+
 /// A compromised key dies everywhere: revokes (keyCompromise) every live
 /// subscriber certificate other than `compromised` that carries its key,
 /// whoever holds it, with one audit event each naming the certificate

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::{check_transition, load_token, TokenState};
 use crate::audit::{self, AuditAction, AuditEvent};
-use crate::lifecycle::{change_status, now, revoke_row, StatusChange};
+use crate::lifecycle::{change_status, now, revoke_compromised, revoke_row, StatusChange};
 use crate::status::{CertStatus, RevocationReason};
 use crate::store::models::{CertificateRow, TokenRow};
 use crate::store::schema::{certificates, issuers, tokens};
@@ -36,22 +36,7 @@ impl Ca {
                 .load(c)?;
             let mut revoked = Vec::with_capacity(live.len());
             for row in &live {
-                // A certificate sharing the key of one revoked before it in
-                // this loop was revoked with it (keyCompromise everywhere).
-                let status: CertStatus = certificates::table
-                    .find(row.id)
-                    .select(certificates::status)
-                    .first(c)?;
-                if status != CertStatus::Revoked {
-                    revoke_row(
-                        c,
-                        row.id,
-                        RevocationReason::KeyCompromise,
-                        None,
-                        "token lost",
-                        actor,
-                    )?;
-                }
+                revoke_compromised(c, row.id, "token lost", actor)?;
                 revoked.push(row.serial.clone());
             }
             set_token_status(c, &token, TokenState::Lost)?;
