@@ -29,6 +29,7 @@ fn run(args: Args) -> anyhow::Result<()> {
     crl_publisher::run(RunConfig {
         ca: args.service.load_ca()?,
         listen: args.service.listen.listen,
+        header_read_timeout: args.service.listen.header_read_timeout,
         publisher,
     })?;
     Ok(())

@@ -19,6 +19,8 @@ pub struct RunConfig {
     pub ca: CaConfig,
     /// Address and port to listen on (port 0: any free port).
     pub listen: SocketAddr,
+    /// Seconds a client has to send a whole request head (0: no limit).
+    pub header_read_timeout: u64,
     /// The publisher's own settings.
     pub publisher: PublisherConfig,
 }
@@ -74,7 +76,8 @@ pub fn run(config: RunConfig) -> Result<(), PublisherError> {
     let ca = Arc::new(Ca::open(config.ca)?);
     let publisher = Arc::new(Publisher::new(ca, config.publisher));
     ca_core::service::serve(
-        ca_core::service::rocket_config(config.listen),
+        ca_core::service::rocket_config(config.listen)
+            .merge(("header_read_timeout", config.header_read_timeout)),
         vec![publisher],
     )
     .map_err(PublisherError::Server)

@@ -27,6 +27,7 @@ fn run(args: Args) -> anyhow::Result<()> {
     ocsp_responder::run(RunConfig {
         ca: args.service.load_ca()?,
         listen: args.service.listen.listen,
+        header_read_timeout: args.service.listen.header_read_timeout,
         responder: args.ocsp.to_config("ocsp-responder")?,
     })?;
     Ok(())

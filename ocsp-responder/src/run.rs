@@ -24,6 +24,8 @@ pub struct RunConfig {
     pub ca: CaConfig,
     /// Address and port to listen on (port 0: any free port).
     pub listen: SocketAddr,
+    /// Seconds a client has to send a whole request head (0: no limit).
+    pub header_read_timeout: u64,
     /// The responder's own settings.
     pub responder: ResponderConfig,
 }
@@ -110,7 +112,8 @@ pub fn run(config: RunConfig) -> Result<(), ResponderError> {
     let ca = Arc::new(Ca::open(config.ca)?);
     let responder = Arc::new(Responder::new(ca, config.responder)?);
     ca_core::service::serve(
-        ca_core::service::rocket_config(config.listen),
+        ca_core::service::rocket_config(config.listen)
+            .merge(("header_read_timeout", config.header_read_timeout)),
         vec![responder],
     )
     .map_err(ResponderError::Server)

@@ -35,6 +35,7 @@ fn run(args: Args) -> anyhow::Result<()> {
     ra_portal::run(RunConfig {
         ca: args.service.load_ca()?,
         listen: args.service.listen.listen,
+        header_read_timeout: args.service.listen.header_read_timeout,
         tls: args
             .tls_cert
             .zip(args.tls_key)

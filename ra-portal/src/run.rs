@@ -27,6 +27,8 @@ pub struct RunConfig {
     pub ca: CaConfig,
     /// Address and port to listen on (port 0: any free port).
     pub listen: SocketAddr,
+    /// Seconds a client has to send a whole request head (0: no limit).
+    pub header_read_timeout: u64,
     /// HTTPS with client certificates of this CA; `None`: plain HTTP.
     pub tls: Option<TlsFiles>,
     /// Trusted proxies and cookie security.
@@ -97,7 +99,8 @@ pub fn run(config: RunConfig) -> Result<(), PortalError> {
     let data_dir = config.ca.data_dir.clone();
     let ca = Arc::new(Ca::open(config.ca)?);
     let state = Arc::new(PortalState::new(ca, &data_dir)?.with_options(config.options));
-    let figment = figment(&state.ca, config.listen, config.tls.as_ref())?;
+    let figment = figment(&state.ca, config.listen, config.tls.as_ref())?
+        .merge(("header_read_timeout", config.header_read_timeout));
     ca_core::service::serve(figment, vec![state])
         .map_err(|e| PortalError::Internal(format!("HTTP server: {e}")))
 }

@@ -41,14 +41,6 @@ pub(super) struct ServeArgs {
     /// Where the HTTPS portal listens (with --portal-tls-cert).
     #[arg(long, env = "GOVPKI_PORTAL_LISTEN", default_value = "127.0.0.1:8443")]
     portal_listen: SocketAddr,
-    /// Close a connection that has not sent a whole request head within
-    /// this many seconds (slow-header attacks); 0: no limit.
-    #[arg(
-        long,
-        env = "GOVPKI_HEADER_READ_TIMEOUT",
-        default_value_t = service::DEFAULT_HEADER_READ_TIMEOUT_SECS
-    )]
-    header_read_timeout: u64,
 }
 
 /// Serves until interrupted. `reopen` opens the CA again after a demo
@@ -92,7 +84,7 @@ pub(super) fn serve(
         Some(files) => {
             let figment = ra_portal::figment(&ca, args.portal_listen, Some(files))
                 .context("cannot configure the HTTPS portal")?
-                .merge(("header_read_timeout", args.header_read_timeout));
+                .merge(("header_read_timeout", args.listen.header_read_timeout));
             Some(
                 service::compose(rocket::custom(figment), vec![portal])
                     .attach(service::announce("portal listening on")),
@@ -106,7 +98,7 @@ pub(super) fn serve(
     let rocket = service::compose(
         rocket::custom(
             service::rocket_config(args.listen.listen)
-                .merge(("header_read_timeout", args.header_read_timeout)),
+                .merge(("header_read_timeout", args.listen.header_read_timeout)),
         ),
         services,
     )

@@ -58,9 +58,9 @@ pub fn compose(mut rocket: Rocket<Build>, services: Vec<Arc<dyn Service>>) -> Ro
 
 /// Seconds a client has to send a whole request head before its connection
 /// is closed (the slow-header attack): read by the patched Rocket in
-/// `vendor/rocket` (see its GOVPKI-PATCH.md). `govpki serve
-/// --header-read-timeout` changes it; the standalone service binaries use
-/// this default.
+/// `vendor/rocket` (see its GOVPKI-PATCH.md). `--header-read-timeout`
+/// ([`super::ListenArgs`]: `govpki serve` and every service binary) changes
+/// it.
 pub const DEFAULT_HEADER_READ_TIMEOUT_SECS: u64 = 10;
 
 /// The Rocket configuration of a plain-HTTP listener on `listen`:

@@ -65,6 +65,14 @@ pub struct ListenArgs {
     /// Address to listen on (port 0: any free port, printed once bound).
     #[arg(long, env = "GOVPKI_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+    /// Close a connection that has not sent a whole request head within
+    /// this many seconds (slow-header attacks); 0: no limit.
+    #[arg(
+        long,
+        env = "GOVPKI_HEADER_READ_TIMEOUT",
+        default_value_t = DEFAULT_HEADER_READ_TIMEOUT_SECS
+    )]
+    pub header_read_timeout: u64,
 }
 
 /// The flags every service binary takes: where the CA lives and where to
@@ -124,4 +132,29 @@ pub fn ephemeral_secret_key() -> String {
     // portal, which does, keeps its own key file).
     let _ = aws_lc_rs::rand::fill(&mut bytes);
     base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Debug, Parser)]
+    struct Binary {
+        #[command(flatten)]
+        listen: ListenArgs,
+    }
+
+    #[test]
+    fn every_binary_takes_the_header_read_timeout() {
+        let default = Binary::try_parse_from(["x"]).expect("no flags");
+        assert_eq!(
+            default.listen.header_read_timeout,
+            DEFAULT_HEADER_READ_TIMEOUT_SECS
+        );
+        let set = Binary::try_parse_from(["x", "--header-read-timeout", "3"]).expect("the flag");
+        assert_eq!(set.listen.header_read_timeout, 3);
+        assert!(Binary::try_parse_from(["x", "--header-read-timeout", "-1"]).is_err());
+    }
 }
