@@ -11,6 +11,8 @@ use serde_json::{json, Value};
 
 use crate::common::{Server, TestEnv};
 
+pub(crate) mod openapi_check;
+
 /// The password every test account is changed to at first sign-in.
 pub(crate) const NEW_PASSWORD: &str = "Mật khẩu mới 2026!";
 
@@ -224,6 +226,7 @@ pub(crate) fn curl_url(
     let headers = std::fs::read_to_string(&head)
         .unwrap_or_default()
         .to_lowercase();
+    openapi_check::check(method, url, status, &headers, body);
     Reply {
         status,
         body: body.to_owned(),
