@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 
-both_databases!(renew_same_key_old_stays_valid, |env| {
+both_databases!(renew_same_key_extends_and_supersedes, |env| {
     let (_, old) = init_with_certificate(env, "an");
     let old_path = env.path("an.pem");
     let pem = env.ok(&["cert", "renew", "--serial", &old]);
@@ -22,17 +22,26 @@ both_databases!(renew_same_key_old_stays_valid, |env| {
         env.subject_lines(&old_path),
         "same subject"
     );
-    assert_eq!(
-        status_word(&env.show(&old)),
-        "good",
-        "the renewed certificate stays valid"
-    );
+    // The renewed certificate is superseded by its renewal, which
+    // extends it: it ends the renewal's days (3 years by default) after
+    // the old one, never before.
+    assert_reason(env, &old, "superseded");
     assert_eq!(status_word(&env.show(&new)), "good");
-    let seconds = env.validity_seconds(&new_path);
-    assert!(
-        seconds <= (3 * 365 + 1) * DAY,
-        "a renewal is valid {} days, more than 3 years",
-        seconds / DAY
+    let (_, old_end) = env.validity(&old_path);
+    let (new_start, new_end) = env.validity(&new_path);
+    assert_eq!(
+        new_end - old_end,
+        3 * 365 * DAY,
+        "a renewal ends 3 years after the certificate it renews"
+    );
+    assert!(new_start < old_end, "the renewal starts at once");
+    let replaces: Vec<String> = env.query_strings(&format!(
+        "SELECT o.serial AS s FROM certificates n JOIN certificates o ON o.id = n.replaces_id WHERE n.serial = '{new}'"
+    ));
+    assert_eq!(
+        replaces,
+        vec![old.clone()],
+        "the renewal names what it replaces"
     );
 
     let line = env.fail_unchanged(&["cert", "renew", "--serial", &new, "--days", "2000"]);
@@ -53,7 +62,9 @@ both_databases!(renew_same_key_old_stays_valid, |env| {
         env.pubkey_of_cert(&next_path),
         env.pubkey_of_key(&env.key_path("an-next"))
     );
-    assert_eq!(status_word(&env.show(&new)), "good");
+    assert_reason(env, &new, "superseded");
+    let (_, next_end) = env.validity(&next_path);
+    assert_eq!(next_end - new_end, 3 * 365 * DAY);
     assert_audit_ok(env);
 });
 

@@ -99,7 +99,7 @@ fn approve(b: &mut Browser, base: &str, id: i64, step: &str) {
         r#"form[action="/requests/{id}/approve"] button[type="submit"]"#
     ))
     .click();
-    b.wait_text("main", "Đã cấp");
+    b.wait_text("main", "Đã thực hiện");
     b.shot(&format!("{step}-approved"));
 }
 

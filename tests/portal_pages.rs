@@ -303,7 +303,14 @@ both_databases!(officer_and_approver_through_the_pages, |env| {
     let done = boss.page(&format!("/requests/{request}"));
     shows(
         &done,
-        &["Đã cấp", "approver", "Đồng ý cấp", "Tải về PEM", ".p7b"],
+        &[
+            "Đã thực hiện",
+            "Chứng thư số đã cấp",
+            "approver",
+            "Đồng ý cấp",
+            "Tải về PEM",
+            ".p7b",
+        ],
     );
     assert!(!done.contains("/approve"), "decided: no more buttons");
 
@@ -444,7 +451,7 @@ both_databases!(officer_and_approver_through_the_pages, |env| {
         );
         assert_eq!(r.status, 303, "{}", r.body);
         let page = boss.page(&format!("/requests/{id}"));
-        shows(&page, &["Đã cấp"]);
+        shows(&page, &["Đã thực hiện"]);
         let start = page.find(marker).expect("a download link") + marker.len();
         on_token.push(
             page[start..]

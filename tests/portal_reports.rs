@@ -106,6 +106,7 @@ fn status_figures(v: &Value) -> Vec<i64> {
         "active",
         "suspended",
         "revoked",
+        "replaced",
         "expired",
         "total",
         "individual",
@@ -299,30 +300,31 @@ both_databases!(reports_count_exactly_within_scope, |env| {
     // Status, as the admin: exact figures by province and unit.
     let status = get(&server, admin, "/api/v1/reports/status");
     let ct = province(&status, CT);
-    //                          act sus rev exp tot ind org dev
-    assert_eq!(status_figures(ct), [3, 1, 1, 1, 6, 5, 1, 0], "{ct}");
+    //                          act sus rev rep exp tot ind org dev
+    assert_eq!(status_figures(ct), [3, 1, 1, 0, 1, 6, 5, 1, 0], "{ct}");
     assert_eq!(
         status_figures(unit(ct, SKHCN)),
-        [2, 1, 1, 1, 5, 5, 0, 0],
+        [2, 1, 1, 0, 1, 5, 5, 0, 0],
         "{ct}"
     );
     assert_eq!(
         status_figures(unit(ct, "Văn phòng UBND")),
-        [1, 0, 0, 0, 1, 0, 1, 0]
+        [1, 0, 0, 0, 0, 1, 0, 1, 0]
     );
     let hn = province(&status, HN);
-    assert_eq!(status_figures(hn), [2, 0, 0, 0, 2, 1, 1, 0], "{hn}");
+    assert_eq!(status_figures(hn), [2, 0, 0, 0, 0, 2, 1, 1, 0], "{hn}");
     assert_eq!(
         status_figures(&status["totals"]),
-        [5, 1, 1, 1, 8, 6, 2, 0],
+        [5, 1, 1, 0, 1, 8, 6, 2, 0],
         "{status}"
     );
     assert_eq!(status["provinces"].as_array().map(Vec::len), Some(2));
 
-    // The same figures in the CSV.
-    let lines = csv(&server, admin, "/api/v1/reports/status.csv");
+    // The same figures in the CSV: Vietnamese headers, English ones
+    // for the English interface (`?lang=en` or the pages' cookie).
+    let english = csv(&server, admin, "/api/v1/reports/status.csv?lang=en");
     assert_eq!(
-        lines[0],
+        english[0],
         [
             "province",
             "unit_id",
@@ -330,11 +332,34 @@ both_databases!(reports_count_exactly_within_scope, |env| {
             "active",
             "suspended",
             "revoked",
+            "replaced",
             "expired",
             "total",
             "individual",
             "organization",
             "device"
+        ]
+    );
+    assert_eq!(
+        numbers(&csv_line(&english, &["total"])[3..]),
+        status_figures(&status["totals"])
+    );
+    let lines = csv(&server, admin, "/api/v1/reports/status.csv");
+    assert_eq!(
+        lines[0],
+        [
+            "Tỉnh/thành phố",
+            "Mã đơn vị",
+            "Đơn vị",
+            "Đang hoạt động",
+            "Tạm dừng",
+            "Đã thu hồi",
+            "Đã được thay thế",
+            "Hết hạn",
+            "Tổng số",
+            "Cá nhân",
+            "Tổ chức",
+            "Thiết bị/dịch vụ"
         ]
     );
     assert_eq!(
@@ -351,7 +376,7 @@ both_databases!(reports_count_exactly_within_scope, |env| {
         status_figures(hn)
     );
     assert_eq!(
-        numbers(&csv_line(&lines, &["total"])[3..]),
+        numbers(&csv_line(&lines, &["Tổng cộng"])[3..]),
         status_figures(&status["totals"])
     );
 
@@ -372,7 +397,7 @@ both_databases!(reports_count_exactly_within_scope, |env| {
         list[0]
     );
     let lines = csv(&server, admin, "/api/v1/reports/expiring.csv");
-    assert_eq!(numbers(&csv_line(&lines, &["total"])[3..]), [1, 1, 1]);
+    assert_eq!(numbers(&csv_line(&lines, &["Tổng cộng"])[3..]), [1, 1, 1]);
     assert_eq!(numbers(&csv_line(&lines, &[CT, "", ""])[3..]), [1, 1, 1]);
 
     // Units with an organization certificate: 1/3 in Cần Thơ, 1/2 in Hà Nội.
@@ -435,7 +460,7 @@ both_databases!(reports_count_exactly_within_scope, |env| {
     assert_eq!(ct_t["max_working_days"], flagged[0]["working_days"]);
     let lines = csv(&server, admin, "/api/v1/reports/turnaround.csv");
     assert_eq!(csv_line(&lines, &[CT])[1..4], ["6", "1", "1"]);
-    assert_eq!(csv_line(&lines, &["total"])[1..4], ["8", "1", "1"]);
+    assert_eq!(csv_line(&lines, &["Tổng cộng"])[1..4], ["8", "1", "1"]);
     // The period: requests submitted in the last 7 days leave the two
     // late ones out.
     let from = (Utc::now() - Duration::days(7)).format("%Y-%m-%d");
@@ -674,13 +699,11 @@ both_databases!(audit_view_filters_pages_and_checks_the_chain, |env| {
         &format!("/api/v1/audit?object=unit%3A{unit_id}&actor=portal%3Aofficer"),
     );
     assert_eq!(by_object["total"], json!(1));
-    let today = Utc::now().format("%Y-%m-%d").to_string();
-    let tomorrow = (Utc::now() + Duration::days(1))
-        .format("%Y-%m-%d")
-        .to_string();
-    let yesterday = (Utc::now() - Duration::days(1))
-        .format("%Y-%m-%d")
-        .to_string();
+    // Days of Vietnam (UTC+7), as the pages show them.
+    let vn_now = Utc::now() + Duration::hours(7);
+    let today = vn_now.format("%Y-%m-%d").to_string();
+    let tomorrow = (vn_now + Duration::days(1)).format("%Y-%m-%d").to_string();
+    let yesterday = (vn_now - Duration::days(1)).format("%Y-%m-%d").to_string();
     let dated = get(
         &server,
         admin,

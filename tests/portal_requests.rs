@@ -99,7 +99,8 @@ both_databases!(every_kind_submitted_and_approved, |env| {
     ]);
     assert!(verify.trim_end().ends_with(": OK"), "{verify}");
 
-    // Gia hạn: a new certificate, the old one stays good.
+    // Gia hạn: a new certificate that extends the old one, which it
+    // supersedes.
     let r = carry_out(
         &server,
         officer,
@@ -109,7 +110,10 @@ both_databases!(every_kind_submitted_and_approved, |env| {
     let s2 = result_serial(&server, officer, &r);
     assert_ne!(s1, s2);
     download_and_verify(env, &server, officer, &s2, "c2");
-    assert_eq!(cert_status(&server, officer, &s1), "good");
+    assert_reason(env, &s1, "superseded");
+    let (_, old_end) = env.validity(&env.path("c1.pem"));
+    let (_, new_end) = env.validity(&env.path("c2.pem"));
+    assert!(new_end > old_end, "a renewal ends after what it renews");
 
     // Thay đổi nội dung: the new title in the subject, the old one superseded.
     let r = carry_out(
@@ -162,14 +166,24 @@ both_databases!(every_kind_submitted_and_approved, |env| {
     );
     assert_eq!(cert_status(&server, officer, &s4), "good");
 
-    // Thu hồi with a reason.
+    // Thu hồi with a reason (s1 was superseded by its renewal: a new
+    // certificate on TK-0001 to revoke).
+    let r = carry_out(
+        &server,
+        officer,
+        approver,
+        json!({
+            "kind": "issue", "subscriber_id": sub, "csr": csr("c5"), "token": "TK-0001",
+        }),
+    );
+    let s5 = result_serial(&server, officer, &r);
     carry_out(
         &server,
         officer,
         approver,
-        json!({ "kind": "revoke", "serial": s1, "reason": "cessationOfOperation" }),
+        json!({ "kind": "revoke", "serial": s5, "reason": "cessationOfOperation" }),
     );
-    assert_reason(env, &s1, "cessationofoperation");
+    assert_reason(env, &s5, "cessationofoperation");
 
     // Báo mất: everything on TK-0002 revoked keyCompromise, the token lost
     // for good: it cannot be reported found (docs/tokens.md).
@@ -293,8 +307,8 @@ both_databases!(every_kind_submitted_and_approved, |env| {
     .ok();
     assert_eq!(
         by_id["certificates"].as_array().map(Vec::len),
-        Some(5),
-        "issue, renew, change_info, reissue, issue: {by_id}"
+        Some(6),
+        "issue, renew, change_info, reissue, issue, issue: {by_id}"
     );
     let none = api(
         &server,

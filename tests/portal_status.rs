@@ -220,7 +220,7 @@ both_databases!(ocsp_and_crl_status_of_a_revoked_certificate, |env| {
     let page = web.page(&format!("/certificates/{serial}"));
     for text in [
         r#"<dd id="ocsp-status">Đã thu hồi (revoked)</dd>"#,
-        r#"<dd id="ocsp-reason">Khóa bí mật bị lộ (key-compromise)</dd>"#,
+        r#"<dd id="ocsp-reason">Lộ khóa bí mật</dd>"#,
         "Danh sách chứng thư bị thu hồi (CRL)",
         &format!(r#"href="/crl/gov-ca/number/{number}.crl""#),
         &format!("số {number}</a>"),

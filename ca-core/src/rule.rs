@@ -55,10 +55,18 @@ pub enum Rule {
     /// be certified (its subject under the new unit name breaks the
     /// profile's name rules).
     UnissuableSubject,
+    /// A renewal that would end no later than the certificate it renews
+    /// (the issuing CA's certificate ends first).
+    RenewalCannotExtend,
+    /// A telephone number that is not a Vietnamese one.
+    InvalidPhone,
+    /// A unit the province's registry does not hold (a change of
+    /// information names one of the registered units).
+    UnknownUnit,
 }
 
 /// Every rule, for tests that each has its wording.
-pub const RULES: [Rule; 20] = [
+pub const RULES: [Rule; 23] = [
     Rule::InvalidName,
     Rule::InvalidAgencyCode,
     Rule::InvalidParent,
@@ -79,6 +87,9 @@ pub const RULES: [Rule; 20] = [
     Rule::KeyOfAnotherSubscriber,
     Rule::KeyAlreadyCertified,
     Rule::UnissuableSubject,
+    Rule::RenewalCannotExtend,
+    Rule::InvalidPhone,
+    Rule::UnknownUnit,
 ];
 
 impl Rule {
@@ -105,6 +116,9 @@ impl Rule {
             Self::KeyOfAnotherSubscriber => "key_of_another_subscriber",
             Self::KeyAlreadyCertified => "key_already_certified",
             Self::UnissuableSubject => "unissuable_subject",
+            Self::RenewalCannotExtend => "renewal_cannot_extend",
+            Self::InvalidPhone => "invalid_phone",
+            Self::UnknownUnit => "unknown_unit",
         }
     }
 
@@ -119,6 +133,7 @@ impl Rule {
                 | Self::CaKey
                 | Self::KeyOfAnotherSubscriber
                 | Self::KeyAlreadyCertified
+                | Self::RenewalCannotExtend
         )
     }
 

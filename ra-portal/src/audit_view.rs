@@ -11,6 +11,7 @@ use ca_core::Ca;
 
 use crate::authz::{self, Action};
 use crate::error::PortalError;
+use crate::error_code::ErrorCode;
 use crate::user::User;
 
 /// Events per page unless asked otherwise.
@@ -19,7 +20,7 @@ pub const DEFAULT_PER_PAGE: i64 = 50;
 pub const MAX_PER_PAGE: i64 = 200;
 
 /// The filters, as given (`?actor=&action=&object=&from=&to=&page=&per_page=`).
-#[derive(Debug, Clone, Default, rocket::FromForm)]
+#[derive(Debug, Clone, Default)]
 pub struct AuditFilters {
     /// Exactly this actor.
     pub actor: Option<String>,
@@ -27,9 +28,9 @@ pub struct AuditFilters {
     pub action: Option<String>,
     /// Exactly this object (e.g. `unit:3`).
     pub object: Option<String>,
-    /// From this day (YYYY-MM-DD, UTC).
+    /// From this day (YYYY-MM-DD, Vietnam time).
     pub from: Option<String>,
-    /// Up to this day (YYYY-MM-DD, UTC, inclusive).
+    /// Up to this day (YYYY-MM-DD, Vietnam time, inclusive).
     pub to: Option<String>,
     /// The page, from 1.
     pub page: Option<String>,
@@ -60,6 +61,7 @@ pub struct EventView {
     /// Sequence number.
     pub seq: i64,
     /// When (UTC).
+    #[serde(serialize_with = "crate::vn_time::utc")]
     pub at: NaiveDateTime,
     /// Who.
     pub actor: String,
@@ -108,7 +110,7 @@ fn parse(f: &AuditFilters) -> Result<Parsed, PortalError> {
             .map(|s| {
                 NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| {
                     PortalError::invalid(
-                        "invalid_date",
+                        ErrorCode::InvalidDate,
                         format!("{name} {s:?} is not a date YYYY-MM-DD"),
                     )
                 })
@@ -120,7 +122,7 @@ fn parse(f: &AuditFilters) -> Result<Parsed, PortalError> {
     if let (Some(a), Some(b)) = (from, to) {
         if a > b {
             return Err(PortalError::invalid(
-                "invalid_period",
+                ErrorCode::InvalidPeriod,
                 format!("the period starts ({a}) after it ends ({b})"),
             ));
         }
@@ -131,15 +133,16 @@ fn parse(f: &AuditFilters) -> Result<Parsed, PortalError> {
             Ok(n) if (1..=max).contains(&n) => Ok(n),
             _ => Err(PortalError::invalid(
                 if name == "page" {
-                    "invalid_page"
+                    ErrorCode::InvalidPage
                 } else {
-                    "invalid_per_page"
+                    ErrorCode::InvalidPerPage
                 },
                 format!("{name} {s:?} must be a whole number from 1 to {max}"),
             )),
         },
     };
-    let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).unwrap_or_default();
+    // Days are days of Vietnam (UTC+7), as the pages show times.
+    let midnight = crate::working_days::vn_day_start_utc;
     Ok(Parsed {
         filter: audit_log::AuditFilter {
             actor: text(&f.actor),

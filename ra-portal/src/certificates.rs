@@ -13,13 +13,14 @@ use ca_core::{Ca, CaError};
 
 use crate::authz::{self, Action};
 use crate::error::PortalError;
+use crate::error_code::ErrorCode;
 use crate::user::User;
 
 /// Most certificates one search returns.
 const LIMIT: i64 = 500;
 
 /// Search filters (`GET /api/v1/certificates?…`), all optional.
-#[derive(Debug, Clone, Default, rocket::FromForm)]
+#[derive(Debug, Clone, Default)]
 pub struct Filters {
     /// Exact serial (hex, any case, colons accepted).
     pub serial: Option<String>,
@@ -66,7 +67,7 @@ pub fn search(ca: &Ca, user: &User, f: &Filters) -> Result<Vec<serde_json::Value
         Some("pending") => Some(StatusMatch::Pending),
         Some(s) => {
             return Err(PortalError::invalid(
-                "invalid_status",
+                ErrorCode::InvalidStatus,
                 format!("unknown status {s:?}; use good, suspended, revoked, pending or expired"),
             ))
         }
@@ -129,12 +130,21 @@ pub fn search(ca: &Ca, user: &User, f: &Filters) -> Result<Vec<serde_json::Value
 /// ([`crate::revocation`]).
 pub fn details(ca: &Ca, user: &User, serial: &str) -> Result<serde_json::Value, PortalError> {
     let row = readable(ca, user, serial)?;
+    let (replaces, replaced_by) = ca.store().read(|c| -> Result<_, PortalError> {
+        let replaces = match row.replaces_id {
+            Some(id) => view::by_id(c, id)?.map(|r| r.serial),
+            None => None,
+        };
+        Ok((replaces, view::replaced_by(c, row.id)?))
+    })?;
     let info = ca_core::lifecycle::CertificateInfo::from(&row);
     let mut v = serde_json::to_value(&info).unwrap_or_default();
     if let Some(o) = v.as_object_mut() {
         o.insert("id".into(), json!(row.id));
         o.insert("token_id".into(), json!(row.token_id));
         o.insert("replaces_id".into(), json!(row.replaces_id));
+        o.insert("replaces_serial".into(), json!(replaces));
+        o.insert("replaced_by_serial".into(), json!(replaced_by));
         o.insert(
             "expired".into(),
             json!(row.not_after < Utc::now().naive_utc()),
@@ -169,7 +179,7 @@ pub fn download(
     let row = readable(ca, user, serial)?;
     let der = row.cert_der.ok_or_else(|| {
         PortalError::conflict(
-            "not_issued",
+            ErrorCode::NotIssued,
             format!("certificate {} is not signed yet", row.serial),
         )
     })?;
@@ -241,7 +251,7 @@ fn parse_date(s: &str) -> Result<NaiveDateTime, PortalError> {
         .map(|d| d.naive_utc())
         .map_err(|_| {
             PortalError::invalid(
-                "invalid_date",
+                ErrorCode::InvalidDate,
                 format!("expiring_before {s:?} is not YYYY-MM-DD or RFC 3339"),
             )
         })

@@ -4,6 +4,8 @@
 
 use ca_core::CaError;
 
+use crate::error_code::ErrorCode;
+
 /// Why a portal operation was refused or failed. Refusals change nothing.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -69,7 +71,7 @@ pub enum PortalError {
     #[error("{message}")]
     Invalid {
         /// Stable machine code.
-        code: &'static str,
+        code: ErrorCode,
         /// What to fix.
         message: String,
     },
@@ -83,7 +85,7 @@ pub enum PortalError {
     #[error("{message}")]
     Conflict {
         /// Stable machine code.
-        code: &'static str,
+        code: ErrorCode,
         /// Why.
         message: String,
     },
@@ -97,7 +99,7 @@ pub enum PortalError {
 
 impl PortalError {
     /// Invalid input with a code.
-    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn invalid(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::Invalid {
             code,
             message: message.into(),
@@ -110,7 +112,7 @@ impl PortalError {
     }
 
     /// A state conflict with a code.
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn conflict(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::Conflict {
             code,
             message: message.into(),
@@ -151,8 +153,8 @@ impl PortalError {
             Self::Csrf => (403, "csrf"),
             Self::NotFound(_) => (404, "not_found"),
             Self::UnknownPath(_) => (404, "unknown_path"),
-            Self::Invalid { code, .. } => (422, code),
-            Self::Conflict { code, .. } => (409, code),
+            Self::Invalid { code, .. } => (422, code.as_str()),
+            Self::Conflict { code, .. } => (409, code.as_str()),
             Self::TooLarge { .. } => (413, "too_large"),
             Self::Ca(e) => ca_status(e),
             Self::Internal(_) => (500, "internal"),
@@ -191,11 +193,11 @@ impl From<CaError> for PortalError {
     fn from(e: CaError) -> Self {
         match e {
             CaError::Rule { rule, message } if rule.is_conflict() => Self::Conflict {
-                code: rule.code(),
+                code: ErrorCode::Rule(rule),
                 message,
             },
             CaError::Rule { rule, message } => Self::Invalid {
-                code: rule.code(),
+                code: ErrorCode::Rule(rule),
                 message,
             },
             CaError::UnknownUnit { id } => Self::NotFound(format!("no unit {id}")),

@@ -4,72 +4,21 @@
 //! only words their answers. Pages (`web`) and the CSV import both use it.
 
 use ca_core::csr::CsrError;
+use ca_core::rule::Rule;
 use ca_core::subject::SubjectError;
 use ca_core::CaError;
 
 use crate::error::PortalError;
+use crate::error_code::ErrorCode;
 
 /// The field and the Vietnamese message of `e`.
 pub(crate) fn explain(e: &PortalError) -> (&'static str, String) {
     match e {
         PortalError::Ca(ca) => ca_error(ca).unwrap_or_else(|| ("", vi_message(e))),
-        PortalError::Invalid { code, message } => invalid(code, message),
+        PortalError::Invalid { code, message } | PortalError::Conflict { code, message } => {
+            code_text(e, *code, message)
+        }
         PortalError::NotFound(m) => not_found(m),
-        PortalError::Conflict { code, .. } => match *code {
-            "duplicate_unit" => (
-                "name",
-                "Tỉnh, thành phố này đã có một đơn vị cùng tên.".into(),
-            ),
-            "duplicate_agency_code" => (
-                "agency_code",
-                "Mã định danh điện tử này đã được gán cho một đơn vị khác.".into(),
-            ),
-            "duplicate_request" => (
-                "",
-                "Đã có một yêu cầu cùng loại cho đối tượng này đang chờ phê duyệt.".into(),
-            ),
-            "request_decided" => ("", "Yêu cầu này đã được phê duyệt hoặc từ chối.".into()),
-            "unit_name_taken" => (
-                "unit_name",
-                "Tỉnh, thành phố này đã có một đơn vị mang tên này.".into(),
-            ),
-            "not_failed" => (
-                "",
-                "Chỉ thử lại được khi việc cấp lại hàng loạt đã kết thúc với lỗi.".into(),
-            ),
-            "job_busy" => ("", "Việc cấp lại hàng loạt này đang được xử lý.".into()),
-            "no_bulk_job" => ("", "Yêu cầu này không có việc cấp lại hàng loạt.".into()),
-            "not_issued" => ("", "Chứng thư số chưa được ký.".into()),
-            "ca_key" => (
-                "csr",
-                "Khóa công khai trong CSR là khóa của chính tổ chức cung cấp dịch vụ chứng thực (CA hoặc máy chủ OCSP): không cấp chứng thư số cho khóa này. Thuê bao phải tạo cặp khóa riêng trên thiết bị của mình."
-                    .into(),
-            ),
-            "key_of_another_subscriber" => (
-                "csr",
-                "Khóa công khai trong CSR đã được cấp chứng thư số cho một thuê bao khác: mỗi khóa chỉ thuộc về một người. Hãy tạo cặp khóa mới trên thiết bị của thuê bao."
-                    .into(),
-            ),
-            "key_already_certified" => (
-                "csr",
-                "Khóa công khai này đã có chứng thư số còn hiệu lực của chính thuê bao: hãy gia hạn chứng thư đó thay vì cấp mới, hoặc tạo cặp khóa mới."
-                    .into(),
-            ),
-            // A duplicate held in another province: `duplicate_subscriber`
-            // without the holder (registry::in_scope).
-            "duplicate_subscriber" => {
-                let field = if e.to_string().starts_with("MST:") {
-                    "tax_code"
-                } else {
-                    "national_id"
-                };
-                (
-                    field,
-                    "Số định danh hoặc mã số thuế này đã được đăng ký.".into(),
-                )
-            }
-            _ => ("", vi_message(e)),
-        },
         PortalError::Forbidden(_) => ("", forbidden().into()),
         PortalError::OwnRequest => (
             "",
@@ -90,7 +39,7 @@ pub(crate) fn state(s: &str) -> &str {
         "submitted" => "Đã gửi",
         "approved" => "Đã duyệt",
         "rejected" => "Từ chối",
-        "issued" => "Đã cấp",
+        "issued" => "Đã thực hiện",
         "failed" => "Lỗi",
         "good" => "Đang hoạt động",
         "suspended" => "Tạm dừng",
@@ -111,18 +60,7 @@ pub(crate) fn state(s: &str) -> &str {
 fn ca_error(e: &CaError) -> Option<(&'static str, String)> {
     Some(match e {
         CaError::Subject(s) => subject(s),
-        CaError::Csr(CsrError::RsaExponentNotAllowed) => (
-            "csr",
-            "Khóa RSA trong CSR có số mũ công khai khác 65537: khóa như vậy không được chấp nhận. Hãy tạo cặp khóa mới với số mũ 65537.".into(),
-        ),
-        CaError::Csr(CsrError::WeakKey { .. }) => (
-            "csr",
-            "Khóa công khai trong CSR là khóa yếu (có ước số nhỏ, hai số nguyên tố quá gần nhau, hoặc do chip Infineon bị lỗi ROCA tạo ra): khóa bí mật có thể bị tính ra. Hãy tạo cặp khóa mới trên thiết bị an toàn.".into(),
-        ),
-        CaError::Csr(detail) => (
-            "csr",
-            format!("Không phải yêu cầu chứng thư (CSR PKCS#10, PEM hoặc DER) hợp lệ. Chi tiết: {detail}"),
-        ),
+        CaError::Csr(detail) => ("csr", csr(detail)),
         CaError::KeyBlocked { .. } => (
             "csr",
             "Khóa công khai trong CSR đã bị chặn (khóa bị lộ hoặc thiết bị bị mất): hãy tạo cặp khóa mới."
@@ -160,12 +98,7 @@ fn ca_error(e: &CaError) -> Option<(&'static str, String)> {
             "serial",
             "Số sê-ri thiết bị này đã được đăng ký.".into(),
         ),
-        CaError::TokenUnusable { serial, reason } => (
-            "token",
-            format!(
-                "Trạng thái của thiết bị {serial} không cho phép yêu cầu này. Chi tiết: {reason}"
-            ),
-        ),
+        CaError::TokenUnusable { serial, reason } => ("token", token_unusable(serial, reason)),
         CaError::InvalidTransition { serial, status, .. } => (
             "serial",
             format!(
@@ -178,8 +111,87 @@ fn ca_error(e: &CaError) -> Option<(&'static str, String)> {
             "Chức năng tạm dừng chứng thư số không được bật cho CA này.".into(),
         ),
         CaError::Refused(m) => refused(m),
+        CaError::AmbiguousSerial { .. } => (
+            "serial",
+            "Số hiệu này khớp với chứng thư số của nhiều CA: hãy nhập đầy đủ số hiệu.".into(),
+        ),
+        CaError::IssuerUnavailable { .. } => (
+            "",
+            "CA cấp chứng thư này hiện không dùng được (chứng thư của CA đã hết hạn hoặc bị thu hồi).".into(),
+        ),
+        CaError::UnknownIssuer { .. } => ("", "Không tìm thấy CA cấp.".into()),
+        CaError::Profile(_) => ("profile", "Mẫu chứng thư số (profile) không hợp lệ.".into()),
+        CaError::NotInitialized => (
+            "",
+            "Hệ thống CA chưa được khởi tạo; hãy liên hệ quản trị viên.".into(),
+        ),
         _ => return None,
     })
+}
+
+/// The Vietnamese message of a refused CSR, one wording per kind of fault.
+fn csr(e: &CsrError) -> String {
+    const NOT_A_CSR: &str = "Không phải yêu cầu chứng thư (CSR PKCS#10, PEM hoặc DER) hợp lệ";
+    match e {
+        CsrError::NotPemOrDer => format!(
+            "{NOT_A_CSR}: tệp không ở dạng PEM (“-----BEGIN CERTIFICATE REQUEST-----”) hay DER."
+        ),
+        CsrError::UnexpectedPemLabel { .. } => format!(
+            "{NOT_A_CSR}: tệp là một khối PEM khác (chứng thư số hoặc khóa bí mật?), không phải yêu cầu chứng thư (“CERTIFICATE REQUEST”)."
+        ),
+        CsrError::Malformed { .. } => {
+            format!("{NOT_A_CSR}: nội dung bị cắt ngắn hoặc sai cấu trúc ASN.1.")
+        }
+        CsrError::UnsupportedVersion { version } => format!(
+            "{NOT_A_CSR}: phiên bản {version} không được hỗ trợ (chỉ có phiên bản 1)."
+        ),
+        CsrError::UnsupportedSignatureAlgorithm { .. } | CsrError::UnsupportedPssParameters { .. } => {
+            "CSR được ký bằng thuật toán không được chấp nhận: dùng RSA hoặc ECDSA với SHA-256, SHA-384 hoặc SHA-512.".into()
+        }
+        CsrError::SignatureKeyMismatch { .. } => {
+            "Thuật toán ký của CSR không khớp với loại khóa công khai.".into()
+        }
+        CsrError::BadSignature => {
+            "Chữ ký của CSR không hợp lệ: CSR đã bị sửa đổi hoặc không được ký bằng khóa bí mật tương ứng.".into()
+        }
+        CsrError::UnsupportedKeyAlgorithm { .. } => {
+            "Loại khóa công khai không được chấp nhận: chỉ dùng RSA (2048 bit trở lên) hoặc ECDSA P-256, P-384.".into()
+        }
+        CsrError::UnsupportedCurve { .. } => {
+            "Đường cong elliptic không được chấp nhận: chỉ dùng P-256 hoặc P-384.".into()
+        }
+        CsrError::InvalidPublicKey { .. } => {
+            "Khóa công khai trong CSR được mã hóa sai.".into()
+        }
+        CsrError::RsaKeyTooSmall { bits, min } => format!(
+            "Khóa RSA {bits} bit quá ngắn: tối thiểu {min} bit."
+        ),
+        CsrError::RsaKeyTooLarge { bits, max } => format!(
+            "Khóa RSA {bits} bit quá dài: tối đa {max} bit."
+        ),
+        CsrError::RsaExponentNotAllowed => "Khóa RSA trong CSR có số mũ công khai khác 65537: khóa như vậy không được chấp nhận. Hãy tạo cặp khóa mới với số mũ 65537.".into(),
+        CsrError::WeakKey { .. } => "Khóa công khai trong CSR là khóa yếu (có ước số nhỏ, hai số nguyên tố quá gần nhau, hoặc do chip Infineon bị lỗi ROCA tạo ra): khóa bí mật có thể bị tính ra. Hãy tạo cặp khóa mới trên thiết bị an toàn.".into(),
+        _ => format!("{NOT_A_CSR}."),
+    }
+}
+
+/// Why a token cannot take the request, in Vietnamese. ca-core words the
+/// reason as "it is {state}…" or "it is not held by subscriber {id}".
+fn token_unusable(serial: &str, reason: &str) -> String {
+    if let Some(rest) = reason.strip_prefix("it is not held by subscriber ") {
+        let id: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        return format!(
+            "Thiết bị {serial} không do thuê bao số {id} giữ: chọn thiết bị của chính thuê bao."
+        );
+    }
+    let word = reason
+        .strip_prefix("it is ")
+        .map(|r| r.split([':', ' ']).next().unwrap_or(r))
+        .unwrap_or("");
+    format!(
+        "Thiết bị {serial} đang ở trạng thái “{}”: không dùng được cho yêu cầu này.",
+        state(word)
+    )
 }
 
 fn status_vi(status: &str) -> String {
@@ -219,8 +231,22 @@ fn refused(m: &str) -> (&'static str, String) {
         )
     } else if m.contains("subscriber kind") {
         ("kind", "Loại thuê bao không hợp lệ.".into())
+    } else if m.starts_with("re-issue needs a new key") {
+        (
+            "csr",
+            "Cấp lại cần cặp khóa mới: CSR này mang khóa của chứng thư cũ.".into(),
+        )
+    } else if m.contains("invalidity date is in the future") {
+        (
+            "invalidity_date",
+            "Ngày khóa bị lộ không được ở tương lai.".into(),
+        )
     } else {
-        ("", format!("Yêu cầu bị từ chối: {m}"))
+        tracing::info!(
+            refusal = m,
+            "a CA refusal without a Vietnamese wording of its own"
+        );
+        ("", "Hệ thống CA từ chối yêu cầu này.".into())
     }
 }
 
@@ -287,7 +313,7 @@ fn subject(e: &SubjectError) -> (&'static str, String) {
             "email",
             "Địa chỉ thư điện tử không hợp lệ: dạng ten@coquan.gov.vn, chỉ gồm ký tự ASCII.".into(),
         ),
-        other => ("", format!("Thông tin định danh không hợp lệ: {other}")),
+        _ => ("", "Thông tin định danh không hợp lệ.".into()),
     }
 }
 
@@ -340,67 +366,229 @@ fn subject_field(field: &str) -> (&'static str, &'static str) {
     }
 }
 
-fn invalid(code: &str, message: &str) -> (&'static str, String) {
+/// The field and the Vietnamese message of a refusal with `code`: one arm
+/// per code, so a code added without its wording does not compile.
+fn code_text(e: &PortalError, code: ErrorCode, message: &str) -> (&'static str, String) {
+    let quoted = || message.split('"').nth(1).unwrap_or_default().to_owned();
     match code {
-        "invalid_name" => ("name", unit_name_rule("Tên đơn vị")),
-        "invalid_agency_code" => (
+        ErrorCode::Rule(rule) => rule_text(e, rule, message),
+        ErrorCode::BadBody => ("", "Không đọc được dữ liệu gửi lên (quá lớn hoặc bị cắt ngang).".into()),
+        ErrorCode::BadCsv => ("file", "Tệp không đúng định dạng CSV.".into()),
+        ErrorCode::BadJson => ("", "Dữ liệu gửi lên không đúng cấu trúc JSON yêu cầu.".into()),
+        ErrorCode::CertificateBound => (
+            "",
+            "Chứng thư số này đã được gắn với một tài khoản.".into(),
+        ),
+        ErrorCode::CommentRequired => ("comment", "Từ chối phải ghi rõ lý do.".into()),
+        ErrorCode::CsrTooLarge => ("csr", "CSR quá lớn (tối đa 64 KiB).".into()),
+        ErrorCode::DuplicateColumn => ("file", format!("Cột “{}” xuất hiện hai lần.", quoted())),
+        ErrorCode::DuplicateInFile => (
+            "national_id",
+            "Số định danh hoặc mã số thuế này xuất hiện hai lần trong tệp.".into(),
+        ),
+        ErrorCode::DuplicateRequest => (
+            "",
+            "Đã có một yêu cầu cùng loại cho đối tượng này đang chờ phê duyệt.".into(),
+        ),
+        // A duplicate held in another province: `duplicate_subscriber`
+        // without the holder (registry::in_scope).
+        ErrorCode::DuplicateSubscriber => {
+            let field = if e.to_string().starts_with("MST:") {
+                "tax_code"
+            } else {
+                "national_id"
+            };
+            (
+                field,
+                "Số định danh hoặc mã số thuế này đã được đăng ký.".into(),
+            )
+        }
+        ErrorCode::DuplicateUser => ("username", "Tên đăng nhập này đã có người dùng.".into()),
+        ErrorCode::EmptyFile => (
+            "file",
+            "Tệp rỗng: cần một dòng tiêu đề và ít nhất một dòng dữ liệu.".into(),
+        ),
+        ErrorCode::FieldNotAllowed => (
+            "",
+            format!("Thông tin “{}” không dùng cho loại yêu cầu này.", quoted()),
+        ),
+        ErrorCode::InvalidComment => ("comment", "Ý kiến có tối đa 2000 ký tự.".into()),
+        ErrorCode::InvalidDate => (
+            "",
+            "Ngày không hợp lệ: nhập theo dạng năm-tháng-ngày (YYYY-MM-DD).".into(),
+        ),
+        ErrorCode::InvalidDepartment => (
+            "department",
+            "Tên phòng ban có tối đa 200 ký tự và không chứa ký tự điều khiển.".into(),
+        ),
+        ErrorCode::InvalidKind => ("kind", "Loại yêu cầu không hợp lệ.".into()),
+        ErrorCode::InvalidPage => ("page", "Số trang không hợp lệ.".into()),
+        ErrorCode::InvalidPerPage => ("per_page", "Số dòng mỗi trang không hợp lệ.".into()),
+        ErrorCode::InvalidPeriod => (
+            "",
+            "Khoảng thời gian không hợp lệ: ngày bắt đầu sau ngày kết thúc.".into(),
+        ),
+        ErrorCode::InvalidProvince | ErrorCode::UnknownProvince => (
+            "province",
+            "Không phải một trong 34 tỉnh, thành phố hiện hành.".into(),
+        ),
+        ErrorCode::InvalidRole => ("role", "Vai trò không hợp lệ.".into()),
+        ErrorCode::InvalidSerial => (
+            "serial",
+            "Số hiệu không hợp lệ hoặc không phải chứng thư số của thuê bao.".into(),
+        ),
+        ErrorCode::InvalidState => ("state", "Trạng thái yêu cầu không hợp lệ.".into()),
+        ErrorCode::InvalidStatus => ("status", "Trạng thái không hợp lệ.".into()),
+        ErrorCode::InvalidUnit => ("unit_id", "Đơn vị không hợp lệ.".into()),
+        ErrorCode::InvalidUsername => (
+            "username",
+            "Tên đăng nhập gồm 3–64 ký tự a-z, 0-9, “.”, “_” hoặc “-”.".into(),
+        ),
+        ErrorCode::JobBusy => ("", "Việc cấp lại hàng loạt này đang được xử lý.".into()),
+        ErrorCode::MissingColumn => ("file", format!("Thiếu cột bắt buộc “{}”.", quoted())),
+        ErrorCode::MissingField => missing(message),
+        ErrorCode::NoBulkJob => ("", "Yêu cầu này không có việc cấp lại hàng loạt.".into()),
+        ErrorCode::NotFailed => (
+            "",
+            "Chỉ thử lại được khi việc cấp lại hàng loạt đã kết thúc với lỗi.".into(),
+        ),
+        ErrorCode::NotIssued => ("", "Chứng thư số chưa được ký.".into()),
+        ErrorCode::NotUtf8 => (
+            "file",
+            "Tệp không phải văn bản UTF-8: hãy lưu lại bằng “CSV UTF-8”.".into(),
+        ),
+        ErrorCode::ProvinceNotAllowed => (
+            "province",
+            "Vai trò này phụ trách mọi tỉnh, thành phố: để trống tỉnh, thành phố.".into(),
+        ),
+        ErrorCode::ProvinceRequired => (
+            "province",
+            "Vai trò này cần chọn một tỉnh, thành phố.".into(),
+        ),
+        ErrorCode::RequestDecided => ("", "Yêu cầu này đã được phê duyệt hoặc từ chối.".into()),
+        ErrorCode::TooManyRows => ("file", "Tệp có quá nhiều dòng: hãy chia thành nhiều tệp.".into()),
+        ErrorCode::UnitNotInProvince => (
+            "unit",
+            "Đơn vị này không thuộc tỉnh, thành phố đã chọn.".into(),
+        ),
+        ErrorCode::UnknownColumn => ("file", format!("Cột “{}” không được hỗ trợ.", quoted())),
+        ErrorCode::UnknownFormat => (
+            "",
+            "Định dạng tải về không hợp lệ: dùng .pem, .der hoặc .p7b.".into(),
+        ),
+        ErrorCode::UnknownUnit => (
+            "unit_id",
+            "Không có đơn vị này trong danh mục đơn vị của tỉnh, thành phố: hãy chọn một đơn vị đã đăng ký.".into(),
+        ),
+        ErrorCode::WeakPassword => (
+            "new",
+            format!(
+                "Mật khẩu mới phải có ít nhất {} ký tự, khác mật khẩu cũ và khác tên đăng nhập.",
+                crate::password::MIN_LENGTH
+            ),
+        ),
+        ErrorCode::WrongPassword => ("old", "Mật khẩu hiện tại không đúng.".into()),
+    }
+}
+
+/// The field and the Vietnamese message of a refusal by a rule of the CA.
+fn rule_text(e: &PortalError, rule: Rule, message: &str) -> (&'static str, String) {
+    match rule {
+        Rule::DuplicateUnit => (
+            "name",
+            "Tỉnh, thành phố này đã có một đơn vị cùng tên.".into(),
+        ),
+        Rule::DuplicateAgencyCode => (
+            "agency_code",
+            "Mã định danh điện tử này đã được gán cho một đơn vị khác.".into(),
+        ),
+        Rule::UnitNameTaken => (
+            "unit_name",
+            "Tỉnh, thành phố này đã có một đơn vị mang tên này.".into(),
+        ),
+        Rule::CaKey => (
+            "csr",
+            "Khóa công khai trong CSR là khóa của chính tổ chức cung cấp dịch vụ chứng thực (CA hoặc máy chủ OCSP): không cấp chứng thư số cho khóa này. Thuê bao phải tạo cặp khóa riêng trên thiết bị của mình."
+                .into(),
+        ),
+        Rule::KeyOfAnotherSubscriber => (
+            "csr",
+            "Khóa công khai trong CSR đã được cấp chứng thư số cho một thuê bao khác: mỗi khóa chỉ thuộc về một người. Hãy tạo cặp khóa mới trên thiết bị của thuê bao."
+                .into(),
+        ),
+        Rule::KeyAlreadyCertified => (
+            "csr",
+            "Khóa công khai này đã có chứng thư số còn hiệu lực của chính thuê bao: hãy gia hạn chứng thư đó thay vì cấp mới, hoặc tạo cặp khóa mới."
+                .into(),
+        ),
+        Rule::RenewalCannotExtend => (
+            "days",
+            "Không gia hạn được: chứng thư số của CA cấp hết hạn trước khi chứng thư gia hạn có thể kéo dài quá ngày hết hạn của chứng thư hiện tại.".into(),
+        ),
+        Rule::UnknownUnit => (
+            "unit",
+            "Không có đơn vị này trong danh mục đơn vị của tỉnh, thành phố: hãy chọn một đơn vị đã đăng ký (tên phải trùng khớp, kể cả chữ hoa, chữ thường).".into(),
+        ),
+        Rule::InvalidPhone => (
+            "phone",
+            "Số điện thoại không hợp lệ: nhập số Việt Nam gồm số 0 và 9 hoặc 10 chữ số (ví dụ 0912 345 678, 0292 3820 123), hoặc +84 và các chữ số sau số 0; được dùng dấu cách, dấu chấm, dấu gạch ngang.".into(),
+        ),
+        Rule::InvalidName => ("name", unit_name_rule("Tên đơn vị")),
+        Rule::InvalidAgencyCode => (
             "agency_code",
             "Mã định danh điện tử của cơ quan có dạng 000.00.00.H00 (Quyết định 20/2020/QĐ-TTg), ví dụ 000.00.31.H29."
                 .into(),
         ),
-        "invalid_parent" => (
+        Rule::InvalidParent => (
             "parent_id",
             "Đơn vị cấp trên phải là một đơn vị đã đăng ký của cùng tỉnh, thành phố, và không tạo thành vòng lặp."
                 .into(),
         ),
-        "invalid_unit_name" => ("unit_name", unit_name_rule("Tên đơn vị mới")),
-        "unissuable_subject" => (
+        Rule::InvalidUnitName => ("unit_name", unit_name_rule("Tên đơn vị mới")),
+        Rule::UnissuableSubject => (
             "",
             format!(
                 "Không thể thực hiện thay đổi này: sau khi đổi tên hoặc sáp nhập, thông tin của thuê bao{} trong đơn vị không còn đưa được vào chứng thư số (quá dài hoặc chứa ký tự không được phép). Hãy sửa thông tin của thuê bao hoặc của đơn vị trước.",
                 subscriber_of(message)
             ),
         ),
-        "invalid_unit_change" => (
+        Rule::InvalidUnitChange => (
             "",
             "Hãy chọn một trong hai: nhập tên mới (đổi tên) hoặc chọn đơn vị sáp nhập vào, không cả hai.".into(),
         ),
-        "self_merge" => (
+        Rule::SelfMerge => (
             "merge_into",
             "Không thể sáp nhập một đơn vị vào chính nó.".into(),
         ),
-        "other_province" => (
+        Rule::OtherProvince => (
             "merge_into",
             "Đơn vị sáp nhập vào phải thuộc cùng tỉnh, thành phố.".into(),
         ),
-        "invalid_identity" => (
+        Rule::InvalidIdentity => (
             "tax_code",
             "Mã số thuế gồm đúng 10 chữ số, hoặc 10 chữ số, dấu “-” và 3 chữ số mã chi nhánh."
                 .into(),
         ),
-        "comment_required" => ("comment", "Từ chối phải ghi rõ lý do.".into()),
-        "invalid_comment" => ("comment", "Ý kiến có tối đa 2000 ký tự.".into()),
-        "invalid_days" => {
+        Rule::InvalidDays => {
             let max = message
                 .split_once("1-")
                 .and_then(|(_, rest)| rest.split(' ').next())
                 .unwrap_or("?");
             ("days", format!("Số ngày hiệu lực phải từ 1 đến {max}."))
         }
-        "invalid_reason" => (
+        Rule::InvalidReason => (
             "reason",
             "Lý do này không dùng được cho loại yêu cầu này.".into(),
         ),
-        "invalid_serial" | "not_a_subscriber_certificate" => (
+        Rule::NotASubscriberCertificate => (
             "serial",
             "Số hiệu không hợp lệ hoặc không phải chứng thư số của thuê bao.".into(),
         ),
-        "token_without_holder" => ("token", "Thiết bị này chưa có người giữ.".into()),
-        "csr_too_large" => ("csr", "CSR quá lớn (tối đa 64 KiB).".into()),
-        "invalid_status" => ("status", "Trạng thái không hợp lệ.".into()),
-        "invalid_date" => ("within", "Số ngày không hợp lệ.".into()),
-        "missing_field" => missing(message),
-        _ => ("", format!("Dữ liệu không hợp lệ: {message}")),
+        Rule::TokenWithoutHolder => ("token", "Thiết bị này chưa có người giữ.".into()),
+        Rule::MissingField => missing(message),
+        // `Rule` is non-exhaustive; the test below proves every rule known
+        // today has its own wording.
+        _ => ("", format!("Yêu cầu bị từ chối ({}).", e.code().1)),
     }
 }
 
@@ -493,19 +681,26 @@ pub(crate) fn vi_message(e: &PortalError) -> String {
             "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ; vui lòng tải lại trang và thử lại."
                 .to_owned()
         }
-        PortalError::Invalid { code: "wrong_password", .. } => {
-            "Mật khẩu hiện tại không đúng.".to_owned()
+        PortalError::Invalid { code, message } | PortalError::Conflict { code, message } => {
+            code_text(e, *code, message).1
         }
-        PortalError::Invalid { code: "weak_password", .. } => format!(
-            "Mật khẩu mới phải có ít nhất {} ký tự, khác mật khẩu cũ và khác tên đăng nhập.",
-            crate::password::MIN_LENGTH
-        ),
+        PortalError::Unauthenticated => "Vui lòng đăng nhập.".to_owned(),
+        PortalError::PasswordChangeRequired => {
+            "Hãy đổi mật khẩu dùng một lần trước khi tiếp tục.".to_owned()
+        }
+        PortalError::TooLarge { limit } => format!("Dữ liệu gửi lên quá lớn (tối đa {limit})."),
+        PortalError::UnknownPath(_) | PortalError::NotFound(_) => not_found(&e.to_string()).1,
+        PortalError::Forbidden(_) => forbidden().to_owned(),
+        PortalError::OwnRequest => {
+            "Bạn đã gửi yêu cầu này: một lãnh đạo khác phải phê duyệt hoặc từ chối.".to_owned()
+        }
         other => {
             if other.is_internal() {
                 tracing::error!(error = %other, "page");
                 "Lỗi hệ thống; vui lòng thử lại sau.".to_owned()
             } else {
-                other.to_string()
+                tracing::info!(error = %other, "a refusal without a Vietnamese wording of its own");
+                "Yêu cầu không thực hiện được.".to_owned()
             }
         }
     }
@@ -533,5 +728,65 @@ mod tests {
             );
             assert_eq!(e.code().1, rule.code());
         }
+    }
+
+    /// Every error code, the portal's own and the CA's rules, has a
+    /// Vietnamese wording of its own and an English one, and they differ;
+    /// the API keeps answering with the code's stable string.
+    #[test]
+    fn every_error_code_has_both_texts() {
+        let mut seen = 0;
+        for code in ErrorCode::all() {
+            seen += 1;
+            let e = PortalError::invalid(code, "a \"x\" message in English: 1-30 subscriber 5");
+            let (_, vi) = explain(&e);
+            let en = code.english();
+            assert!(!vi.is_empty() && !en.is_empty(), "{code}");
+            assert_ne!(vi, en, "{code}");
+            assert!(
+                !vi.contains("message in English") && !vi.starts_with("Yêu cầu bị từ chối ("),
+                "{code} has no Vietnamese wording of its own: {vi}"
+            );
+            assert!(
+                vi.chars().any(|c| {
+                    "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹáàãéèíìóòõúùý".contains(c)
+                }),
+                "{code}: {vi}"
+            );
+            assert_eq!(e.code().1, code.as_str());
+            let conflict = PortalError::conflict(code, "x");
+            assert_eq!(conflict.code(), (409, code.as_str()));
+        }
+        assert_eq!(seen, PORTAL_CODES_AND_RULES);
+    }
+
+    const PORTAL_CODES_AND_RULES: usize = crate::error_code::PORTAL_CODES.len() + RULES.len();
+
+    /// A refused CSR or token reads in Vietnamese, without the CA's English.
+    #[test]
+    fn csr_and_token_refusals_are_vietnamese() {
+        let e = PortalError::Ca(CaError::Csr(CsrError::UnexpectedPemLabel {
+            label: "PRIVATE KEY".into(),
+        }));
+        let (field, vi) = explain(&e);
+        assert_eq!(field, "csr");
+        assert!(
+            !vi.contains("PEM block labelled") && vi.contains("khóa bí mật"),
+            "{vi}"
+        );
+        let e = PortalError::Ca(CaError::TokenUnusable {
+            serial: "TK-1".into(),
+            reason: "it is not held by subscriber 5".into(),
+        });
+        let (_, vi) = explain(&e);
+        assert_eq!(
+            vi,
+            "Thiết bị TK-1 không do thuê bao số 5 giữ: chọn thiết bị của chính thuê bao."
+        );
+        let e = PortalError::Ca(CaError::TokenUnusable {
+            serial: "TK-1".into(),
+            reason: "it is lost".into(),
+        });
+        assert!(explain(&e).1.contains("“Bị mất”"), "{}", explain(&e).1);
     }
 }

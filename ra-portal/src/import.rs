@@ -15,6 +15,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::authz::{self, Action};
 use crate::error::PortalError;
+use crate::error_code::ErrorCode;
 use crate::user::User;
 
 /// The largest file accepted.
@@ -217,7 +218,7 @@ fn decode(bytes: &[u8]) -> Result<Decoded, PortalError> {
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         PortalError::invalid(
-            "not_utf8",
+            ErrorCode::NotUtf8,
             format!(
                 "the file is not UTF-8 text (invalid byte at offset {}); save it as \"CSV UTF-8\"",
                 e.valid_up_to()
@@ -227,7 +228,7 @@ fn decode(bytes: &[u8]) -> Result<Decoded, PortalError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(PortalError::invalid(
-            "empty_file",
+            ErrorCode::EmptyFile,
             "the file is empty: it needs a header line and at least one row",
         ));
     }
@@ -241,7 +242,7 @@ fn decode(bytes: &[u8]) -> Result<Decoded, PortalError> {
     for (i, h) in headers.iter().enumerate() {
         let Some(c) = Column::from_header(h) else {
             return Err(PortalError::invalid(
-                "unknown_column",
+                ErrorCode::UnknownColumn,
                 format!(
                     "unknown column {:?}; the columns are {}",
                     h.trim(),
@@ -258,7 +259,7 @@ fn decode(bytes: &[u8]) -> Result<Decoded, PortalError> {
         // whichever is filled in. Any other column appears once.
         if !slot.is_empty() && c != Column::Name {
             return Err(PortalError::invalid(
-                "duplicate_column",
+                ErrorCode::DuplicateColumn,
                 format!("the column {:?} appears twice", h.trim()),
             ));
         }
@@ -270,7 +271,7 @@ fn decode(bytes: &[u8]) -> Result<Decoded, PortalError> {
     for c in Column::ALL {
         if c.required() && !columns.iter().any(|(x, _)| *x == c) {
             return Err(PortalError::invalid(
-                "missing_column",
+                ErrorCode::MissingColumn,
                 format!("the required column {:?} ({}) is missing", c.vi(), c.key()),
             ));
         }
@@ -284,14 +285,14 @@ fn decode(bytes: &[u8]) -> Result<Decoded, PortalError> {
         records.push(r);
         if records.len() > MAX_ROWS {
             return Err(PortalError::invalid(
-                "too_many_rows",
+                ErrorCode::TooManyRows,
                 format!("the file has more than {MAX_ROWS} rows; split it"),
             ));
         }
     }
     if records.is_empty() {
         return Err(PortalError::invalid(
-            "empty_file",
+            ErrorCode::EmptyFile,
             "the file has a header line but no row",
         ));
     }
@@ -320,7 +321,10 @@ fn bad_csv(e: csv::Error) -> PortalError {
         } => format!("a line has {len} fields where the header has {expected_len}"),
         _ => e.to_string(),
     };
-    PortalError::invalid("bad_csv", format!("the file is not valid CSV{at}: {what}"))
+    PortalError::invalid(
+        ErrorCode::BadCsv,
+        format!("the file is not valid CSV{at}: {what}"),
+    )
 }
 
 /// Reads and checks the file as `user` would import it. File-level
@@ -376,7 +380,7 @@ pub fn check(ca: &ca_core::Ca, user: &User, bytes: &[u8]) -> Result<Report, Port
                             Column::NationalId
                         };
                         let e = PortalError::conflict(
-                            "duplicate_in_file",
+                            ErrorCode::DuplicateInFile,
                             format!("{uid} is already on row {first} of this file"),
                         );
                         errors.push(row_error(number, field.key(), header_of(field), e));

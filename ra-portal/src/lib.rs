@@ -17,6 +17,7 @@ pub mod certificates;
 pub mod clock;
 pub mod csv_file;
 mod error;
+mod error_code;
 mod explain;
 pub mod http;
 pub mod import;
@@ -37,6 +38,7 @@ pub mod tls;
 pub mod totp;
 pub mod totp_key;
 pub mod user;
+pub mod vn_time;
 pub mod working_days;
 
 use std::path::Path;
@@ -46,6 +48,7 @@ use ca_core::Ca;
 
 pub use accounts::client_cert;
 pub use error::PortalError;
+pub use error_code::ErrorCode;
 pub use options::{PortalArgs, PortalOptions};
 pub use role::Role;
 pub use run::{figment, run, secret_key, RunConfig};

@@ -5,6 +5,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 
 use crate::error::PortalError;
+use crate::error_code::ErrorCode;
 
 /// The shortest password accepted.
 pub const MIN_LENGTH: usize = 12;
@@ -35,19 +36,19 @@ pub fn verify(password: &str, phc: &str) -> bool {
 pub fn check_policy(password: &str, username: &str) -> Result<(), PortalError> {
     if password.chars().count() < MIN_LENGTH {
         return Err(PortalError::invalid(
-            "weak_password",
+            ErrorCode::WeakPassword,
             format!("the new password must have at least {MIN_LENGTH} characters"),
         ));
     }
     if password.chars().count() > 256 {
         return Err(PortalError::invalid(
-            "weak_password",
+            ErrorCode::WeakPassword,
             "the new password must have at most 256 characters",
         ));
     }
     if password.eq_ignore_ascii_case(username) {
         return Err(PortalError::invalid(
-            "weak_password",
+            ErrorCode::WeakPassword,
             "the new password must not be the username",
         ));
     }

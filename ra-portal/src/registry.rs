@@ -11,6 +11,7 @@ use ca_core::{Ca, CaError};
 
 use crate::authz::{self, Action};
 use crate::error::PortalError;
+use crate::error_code::ErrorCode;
 use crate::user::User;
 
 /// The most rows a list returns.
@@ -99,7 +100,7 @@ impl UnitChanges {
             Some(serde_json::Value::Null) => Some(None),
             Some(v) => Some(Some(v.as_i64().ok_or_else(|| {
                 PortalError::invalid(
-                    "invalid_parent",
+                    ErrorCode::Rule(ca_core::rule::Rule::InvalidParent),
                     "parent_id is a unit id (a number) or null",
                 )
             })?)),
@@ -111,7 +112,7 @@ impl UnitChanges {
             Some(serde_json::Value::String(s)) => Some(Some(s.clone())),
             Some(_) => {
                 return Err(PortalError::invalid(
-                    "invalid_agency_code",
+                    ErrorCode::Rule(ca_core::rule::Rule::InvalidAgencyCode),
                     "agency_code is a string or null",
                 ))
             }
@@ -158,7 +159,7 @@ pub(crate) fn in_scope(ca: &Ca, user: &User, e: CaError) -> PortalError {
             .is_ok_and(|s| authz::sees(user, &s.province)) =>
         {
             PortalError::conflict(
-                "duplicate_subscriber",
+                ErrorCode::DuplicateSubscriber,
                 format!("{uid} is registered already"),
             )
         }

@@ -10,7 +10,9 @@
 //! OCSP-signer certificates have none and are left out), without the
 //! `pending` ones not yet signed. "Expired" is notAfter in the past, whatever
 //! the status; "active", "suspended" and "revoked" are the statuses of the
-//! certificates not expired.
+//! certificates not expired, "replaced" the revoked ones superseded by a
+//! renewal, change of information or re-issue (not counted as revoked).
+//! CSV headers are Vietnamese, or English for the English interface.
 
 use std::collections::BTreeMap;
 
@@ -24,6 +26,7 @@ use ca_core::Ca;
 use crate::authz::{self, Action};
 use crate::csv_file::csv;
 use crate::error::PortalError;
+use crate::error_code::ErrorCode;
 use crate::requests::{APPROVED, ISSUED, SUBMITTED};
 use crate::schema::requests;
 use crate::user::User;
@@ -37,7 +40,7 @@ const LIST_LIMIT: i64 = 500;
 const ISSUING_KINDS: [&str; 4] = ["issue", "renew", "change_info", "reissue"];
 
 /// The filters of every report (`?province=&unit=&from=&to=`), as given.
-#[derive(Debug, Clone, Default, rocket::FromForm)]
+#[derive(Debug, Clone, Default)]
 pub struct ReportFilters {
     /// A province (admins and auditors; officers and approvers are held to
     /// their own).
@@ -88,7 +91,7 @@ pub fn scope(ca: &Ca, user: &User, f: &ReportFilters) -> Result<Scope, PortalErr
         Some(p) => {
             let m = ca_core::subject::resolve_province(&p).map_err(|_| {
                 PortalError::invalid(
-                    "unknown_province",
+                    ErrorCode::UnknownProvince,
                     format!("{p:?} is not one of the 34 provinces and cities"),
                 )
             })?;
@@ -103,7 +106,7 @@ pub fn scope(ca: &Ca, user: &User, f: &ReportFilters) -> Result<Scope, PortalErr
             .map(|s| {
                 NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| {
                     PortalError::invalid(
-                        "invalid_date",
+                        ErrorCode::InvalidDate,
                         format!("{name} {s:?} is not a date YYYY-MM-DD"),
                     )
                 })
@@ -115,7 +118,7 @@ pub fn scope(ca: &Ca, user: &User, f: &ReportFilters) -> Result<Scope, PortalErr
     if let (Some(a), Some(b)) = (from, to) {
         if a > b {
             return Err(PortalError::invalid(
-                "invalid_period",
+                ErrorCode::InvalidPeriod,
                 format!("the period starts ({a}) after it ends ({b})"),
             ));
         }
@@ -124,23 +127,26 @@ pub fn scope(ca: &Ca, user: &User, f: &ReportFilters) -> Result<Scope, PortalErr
         None => (None, None),
         Some(u) => {
             let id: i64 = u.parse().map_err(|_| {
-                PortalError::invalid("invalid_unit", format!("unit {u:?} is not a unit id"))
+                PortalError::invalid(
+                    ErrorCode::InvalidUnit,
+                    format!("unit {u:?} is not a unit id"),
+                )
             })?;
             let row: Option<(String, String)> = ca
                 .store()
                 .read(|c| -> Result<_, PortalError> { Ok(figures::unit(c, id)?) })?;
             let Some((name, unit_province)) = row else {
                 return Err(PortalError::invalid(
-                    "unknown_unit",
+                    ErrorCode::UnknownUnit,
                     format!("there is no unit {id}"),
                 ));
             };
             authz::authorize_object(user, Action::Read, &unit_province, || {
-                PortalError::invalid("unknown_unit", format!("there is no unit {id}"))
+                PortalError::invalid(ErrorCode::UnknownUnit, format!("there is no unit {id}"))
             })?;
             if province.as_deref().is_some_and(|p| p != unit_province) {
                 return Err(PortalError::invalid(
-                    "unit_not_in_province",
+                    ErrorCode::UnitNotInProvince,
                     format!("unit {id} is in {unit_province}, not in the province chosen"),
                 ));
             }
@@ -164,8 +170,11 @@ pub struct Counts {
     pub active: i64,
     /// Suspended, not expired.
     pub suspended: i64,
-    /// Revoked, not expired.
+    /// Revoked (not superseded), not expired.
     pub revoked: i64,
+    /// Replaced by a renewal, change of information or re-issue (revoked
+    /// `superseded`), not expired.
+    pub replaced: i64,
     /// notAfter in the past, whatever the status.
     pub expired: i64,
     /// All of the above.
@@ -179,12 +188,13 @@ pub struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, category: &str, kind: &str, n: i64) {
+    fn add(&mut self, category: StatusCategory, kind: &str, n: i64) {
         match category {
-            "good" => self.active += n,
-            "suspended" => self.suspended += n,
-            "revoked" => self.revoked += n,
-            _ => self.expired += n,
+            StatusCategory::Good => self.active += n,
+            StatusCategory::Suspended => self.suspended += n,
+            StatusCategory::Revoked => self.revoked += n,
+            StatusCategory::Replaced => self.replaced += n,
+            StatusCategory::Expired => self.expired += n,
         }
         match kind {
             "individual" => self.individual += n,
@@ -226,6 +236,7 @@ pub struct StatusReport {
     /// The filters applied.
     pub scope: Scope,
     /// When the figures were taken (UTC).
+    #[serde(serialize_with = "crate::vn_time::utc")]
     pub generated_at: NaiveDateTime,
     /// Every province of the scope together.
     pub totals: Counts,
@@ -291,11 +302,10 @@ pub fn status(ca: &Ca, user: &User, f: &ReportFilters) -> Result<StatusReport, P
     ca.store().read(|c| -> Result<_, PortalError> {
         for category in StatusCategory::ALL {
             for row in figures::certificates_by_kind(c, &at, category)? {
-                by_key.entry((row.province, row.unit_id)).or_default().add(
-                    category.as_str(),
-                    &row.kind,
-                    row.count,
-                );
+                by_key
+                    .entry((row.province, row.unit_id))
+                    .or_default()
+                    .add(category, &row.kind, row.count);
             }
         }
         Ok(())
@@ -304,6 +314,7 @@ pub fn status(ca: &Ca, user: &User, f: &ReportFilters) -> Result<StatusReport, P
         t.active += f.active;
         t.suspended += f.suspended;
         t.revoked += f.revoked;
+        t.replaced += f.replaced;
         t.expired += f.expired;
         t.total += f.total;
         t.individual += f.individual;
@@ -345,6 +356,7 @@ pub struct ExpiringCertificate {
     /// The unit.
     pub unit: Option<String>,
     /// notAfter (UTC).
+    #[serde(serialize_with = "crate::vn_time::utc")]
     pub not_after: NaiveDateTime,
     /// Whole days left.
     pub days_left: i64,
@@ -356,6 +368,7 @@ pub struct ExpiringReport {
     /// The filters applied.
     pub scope: Scope,
     /// When the figures were taken (UTC).
+    #[serde(serialize_with = "crate::vn_time::utc")]
     pub generated_at: NaiveDateTime,
     /// Every province of the scope together.
     pub totals: Expiring,
@@ -450,6 +463,7 @@ pub struct UnitsReport {
     /// The filters applied.
     pub scope: Scope,
     /// When the figures were taken (UTC).
+    #[serde(serialize_with = "crate::vn_time::utc")]
     pub generated_at: NaiveDateTime,
     /// By province.
     pub provinces: Vec<UnitsFigure>,
@@ -533,8 +547,10 @@ pub struct TurnaroundRequest {
     /// The province.
     pub province: String,
     /// When it was submitted (UTC).
+    #[serde(serialize_with = "crate::vn_time::utc")]
     pub submitted_at: NaiveDateTime,
     /// When it was carried out (UTC), if it was.
+    #[serde(serialize_with = "crate::vn_time::utc_opt")]
     pub finished_at: Option<NaiveDateTime>,
     /// Working days from submission to completion (or to today).
     pub working_days: i64,
@@ -548,6 +564,7 @@ pub struct TurnaroundReport {
     /// The filters applied.
     pub scope: Scope,
     /// When the figures were taken (UTC).
+    #[serde(serialize_with = "crate::vn_time::utc")]
     pub generated_at: NaiveDateTime,
     /// The target in working days.
     pub target_working_days: i64,
@@ -681,27 +698,66 @@ pub fn turnaround(
     })
 }
 
+/// The language of a CSV's headers and of its total line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CsvLanguage {
+    /// Vietnamese, the default.
+    #[default]
+    Vi,
+    /// English (the stable snake_case names).
+    En,
+}
+
+impl CsvLanguage {
+    /// The headers in this language, from (Vietnamese, English) pairs.
+    fn headers(self, pairs: &[(&'static str, &'static str)]) -> Vec<&'static str> {
+        pairs
+            .iter()
+            .map(|(vi, en)| match self {
+                Self::Vi => *vi,
+                Self::En => *en,
+            })
+            .collect()
+    }
+
+    /// The label of the total line.
+    fn total(self) -> &'static str {
+        match self {
+            Self::Vi => "Tổng cộng",
+            Self::En => "total",
+        }
+    }
+}
+
+/// The first three columns of the reports by unit.
+const UNIT_COLUMNS: [(&str, &str); 3] = [
+    ("Tỉnh/thành phố", "province"),
+    ("Mã đơn vị", "unit_id"),
+    ("Đơn vị", "unit"),
+];
+
 /// The CSV of a report (the same figures as its JSON and its page): one
 /// line per unit, then one per province (unit empty), then the total.
-pub fn status_csv(r: &StatusReport) -> String {
-    let head = [
-        "province",
-        "unit_id",
-        "unit",
-        "active",
-        "suspended",
-        "revoked",
-        "expired",
-        "total",
-        "individual",
-        "organization",
-        "device",
-    ];
+pub fn status_csv(r: &StatusReport, lang: CsvLanguage) -> String {
+    let mut pairs = UNIT_COLUMNS.to_vec();
+    pairs.extend([
+        ("Đang hoạt động", "active"),
+        ("Tạm dừng", "suspended"),
+        ("Đã thu hồi", "revoked"),
+        ("Đã được thay thế", "replaced"),
+        ("Hết hạn", "expired"),
+        ("Tổng số", "total"),
+        ("Cá nhân", "individual"),
+        ("Tổ chức", "organization"),
+        ("Thiết bị/dịch vụ", "device"),
+    ]);
+    let head = lang.headers(&pairs);
     let figures = |c: &Counts| {
         [
             c.active,
             c.suspended,
             c.revoked,
+            c.replaced,
             c.expired,
             c.total,
             c.individual,
@@ -712,19 +768,21 @@ pub fn status_csv(r: &StatusReport) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
     };
-    csv(&head, &flatten_lines(&r.provinces, &r.totals, figures))
+    csv(
+        &head,
+        &flatten_lines(&r.provinces, &r.totals, lang.total(), figures),
+    )
 }
 
 /// The CSV of the expiry report, by unit, province and total.
-pub fn expiring_csv(r: &ExpiringReport) -> String {
-    let head = [
-        "province",
-        "unit_id",
-        "unit",
-        "within_30_days",
-        "within_60_days",
-        "within_90_days",
-    ];
+pub fn expiring_csv(r: &ExpiringReport, lang: CsvLanguage) -> String {
+    let mut pairs = UNIT_COLUMNS.to_vec();
+    pairs.extend([
+        ("Hết hạn trong 30 ngày", "within_30_days"),
+        ("Hết hạn trong 60 ngày", "within_60_days"),
+        ("Hết hạn trong 90 ngày", "within_90_days"),
+    ]);
+    let head = lang.headers(&pairs);
     let figures = |e: &Expiring| {
         vec![
             e.within_30.to_string(),
@@ -732,17 +790,23 @@ pub fn expiring_csv(r: &ExpiringReport) -> String {
             e.within_90.to_string(),
         ]
     };
-    csv(&head, &flatten_lines(&r.provinces, &r.totals, figures))
+    csv(
+        &head,
+        &flatten_lines(&r.provinces, &r.totals, lang.total(), figures),
+    )
 }
 
 /// The CSV of the units report: one line per province.
-pub fn units_csv(r: &UnitsReport) -> String {
-    let head = [
-        "province",
-        "units_with_organization_certificate",
-        "units",
-        "fraction",
-    ];
+pub fn units_csv(r: &UnitsReport, lang: CsvLanguage) -> String {
+    let head = lang.headers(&[
+        ("Tỉnh/thành phố", "province"),
+        (
+            "Số đơn vị có chứng thư số tổ chức",
+            "units_with_organization_certificate",
+        ),
+        ("Số đơn vị", "units"),
+        ("Tỷ lệ", "fraction"),
+    ]);
     let rows: Vec<Vec<String>> = r
         .provinces
         .iter()
@@ -760,15 +824,15 @@ pub fn units_csv(r: &UnitsReport) -> String {
 
 /// The CSV of the turnaround report: one line per province, then the
 /// total.
-pub fn turnaround_csv(r: &TurnaroundReport) -> String {
-    let head = [
-        "province",
-        "completed",
-        "breaches",
-        "pending_overdue",
-        "average_working_days",
-        "max_working_days",
-    ];
+pub fn turnaround_csv(r: &TurnaroundReport, lang: CsvLanguage) -> String {
+    let head = lang.headers(&[
+        ("Tỉnh/thành phố", "province"),
+        ("Đã hoàn thành", "completed"),
+        ("Quá hạn", "breaches"),
+        ("Đang chờ quá hạn", "pending_overdue"),
+        ("Số ngày làm việc trung bình", "average_working_days"),
+        ("Số ngày làm việc tối đa", "max_working_days"),
+    ]);
     let line = |name: &str, t: &Turnaround| {
         vec![
             name.to_owned(),
@@ -784,13 +848,14 @@ pub fn turnaround_csv(r: &TurnaroundReport) -> String {
         .iter()
         .map(|p| line(&p.province, &p.figures))
         .collect();
-    rows.push(line("total", &r.totals));
+    rows.push(line(lang.total(), &r.totals));
     csv(&head, &rows)
 }
 
 fn flatten_lines<T>(
     provinces: &[ProvinceLine<T>],
     totals: &T,
+    total: &str,
     figures: impl Fn(&T) -> Vec<String>,
 ) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
@@ -808,7 +873,7 @@ fn flatten_lines<T>(
         row.extend(figures(&p.figures));
         rows.push(row);
     }
-    let mut row = vec!["total".to_owned(), String::new(), String::new()];
+    let mut row = vec![total.to_owned(), String::new(), String::new()];
     row.extend(figures(totals));
     rows.push(row);
     rows
@@ -821,18 +886,20 @@ mod tests {
     #[test]
     fn counts_put_each_certificate_in_one_category() {
         let mut c = Counts::default();
-        c.add("good", "individual", 2);
-        c.add("revoked", "organization", 1);
-        c.add("expired", "device", 3);
+        c.add(StatusCategory::Good, "individual", 2);
+        c.add(StatusCategory::Revoked, "organization", 1);
+        c.add(StatusCategory::Replaced, "individual", 4);
+        c.add(StatusCategory::Expired, "device", 3);
         assert_eq!(
             c,
             Counts {
                 active: 2,
                 suspended: 0,
                 revoked: 1,
+                replaced: 4,
                 expired: 3,
-                total: 6,
-                individual: 2,
+                total: 10,
+                individual: 6,
                 organization: 1,
                 device: 3,
             }

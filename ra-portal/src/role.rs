@@ -4,6 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::PortalError;
+use crate::error_code::ErrorCode;
 
 /// What an account may do (see `docs/authorization.md`).
 #[derive(
@@ -74,7 +75,7 @@ impl FromStr for Role {
             "ra_approver" => Ok(Self::RaApprover),
             "auditor" => Ok(Self::Auditor),
             other => Err(PortalError::invalid(
-                "invalid_role",
+                ErrorCode::InvalidRole,
                 format!("unknown role {other:?}; use admin, ra_officer, ra_approver or auditor"),
             )),
         }

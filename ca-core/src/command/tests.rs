@@ -302,3 +302,73 @@ fn a_target_changed_after_the_dry_run_is_refused_when_carried_out() {
     let e = ca.execute(&on_token, "test").unwrap_err();
     assert!(matches!(e, CaError::TokenUnusable { .. }), "{e}");
 }
+
+/// A renewal extends: it ends its days after the certificate it renews,
+/// supersedes it, and is refused (dry run and execution alike) when the
+/// issuer's own certificate ends before it could end later.
+#[test]
+fn a_renewal_extends_and_supersedes_or_is_refused() {
+    use crate::status::CertStatus;
+    use crate::store::schema::issuers;
+
+    let dir = tempfile::tempdir().unwrap();
+    let ca = test_ca(dir.path());
+    let an = subscriber(&ca, "Nguyễn Văn An", "CCCD:001089031733");
+    let serial = serial_of(&ca, &issue(an, &csr_pem(), None, None));
+    let row = |serial: &Serial| {
+        let mut c = ca.store().conn().unwrap();
+        certificates::table
+            .filter(certificates::serial.eq(serial.to_string()))
+            .select((
+                certificates::id,
+                certificates::status,
+                certificates::not_after,
+                certificates::replaces_id,
+                certificates::revocation_reason,
+            ))
+            .first::<(
+                i64,
+                CertStatus,
+                chrono::NaiveDateTime,
+                Option<i64>,
+                Option<RevocationReason>,
+            )>(&mut *c)
+            .unwrap()
+    };
+    let (old_id, _, old_end, _, _) = row(&serial);
+
+    // The issuer ends exactly when the certificate does: no renewal could
+    // end later, so it is refused rather than shortened.
+    let renew = |days| Command::Renew {
+        serial: serial.clone(),
+        csr: None,
+        days,
+    };
+    let set_issuer_end = |end: chrono::NaiveDateTime| {
+        let mut c = ca.store().conn().unwrap();
+        diesel::update(issuers::table.filter(issuers::id.eq("gov-ca")))
+            .set(issuers::not_after.eq(Some(end)))
+            .execute(&mut *c)
+            .unwrap();
+    };
+    let issuer_end: Option<chrono::NaiveDateTime> = {
+        let mut c = ca.store().conn().unwrap();
+        issuers::table
+            .filter(issuers::id.eq("gov-ca"))
+            .select(issuers::not_after)
+            .first(&mut *c)
+            .unwrap()
+    };
+    set_issuer_end(old_end);
+    refused(&ca, &renew(None), rule(Rule::RenewalCannotExtend));
+    set_issuer_end(issuer_end.unwrap());
+
+    let new = serial_of(&ca, &renew(Some(30)));
+    let (_, status, new_end, replaces, _) = row(&new);
+    assert_eq!(status, CertStatus::Good);
+    assert_eq!(new_end - old_end, chrono::Duration::days(30));
+    assert_eq!(replaces, Some(old_id));
+    let (_, old_status, _, _, reason) = row(&serial);
+    assert_eq!(old_status, CertStatus::Revoked);
+    assert_eq!(reason, Some(RevocationReason::Superseded));
+}

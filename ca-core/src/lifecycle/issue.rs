@@ -71,6 +71,9 @@ pub(crate) struct Plan<'a> {
     profile: &'a Profile,
     days: u32,
     token_id: Option<i64>,
+    /// A renewal: the notAfter of the certificate it renews, which the new
+    /// one extends (see [`validity`]).
+    extends: Option<DateTime<Utc>>,
 }
 
 /// A plan with its issuer's name and signer, validity and URLs resolved.
@@ -156,6 +159,7 @@ impl Ca {
                 profile,
                 days,
                 token_id,
+                extends: None,
             })
         })?;
         let request = json!({
@@ -198,8 +202,10 @@ impl Ca {
             .collect()
     }
 
-    /// Gia hạn: same subject, new validity; the old key unless a CSR is
-    /// given. The old certificate stays valid until it expires.
+    /// Gia hạn: same subject, the old key unless a CSR is given, a
+    /// validity that extends the old certificate's (see [`validity`]); the
+    /// old certificate is superseded (revoked `superseded`) in the
+    /// transaction that stores the new one.
     pub fn renew(&self, req: &ReplaceRequest<'_>) -> Result<Issued, CaError> {
         self.replace(req, Operation::Renew)
     }
@@ -295,11 +301,11 @@ impl Ca {
                     "a renewal does not revoke the old certificate: a reason does not apply",
                 ))
             }
-            (Operation::Renew, None) => None,
+            (Operation::Renew, None) => Some(RevocationReason::Superseded),
             (Operation::ChangeInfo, r) => Some(r.unwrap_or(RevocationReason::Superseded)),
             (Operation::Reissue, r) => Some(r.unwrap_or(RevocationReason::Superseded)),
         };
-        if let Some(r) = reason {
+        if let Some(r) = reason.filter(|_| op != Operation::Renew) {
             let allowed = match op {
                 Operation::ChangeInfo => [
                     RevocationReason::Superseded,
@@ -337,7 +343,15 @@ impl Ca {
                 Operation::Renew => old_cert.tbs_certificate.subject.clone(),
                 _ => {
                     let current = crate::registry::subject_of(c, &subscriber)?;
-                    req.changes.apply(current)?.0.to_name()?
+                    let (info, _) = req.changes.apply(current)?;
+                    if req.changes.unit.is_some() {
+                        crate::registry::expect_unit(
+                            c,
+                            info.organizational_unit.as_deref(),
+                            info.province.as_deref().unwrap_or(&subscriber.province),
+                        )?;
+                    }
+                    info.to_name()?
                 }
             };
             let old_spki = der::Encode::to_der(&old_cert.tbs_certificate.subject_public_key_info)
@@ -367,18 +381,18 @@ impl Ca {
             };
             let days = pick_days(req.days, default, max, op.as_str(), &profile.name)?;
             check_subscriber_key(c, &key, subscriber.id, key_use)?;
-            Ok((
-                Plan {
-                    issuer,
-                    subscriber,
-                    subject,
-                    key,
-                    profile,
-                    days,
-                    token_id,
-                },
-                old,
-            ))
+            let plan = Plan {
+                issuer,
+                subscriber,
+                subject,
+                key,
+                profile,
+                days,
+                token_id,
+                extends: (op == Operation::Renew).then(|| old.not_after.and_utc()),
+            };
+            validity(&plan, whole_seconds(Utc::now()))?;
+            Ok((plan, old))
         })?;
         let request = json!({
             "replaces": old.serial,
@@ -416,17 +430,7 @@ impl Ca {
     ) -> Result<Prepared<'p>, CaError> {
         let issuer_cert = parse_cert(plan.issuer.cert_der.as_deref().unwrap_or_default())?;
         let signer = self.signer_for(&plan.issuer)?;
-        let not_before = whole_seconds(Utc::now());
-        let mut not_after = not_before + Duration::days(i64::from(plan.days));
-        if let Some(limit) = plan.issuer.not_after {
-            not_after = not_after.min(limit.and_utc());
-        }
-        if not_after <= not_before {
-            return Err(CaError::IssuerUnavailable {
-                id: plan.issuer.id.clone(),
-                reason: "its certificate has expired".into(),
-            });
-        }
+        let (not_before, not_after) = validity(&plan, whole_seconds(Utc::now()))?;
         let urls = RevocationUrls::for_issuer(&self.public_url()?, &plan.issuer.id)
             .with_crl_shards(plan.issuer.crl_shards);
         Ok(Prepared {
@@ -469,6 +473,41 @@ impl Operation {
             Self::Reissue => "reissue",
         }
     }
+}
+
+/// The validity of a planned certificate issued at `now`.
+///
+/// A new issuance, change of information or re-issue runs `days` from
+/// now. A renewal (gia hạn) extends: it runs `days` from the later of now
+/// and the renewed certificate's notAfter, so it never ends before the
+/// certificate it renews. Either is clamped to the issuer's notAfter; a
+/// renewal the issuer cannot carry past the old notAfter is refused
+/// ([`Rule::RenewalCannotExtend`]) rather than shortened.
+fn validity(
+    plan: &Plan<'_>,
+    now: DateTime<Utc>,
+) -> Result<(DateTime<Utc>, DateTime<Utc>), CaError> {
+    let start = plan.extends.map_or(now, |old| old.max(now));
+    let mut not_after = start + Duration::days(i64::from(plan.days));
+    let issuer_end = plan.issuer.not_after.map(|t| t.and_utc());
+    if let Some(limit) = issuer_end {
+        not_after = not_after.min(limit);
+    }
+    if not_after <= now {
+        return Err(CaError::IssuerUnavailable {
+            id: plan.issuer.id.clone(),
+            reason: "its certificate has expired".into(),
+        });
+    }
+    if let Some(old) = plan.extends.filter(|old| not_after <= *old) {
+        return Err(Rule::RenewalCannotExtend.refuse(format!(
+            "a renewal must end after the certificate it renews ({}), but the issuer {} ends at {}",
+            old.to_rfc3339(),
+            plan.issuer.id,
+            issuer_end.map_or_else(|| "?".to_owned(), |t| t.to_rfc3339()),
+        )));
+    }
+    Ok((now, not_after))
 }
 
 fn pick_days(

@@ -17,6 +17,7 @@ use crate::store::DbConnection;
 use crate::subject::{resolve_province, NationalId, NationalIdKind, SubjectInfo};
 use crate::{Ca, CaError};
 
+pub mod contact;
 mod lookup;
 pub(crate) mod unit;
 
@@ -249,7 +250,7 @@ pub fn check_subscriber(input: &SubscriberInput) -> Result<CheckedSubscriber, Ca
         province,
         province_note: note,
         info,
-        phone: input.phone.clone(),
+        phone: contact::phone(input.phone.as_deref())?,
     })
 }
 
@@ -538,6 +539,31 @@ pub fn current_province(input: &str) -> Result<(String, Option<String>), CaError
         )
     });
     Ok((m.province.name.to_owned(), note))
+}
+
+/// Refuses a unit `name` the registry of `province` does not hold (a
+/// change of information picks its new unit from the registry; a name
+/// typed with one letter different must not become a second unit).
+pub(crate) fn expect_unit(
+    c: &mut DbConnection,
+    name: Option<&str>,
+    province: &str,
+) -> Result<(), CaError> {
+    let Some(name) = name else {
+        return Ok(());
+    };
+    let found: Option<i64> = units::table
+        .filter(units::province.eq(province))
+        .filter(units::name.eq(name))
+        .select(units::id)
+        .first(c)
+        .optional()?;
+    match found {
+        Some(_) => Ok(()),
+        None => Err(crate::rule::Rule::UnknownUnit.refuse(format!(
+            "unit {name:?} is not registered in {province}: pick one of the province's units (GET /api/v1/units)"
+        ))),
+    }
 }
 
 /// The id of a unit, created on first use.

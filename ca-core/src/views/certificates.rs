@@ -163,6 +163,17 @@ pub fn by_id(c: &mut DbConnection, id: i64) -> QueryResult<Option<CertificateRow
         .optional()
 }
 
+/// The serial of the certificate that replaced certificate `id` (its
+/// renewal, change of information or re-issue), if one did.
+pub fn replaced_by(c: &mut DbConnection, id: i64) -> QueryResult<Option<String>> {
+    certificates::table
+        .filter(certificates::replaces_id.eq(id))
+        .order(certificates::id.asc())
+        .select(certificates::serial)
+        .first(c)
+        .optional()
+}
+
 /// The certificate `serial` of issuer `issuer_id` (diesel's `NotFound`
 /// when there is none).
 pub fn by_issuer_serial(

@@ -32,22 +32,34 @@ pub enum StatusCategory {
     Good,
     /// Status `suspended`, not expired.
     Suspended,
-    /// Status `revoked`, not expired.
+    /// Status `revoked` for another reason than `superseded`, not
+    /// expired.
     Revoked,
+    /// Replaced by a renewal, change of information or re-issue: status
+    /// `revoked` with reason `superseded`, not expired.
+    Replaced,
     /// notAfter in the past, whatever the status (but `pending`).
     Expired,
 }
 
 impl StatusCategory {
     /// Every category, each certificate being in exactly one.
-    pub const ALL: [Self; 4] = [Self::Good, Self::Suspended, Self::Revoked, Self::Expired];
+    pub const ALL: [Self; 5] = [
+        Self::Good,
+        Self::Suspended,
+        Self::Revoked,
+        Self::Replaced,
+        Self::Expired,
+    ];
 
-    /// `good`, `suspended`, `revoked` (the stored statuses) or `expired`.
+    /// `good`, `suspended`, `revoked` (the stored statuses), `replaced` or
+    /// `expired`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Good => "good",
             Self::Suspended => "suspended",
             Self::Revoked => "revoked",
+            Self::Replaced => "replaced",
             Self::Expired => "expired",
         }
     }
@@ -143,10 +155,23 @@ pub fn certificates_by_kind(
             count_star(),
         ))
         .into_boxed();
+    let superseded = crate::status::RevocationReason::Superseded.as_str();
     q = match category {
         StatusCategory::Expired => q
             .filter(certificates::status.ne("pending"))
             .filter(certificates::not_after.lt(scope.now)),
+        StatusCategory::Revoked => q
+            .filter(certificates::status.eq("revoked"))
+            .filter(
+                certificates::revocation_reason
+                    .ne(superseded)
+                    .or(certificates::revocation_reason.is_null()),
+            )
+            .filter(certificates::not_after.ge(scope.now)),
+        StatusCategory::Replaced => q
+            .filter(certificates::status.eq("revoked"))
+            .filter(certificates::revocation_reason.eq(superseded))
+            .filter(certificates::not_after.ge(scope.now)),
         _ => q
             .filter(certificates::status.eq(category.as_str()))
             .filter(certificates::not_after.ge(scope.now)),

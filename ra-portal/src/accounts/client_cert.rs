@@ -28,6 +28,7 @@ use ca_core::Ca;
 
 use crate::clock::now;
 use crate::error::PortalError;
+use crate::error_code::ErrorCode;
 use crate::schema::user_certificates;
 use crate::user::User;
 
@@ -59,8 +60,10 @@ pub struct BoundCertificate {
     /// good, suspended, revoked or expired: whether it signs in now.
     pub status: String,
     /// Its notAfter (UTC).
+    #[serde(serialize_with = "crate::vn_time::utc")]
     pub not_after: NaiveDateTime,
     /// When it was bound.
+    #[serde(serialize_with = "crate::vn_time::utc")]
     pub bound_at: NaiveDateTime,
 }
 
@@ -180,7 +183,7 @@ pub fn bind(
                 "another account"
             };
             return Err(PortalError::conflict(
-                "certificate_bound",
+                ErrorCode::CertificateBound,
                 format!("this certificate is already bound to {whose}"),
             ));
         }

@@ -24,6 +24,7 @@ use ca_core::store::{DbConnection, Store};
 
 use crate::clock::now;
 use crate::error::PortalError;
+use crate::error_code::ErrorCode;
 use crate::random::{hash_secret, one_time_password, secret_256};
 use crate::role::Role;
 use crate::schema::{api_tokens, sessions, users};
@@ -102,18 +103,18 @@ pub fn create_user(
     let (province, province_note) = match (input.role.is_provincial(), input.province) {
         (true, Some(p)) => {
             let (p, note) = current_province(p)
-                .map_err(|e| PortalError::invalid("invalid_province", e.to_string()))?;
+                .map_err(|e| PortalError::invalid(ErrorCode::InvalidProvince, e.to_string()))?;
             (Some(p), note)
         }
         (true, None) => {
             return Err(PortalError::invalid(
-                "province_required",
+                ErrorCode::ProvinceRequired,
                 format!("a {} account needs --province", input.role),
             ))
         }
         (false, Some(_)) => {
             return Err(PortalError::invalid(
-                "province_not_allowed",
+                ErrorCode::ProvinceNotAllowed,
                 format!(
                     "a {} account covers every province; omit --province",
                     input.role
@@ -126,13 +127,13 @@ pub fn create_user(
         Some("") | None => None,
         Some(d) if d.chars().count() > 200 => {
             return Err(PortalError::invalid(
-                "invalid_department",
+                ErrorCode::InvalidDepartment,
                 "the department label has at most 200 characters",
             ))
         }
         Some(d) if d.chars().any(char::is_control) => {
             return Err(PortalError::invalid(
-                "invalid_department",
+                ErrorCode::InvalidDepartment,
                 "the department label must not contain control characters",
             ))
         }
@@ -156,7 +157,7 @@ pub fn create_user(
             .get_result(c)?;
         if taken > 0 {
             return Err(PortalError::conflict(
-                "duplicate_user",
+                ErrorCode::DuplicateUser,
                 format!("the username {username:?} is taken"),
             ));
         }
@@ -219,14 +220,14 @@ pub fn change_password(
     password::check_policy(new, &user.username)?;
     if old == new {
         return Err(PortalError::invalid(
-            "weak_password",
+            ErrorCode::WeakPassword,
             "the new password must differ from the old one",
         ));
     }
     let row = load_row(store, user.id)?;
     if !password::verify(old, &row.password_hash) {
         return Err(PortalError::invalid(
-            "wrong_password",
+            ErrorCode::WrongPassword,
             "the current password is wrong",
         ));
     }
@@ -475,7 +476,7 @@ fn check_username(name: &str) -> Result<String, PortalError> {
         });
     if !ok {
         return Err(PortalError::invalid(
-            "invalid_username",
+            ErrorCode::InvalidUsername,
             format!("username {name:?} must be 3-64 of a-z, 0-9, '.', '_', '-'"),
         ));
     }

@@ -22,6 +22,7 @@ use ca_core::store::{DbConnection, Store};
 use crate::authz;
 use crate::clock::now;
 use crate::error::PortalError;
+use crate::error_code::ErrorCode;
 use crate::request_record::{self as requests, RequestRow};
 use crate::schema::{bulk_items, bulk_jobs, requests as requests_table};
 use crate::user::User;
@@ -104,10 +105,13 @@ pub struct JobRow {
     pub claimed_by: Option<String>,
     /// Until when.
     #[serde(skip)]
+    #[serde(serialize_with = "crate::vn_time::utc_opt")]
     pub claimed_until: Option<NaiveDateTime>,
     /// When the job was recorded (the approval).
+    #[serde(serialize_with = "crate::vn_time::utc")]
     pub created_at: NaiveDateTime,
     /// When its last item ended.
+    #[serde(serialize_with = "crate::vn_time::utc_opt")]
     pub finished_at: Option<NaiveDateTime>,
 }
 
@@ -289,7 +293,7 @@ pub fn retry(store: &Store, user: &User, request_id: i64) -> Result<RequestRow, 
         load_job(c, request_id)?;
         if row.state != requests::FAILED {
             return Err(PortalError::conflict(
-                "not_failed",
+                ErrorCode::NotFailed,
                 format!(
                     "request {request_id} is {}: only a failed job is retried",
                     row.state
@@ -339,7 +343,7 @@ pub(crate) fn load_job(c: &mut DbConnection, request_id: i64) -> Result<JobRow, 
         .optional()?
         .ok_or_else(|| {
             PortalError::conflict(
-                "no_bulk_job",
+                ErrorCode::NoBulkJob,
                 format!("request {request_id} has no bulk job (not an approved unit_change)"),
             )
         })

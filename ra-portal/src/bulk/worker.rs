@@ -23,6 +23,7 @@ use super::{counts, Counts, ItemRow, DONE, FAILED, PENDING};
 use crate::accounts;
 use crate::clock::now;
 use crate::error::PortalError;
+use crate::error_code::ErrorCode;
 use crate::request_record as requests;
 use crate::schema::{bulk_items, bulk_jobs, requests as requests_table};
 
@@ -66,7 +67,7 @@ pub fn process(ca: &Ca, request_id: i64, max: Option<usize>) -> Result<Progress,
             });
         }
         return Err(PortalError::conflict(
-            "job_busy",
+            ErrorCode::JobBusy,
             format!("another worker is carrying out the job of request {request_id}"),
         ));
     }
@@ -162,7 +163,7 @@ fn run_batches(
         processed += items.len();
         if !kept {
             return Err(PortalError::conflict(
-                "job_busy",
+                ErrorCode::JobBusy,
                 format!("the worker lost its claim on the job of request {request_id}"),
             ));
         }
@@ -384,7 +385,8 @@ impl Runner {
             match process(ca, request_id, None) {
                 Ok(_) => {}
                 Err(PortalError::Conflict {
-                    code: "job_busy", ..
+                    code: ErrorCode::JobBusy,
+                    ..
                 }) => std::thread::sleep(BUSY_WAIT),
                 Err(e) => {
                     // Left for the next start (or a retry) to pick up.

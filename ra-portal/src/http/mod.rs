@@ -9,6 +9,7 @@ mod blocking;
 mod client_addr;
 pub mod hardening;
 mod presented;
+pub(crate) mod query;
 mod status;
 pub(crate) mod web;
 

@@ -3,6 +3,7 @@
 use std::str::FromStr;
 
 use crate::error::PortalError;
+use crate::error_code::ErrorCode;
 
 /// What a request asks for.
 #[derive(
@@ -112,7 +113,7 @@ impl FromStr for Kind {
             .map(|k| k.0)
             .ok_or_else(|| {
                 PortalError::invalid(
-                    "invalid_kind",
+                    ErrorCode::InvalidKind,
                     format!(
                         "unknown request kind {s:?}; use one of {}",
                         KINDS.iter().map(|k| k.1).collect::<Vec<_>>().join(", ")

@@ -14,6 +14,7 @@ use ca_core::store::{DbConnection, Store};
 
 use crate::authz;
 use crate::error::PortalError;
+use crate::error_code::ErrorCode;
 use crate::schema::requests;
 use crate::user::User;
 
@@ -44,10 +45,12 @@ pub struct RequestRow {
     /// Who submitted it.
     pub submitted_by: i64,
     /// When.
+    #[serde(serialize_with = "crate::vn_time::utc")]
     pub submitted_at: NaiveDateTime,
     /// Who approved or rejected it.
     pub decided_by: Option<i64>,
     /// When.
+    #[serde(serialize_with = "crate::vn_time::utc_opt")]
     pub decided_at: Option<NaiveDateTime>,
     /// The decision's comment (required on rejection).
     pub comment: Option<String>,
@@ -56,6 +59,7 @@ pub struct RequestRow {
     /// Why the CA operation failed.
     pub error: Option<String>,
     /// When the CA operation ended.
+    #[serde(serialize_with = "crate::vn_time::utc_opt")]
     pub finished_at: Option<NaiveDateTime>,
 }
 
@@ -123,7 +127,7 @@ pub(crate) fn expect_submitted(row: &RequestRow) -> Result<(), PortalError> {
         Ok(())
     } else {
         Err(PortalError::conflict(
-            "request_decided",
+            ErrorCode::RequestDecided,
             format!("request {} is {} already", row.id, row.state),
         ))
     }

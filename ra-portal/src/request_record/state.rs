@@ -5,6 +5,7 @@
 use std::str::FromStr;
 
 use crate::error::PortalError;
+use crate::error_code::ErrorCode;
 
 /// The state of a request.
 #[derive(
@@ -68,7 +69,7 @@ impl FromStr for RequestState {
             .find(|state| state.as_str() == s)
             .ok_or_else(|| {
                 PortalError::invalid(
-                    "invalid_state",
+                    ErrorCode::InvalidState,
                     format!(
                         "unknown state {s:?}; use one of {}",
                         STATES.map(Self::as_str).join(", ")

@@ -9,6 +9,7 @@ use ca_core::status::RevocationReason;
 
 use super::Kind;
 use crate::error::PortalError;
+use crate::error_code::ErrorCode;
 
 /// Largest CSR accepted (PEM text).
 const MAX_CSR: usize = 64 * 1024;
@@ -182,7 +183,7 @@ impl RequestInput {
         let kind: Kind = match value.get("kind") {
             Some(serde_json::Value::String(k)) => k.parse()?,
             _ => return Err(PortalError::invalid(
-                "bad_json",
+                ErrorCode::BadJson,
                 "the body is not the JSON expected: a request is an object with a kind (a string)",
             )),
         };
@@ -190,15 +191,18 @@ impl RequestInput {
             let text = e.to_string();
             let quoted = text.split('`').nth(1).unwrap_or_default().to_owned();
             if text.starts_with("missing field") {
-                PortalError::invalid("missing_field", format!("a {kind} request needs {quoted}"))
+                PortalError::invalid(
+                    ErrorCode::MissingField,
+                    format!("a {kind} request needs {quoted}"),
+                )
             } else if text.starts_with("unknown field") {
                 PortalError::invalid(
-                    "field_not_allowed",
+                    ErrorCode::FieldNotAllowed,
                     format!("{quoted} does not apply to a {kind} request"),
                 )
             } else {
                 PortalError::invalid(
-                    "bad_json",
+                    ErrorCode::BadJson,
                     format!("the body is not the JSON expected: {e}"),
                 )
             }
@@ -210,7 +214,7 @@ impl RequestInput {
         };
         if csr.is_some_and(|c| c.len() > MAX_CSR) {
             return Err(PortalError::invalid(
-                "csr_too_large",
+                ErrorCode::CsrTooLarge,
                 format!("the CSR is larger than {} KiB", MAX_CSR / 1024),
             ));
         }
@@ -260,7 +264,7 @@ impl RequestInput {
     pub fn to_command(&self) -> Result<Command, PortalError> {
         let serial = |text: &str| -> Result<ca_core::serial::Serial, PortalError> {
             text.parse().map_err(|e: ca_core::serial::SerialError| {
-                PortalError::invalid("invalid_serial", e.to_string())
+                PortalError::invalid(ErrorCode::InvalidSerial, e.to_string())
             })
         };
         let reason = |r: &Option<String>| -> Result<Option<RevocationReason>, PortalError> {
@@ -355,7 +359,7 @@ mod tests {
 
     fn code(v: serde_json::Value) -> &'static str {
         match RequestInput::from_json(v) {
-            Err(PortalError::Invalid { code, .. }) => code,
+            Err(PortalError::Invalid { code, .. }) => code.as_str(),
             other => panic!("{other:?}"),
         }
     }

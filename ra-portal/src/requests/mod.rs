@@ -22,6 +22,7 @@ use ca_core::Ca;
 use crate::authz;
 use crate::clock::now;
 use crate::error::PortalError;
+use crate::error_code::ErrorCode;
 use crate::schema::requests;
 use crate::user::User;
 
@@ -46,11 +47,14 @@ pub fn reject(
         .map(str::trim)
         .filter(|c| !c.is_empty())
         .ok_or_else(|| {
-            PortalError::invalid("comment_required", "a rejection needs a comment saying why")
+            PortalError::invalid(
+                ErrorCode::CommentRequired,
+                "a rejection needs a comment saying why",
+            )
         })?;
     if comment.chars().count() > 2000 {
         return Err(PortalError::invalid(
-            "invalid_comment",
+            ErrorCode::InvalidComment,
             "the comment has at most 2000 characters",
         ));
     }

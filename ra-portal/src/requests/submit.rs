@@ -16,6 +16,7 @@ use super::{load_in, Kind, RequestInput, RequestRow, SUBMITTED};
 use crate::authz::{self, Action};
 use crate::clock::now;
 use crate::error::PortalError;
+use crate::error_code::ErrorCode;
 use crate::schema::requests;
 use crate::user::User;
 
@@ -72,7 +73,7 @@ pub fn submit(ca: &Ca, user: &User, input: &RequestInput) -> Result<RequestRow, 
             let open: i64 = q.get_result(c)?;
             if open > 0 {
                 return Err(PortalError::conflict(
-                    "duplicate_request",
+                    ErrorCode::DuplicateRequest,
                     format!("a {kind} request for this target is waiting for a decision already"),
                 ));
             }

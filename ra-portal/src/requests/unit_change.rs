@@ -15,6 +15,7 @@ use crate::authz;
 use crate::bulk;
 use crate::clock::now;
 use crate::error::PortalError;
+use crate::error_code::ErrorCode;
 use crate::schema::requests;
 use crate::user::User;
 
@@ -44,7 +45,7 @@ pub(super) fn submit(
         });
         if busy {
             return Err(PortalError::conflict(
-                "duplicate_request",
+                ErrorCode::DuplicateRequest,
                 "a unit_change request for this unit is waiting for a decision already",
             ));
         }

@@ -10,16 +10,19 @@ use serde_json::{json, Value};
 use super::{ApiResult, ApiUser};
 use crate::certificates::{self, Filters, Format};
 use crate::error::PortalError;
+use crate::error_code::ErrorCode;
 use crate::http::blocking;
+use crate::http::query::CertificateQuery;
 use crate::PortalState;
 
 #[rocket::get("/certificates?<filters..>")]
 pub(super) async fn list(
     state: &State<Arc<PortalState>>,
     user: Result<ApiUser, PortalError>,
-    filters: Filters,
+    filters: CertificateQuery,
 ) -> ApiResult<Json<Value>> {
     let user = user?.0;
+    let filters = Filters::from(filters);
     let ca = Arc::clone(&state.ca);
     let v = blocking(move || certificates::search(&ca, &user, &filters)).await?;
     Ok(Json(json!({ "certificates": v })))
@@ -54,7 +57,7 @@ pub(super) async fn get(
         Some((s, "p7b" | "p7c")) => (s.to_owned(), Some(Format::P7b)),
         Some((_, ext)) => {
             return Err(PortalError::invalid(
-                "unknown_format",
+                ErrorCode::UnknownFormat,
                 format!("unknown download format {ext:?}; use .pem, .der or .p7b"),
             )
             .into())

@@ -24,6 +24,7 @@ use rocket::{Catcher, Request, Response, Route};
 use serde_json::json;
 
 use crate::error::PortalError;
+use crate::error_code::ErrorCode;
 use crate::http::HttpStatus;
 
 pub use auth::{AnyApiUser, ApiUser};
@@ -143,11 +144,11 @@ pub(crate) fn body<T>(
             Err(PortalError::TooLarge { limit: "1 MiB" })
         }
         Err(rocket::serde::json::Error::Io(e)) => Err(PortalError::invalid(
-            "bad_body",
+            ErrorCode::BadBody,
             format!("the body could not be read (at most 1 MiB of JSON): {e}"),
         )),
         Err(rocket::serde::json::Error::Parse(_, e)) => Err(PortalError::invalid(
-            "bad_json",
+            ErrorCode::BadJson,
             format!("the body is not the JSON expected: {e}"),
         )),
     }

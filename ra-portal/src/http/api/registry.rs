@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 
 use super::{body, ApiResult, ApiUser};
 use crate::error::PortalError;
+use crate::error_code::ErrorCode;
 use crate::http::blocking;
 use crate::import;
 use crate::registry::{self, SubscriberJson, TokenInput, UnitChanges, UnitInput};
@@ -129,7 +130,10 @@ pub(super) async fn import_subscribers(
     let user = user?.0;
     let limit = (import::MAX_BYTES + 1).bytes();
     let read = data.open(limit).into_bytes().await.map_err(|e| {
-        PortalError::invalid("bad_body", format!("the body could not be read: {e}"))
+        PortalError::invalid(
+            ErrorCode::BadBody,
+            format!("the body could not be read: {e}"),
+        )
     })?;
     if !read.is_complete() || read.len() > import::MAX_BYTES {
         return Err(PortalError::TooLarge {

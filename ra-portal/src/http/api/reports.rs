@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use rocket::http::{ContentType, Header};
+use rocket::http::{ContentType, Cookie, CookieJar, Header};
 use rocket::serde::json::Json;
 use rocket::State;
 use serde_json::Value;
@@ -11,7 +11,9 @@ use super::{ApiResult, ApiUser};
 use crate::audit_view::{self, AuditFilters};
 use crate::error::PortalError;
 use crate::http::blocking;
-use crate::reports::{self, ReportFilters};
+use crate::http::query::{AuditQuery, ReportQuery};
+use crate::http::web::LANG_COOKIE;
+use crate::reports::{self, CsvLanguage, ReportFilters};
 use crate::PortalState;
 
 /// A report as JSON or as a CSV download.
@@ -32,13 +34,27 @@ pub(super) struct CsvFile {
 /// The names of the reports.
 pub(crate) const REPORTS: [&str; 4] = ["status", "expiring", "units", "turnaround"];
 
-#[rocket::get("/reports/<name>?<filters..>")]
+/// The language of a CSV's headers: `?lang=vi|en`, else the language the
+/// pages were switched to (their cookie), else Vietnamese.
+fn csv_language(lang: Option<&str>, cookies: &CookieJar<'_>) -> CsvLanguage {
+    let chosen = lang.or_else(|| cookies.get(LANG_COOKIE).map(Cookie::value));
+    match chosen {
+        Some("en") => CsvLanguage::En,
+        _ => CsvLanguage::Vi,
+    }
+}
+
+#[rocket::get("/reports/<name>?<lang>&<filters..>")]
 pub(super) async fn report(
     state: &State<Arc<PortalState>>,
     user: Result<ApiUser, PortalError>,
     name: &str,
-    filters: ReportFilters,
+    lang: Option<&str>,
+    cookies: &CookieJar<'_>,
+    filters: ReportQuery,
 ) -> ApiResult<ReportReply> {
+    let filters = ReportFilters::from(filters);
+    let language = csv_language(lang, cookies);
     let user = user?.0;
     let (stem, csv) = match name.rsplit_once('.') {
         Some((s, "csv")) => (s, true),
@@ -60,24 +76,30 @@ pub(super) async fn report(
         Ok(match stem {
             "status" => {
                 let r = reports::status(&ca, &user, &filters)?;
-                (to_json(serde_json::to_value(&r))?, reports::status_csv(&r))
+                (
+                    to_json(serde_json::to_value(&r))?,
+                    reports::status_csv(&r, language),
+                )
             }
             "expiring" => {
                 let r = reports::expiring(&ca, &user, &filters)?;
                 (
                     to_json(serde_json::to_value(&r))?,
-                    reports::expiring_csv(&r),
+                    reports::expiring_csv(&r, language),
                 )
             }
             "units" => {
                 let r = reports::units(&ca, &user, &filters)?;
-                (to_json(serde_json::to_value(&r))?, reports::units_csv(&r))
+                (
+                    to_json(serde_json::to_value(&r))?,
+                    reports::units_csv(&r, language),
+                )
             }
             _ => {
                 let r = reports::turnaround(&ca, &user, &filters)?;
                 (
                     to_json(serde_json::to_value(&r))?,
-                    reports::turnaround_csv(&r),
+                    reports::turnaround_csv(&r, language),
                 )
             }
         })
@@ -86,7 +108,7 @@ pub(super) async fn report(
     if !csv {
         return Ok(ReportReply::Json(Json(json)));
     }
-    let date = chrono::Utc::now().format("%Y%m%d");
+    let date = crate::vn_time::local(chrono::Utc::now().naive_utc()).format("%Y%m%d");
     Ok(ReportReply::Csv(Box::new(CsvFile {
         body: text,
         content_type: ContentType::CSV,
@@ -101,8 +123,9 @@ pub(super) async fn report(
 pub(super) async fn audit(
     state: &State<Arc<PortalState>>,
     user: Result<ApiUser, PortalError>,
-    filters: AuditFilters,
+    filters: AuditQuery,
 ) -> ApiResult<Json<Value>> {
+    let filters = AuditFilters::from(filters);
     let user = user?.0;
     let ca = Arc::clone(&state.ca);
     let page = blocking(move || audit_view::view(&ca, &user, &filters)).await?;

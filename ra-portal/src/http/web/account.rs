@@ -19,6 +19,7 @@ use crate::client_cert::{self, BoundCertificate, Presented};
 use crate::error::PortalError;
 use crate::http::HttpStatus;
 use crate::http::{blocking, ClientAddr};
+use crate::vn_time;
 use crate::{accounts, PortalState};
 
 /// A form carrying only the CSRF value.
@@ -243,8 +244,8 @@ fn row(session: &WebSession, b: &BoundCertificate) -> Vec<String> {
         ),
         esc(&b.subject),
         esc(session.state(&b.status)),
-        esc(&b.not_after.format("%Y-%m-%d").to_string()),
-        esc(&b.bound_at.format("%Y-%m-%d %H:%M").to_string()),
+        esc(&vn_time::display(b.not_after)),
+        esc(&vn_time::display(b.bound_at)),
         format!(
             r#"<form method="post" action="/account/certificates/{id}/remove">{csrf}<button type="submit" class="secondary">{t}</button></form>"#,
             id = b.certificate_id,

@@ -20,6 +20,7 @@ use super::WebSession;
 use crate::certificates::{self, Filters};
 use crate::error::PortalError;
 use crate::http::blocking;
+use crate::vn_time;
 use crate::PortalState;
 
 /// The search form (GET).
@@ -52,9 +53,10 @@ pub(super) async fn search(
     let before = match within.map(str::parse::<u32>) {
         None => None,
         Some(Ok(days)) if days <= 3650 => Some(
-            (chrono::Utc::now().date_naive() + chrono::Duration::days(i64::from(days) + 1))
-                .format("%Y-%m-%d")
-                .to_string(),
+            (crate::working_days::vn_date(chrono::Utc::now().naive_utc())
+                + chrono::Duration::days(i64::from(days) + 1))
+            .format("%Y-%m-%d")
+            .to_string(),
         ),
         Some(_) => {
             let errors = FormErrors::on(
@@ -102,11 +104,21 @@ pub(super) async fn show(
         Err(e) => return session.error_page(&e),
     };
     let t = |k: &str| esc(c[k].as_str().unwrap_or("—"));
+    let time = |k: &str| time_of(&c, k);
+    let link = |k: &str| {
+        c[k].as_str().map_or_else(
+            || "—".to_owned(),
+            |s| format!(r#"<a href="/certificates/{s}">{s}</a>"#, s = esc(s)),
+        )
+    };
     let serial = c["serial"].as_str().unwrap_or_default().to_owned();
     let s = esc(&serial);
     let mut status = session
         .state(c["status"].as_str().unwrap_or_default())
         .to_owned();
+    if c["status"] == "revoked" && c["revocation_reason"] == "superseded" {
+        status = session.t("Đã được thay thế").to_owned();
+    }
     if c["expired"] == Value::Bool(true) {
         status = session.lang.tf("{} (đã hết hạn)", &[&status]);
     }
@@ -142,11 +154,28 @@ pub(super) async fn show(
         (session.t("Chủ thể"), "", t("subject")),
         (session.t("Thuê bao"), "", subscriber),
         (session.t("CA cấp"), "", t("issuer")),
-        (session.t("Hồ sơ"), "", t("profile")),
-        (session.t("Hiệu lực từ"), "", t("not_before")),
-        (session.t("Hiệu lực đến"), "", t("not_after")),
-        (session.t("Thu hồi lúc"), "", t("revoked_at")),
+        (
+            session.t("Hồ sơ"),
+            "",
+            esc(&vi::profile_in(
+                session.lang,
+                c["profile"].as_str().unwrap_or_default(),
+            )),
+        ),
+        (session.t("Hiệu lực từ"), "", time("not_before")),
+        (session.t("Hiệu lực đến"), "", time("not_after")),
+        (session.t("Thu hồi lúc"), "", time("revoked_at")),
         (session.t("Lý do thu hồi"), "", esc(&reason)),
+        (
+            session.t("Thay thế cho"),
+            r#" id="replaces""#,
+            link("replaces_serial"),
+        ),
+        (
+            session.t("Được thay thế bởi"),
+            r#" id="replaced-by""#,
+            link("replaced_by_serial"),
+        ),
     ]
     .iter()
     .map(|(label, id, value)| format!("<dt>{label}</dt><dd{id}>{value}</dd>\n"))
@@ -187,6 +216,12 @@ fn text(v: &Value, k: &str) -> String {
     esc(v[k].as_str().unwrap_or("—"))
 }
 
+/// The RFC 3339 time `k` of `v` in Vietnam time, or "—".
+fn time_of(v: &Value, k: &str) -> String {
+    v[k].as_str()
+        .map_or_else(|| "—".to_owned(), |t| esc(&vn_time::display_rfc3339(t)))
+}
+
 /// The OCSP answer served now.
 fn ocsp_facts(lang: Lang, o: &Value) -> String {
     if o["available"] != Value::Bool(true) {
@@ -201,7 +236,7 @@ fn ocsp_facts(lang: Lang, o: &Value) -> String {
 <dt>{}</dt><dd id="ocsp-reason">{}</dd>
 "#,
             lang.t("Thu hồi lúc (OCSP)"),
-            text(o, "revoked_at"),
+            time_of(o, "revoked_at"),
             lang.t("Lý do (OCSP)"),
             esc(&o["reason"].as_str().map_or_else(
                 || lang.t("Không nêu lý do").to_owned(),
@@ -223,9 +258,9 @@ fn ocsp_facts(lang: Lang, o: &Value) -> String {
             o["status"].as_str().unwrap_or_default()
         )),
         l_this = lang.t("Cập nhật lúc (thisUpdate)"),
-        this = text(o, "this_update"),
+        this = time_of(o, "this_update"),
         l_next = lang.t("Cập nhật tiếp theo (nextUpdate)"),
-        next = text(o, "next_update"),
+        next = time_of(o, "next_update"),
     )
 }
 
@@ -258,14 +293,14 @@ fn crl_facts(lang: Lang, r: &Value) -> String {
         l_first = lang.t("Lần đầu có trong"),
         url = text(r, "url"),
         l_this = lang.t("CRL phát hành lúc (thisUpdate)"),
-        this = text(r, "this_update"),
+        this = time_of(r, "this_update"),
         l_next = lang.t("CRL cập nhật tiếp theo (nextUpdate)"),
-        next = text(r, "next_update"),
+        next = time_of(r, "next_update"),
     )
 }
 
 /// A revocation reason in `lang`, followed by its name.
-fn reason_in(lang: Lang, s: &str) -> String {
+pub(super) fn reason_in(lang: Lang, s: &str) -> String {
     if lang == Lang::Vi {
         return vi::reason(s);
     }
@@ -274,14 +309,14 @@ fn reason_in(lang: Lang, s: &str) -> String {
         "key-compromise" => "Key compromise",
         "ca-compromise" => "CA key compromise",
         "affiliation-changed" => "Change of affiliation",
-        "superseded" => "Superseded by another certificate",
+        "superseded" => "Superseded by a new certificate",
         "cessation-of-operation" => "Cessation of operation",
         "certificate-hold" => "Suspended",
         "privilege-withdrawn" => "Privilege withdrawn",
         "aa-compromise" => "Attribute authority key compromise",
-        other => return other.to_owned(),
+        other => other,
     };
-    format!("{label} ({s})")
+    label.to_owned()
 }
 
 /// An OCSP certificate status in `lang`.
@@ -369,7 +404,9 @@ fn results(
                 esc(c["subscriber_name"].as_str().unwrap_or_default()),
                 esc(c["subscriber_uid"].as_str().unwrap_or("—")),
                 esc(&status),
-                esc(c["not_after"].as_str().unwrap_or_default()),
+                esc(&vn_time::display_rfc3339(
+                    c["not_after"].as_str().unwrap_or_default(),
+                )),
                 esc(c["province"].as_str().unwrap_or_default()),
             ]
         })

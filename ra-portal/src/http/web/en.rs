@@ -394,6 +394,14 @@ const TABLE: &[(&str, &str)] = &[
     ("Thời điểm", "Time"),
     ("Chi tiết", "Details"),
     // (end of certificates, import, reports, audit)
+    // Issue 16: words, Vietnam time, renewal.
+    ("Chứng thư số liên quan", "Certificate concerned"),
+    ("Thay thế cho", "Replaces"),
+    ("Được thay thế bởi", "Replaced by"),
+    ("Đã được thay thế", "Replaced"),
+    ("Từ ngày", "From"),
+    ("Đến ngày", "To"),
+    ("Thời điểm (giờ Việt Nam)", "Time (Vietnam, UTC+7)"),
 ];
 
 /// The English name of a request or certificate state, a token status or

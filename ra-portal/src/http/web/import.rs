@@ -19,6 +19,7 @@ use super::pages::{en_message, Reply};
 use super::vi::{self, FormErrors};
 use super::WebSession;
 use crate::error::PortalError;
+use crate::error_code::ErrorCode;
 use crate::http::blocking;
 use crate::http::HttpStatus;
 use crate::import::{self, Column, Report, RowError};
@@ -180,17 +181,17 @@ fn file_error(lang: Lang, e: &PortalError) -> String {
     let quoted = |m: &str| m.split('"').nth(1).map(str::to_owned).unwrap_or_default();
     match e {
         PortalError::TooLarge { .. } => format!("Tệp quá lớn (tối đa {}).", import::MAX_LABEL),
-        PortalError::Invalid { code, message } => match *code {
-            "not_utf8" => "Tệp không phải văn bản UTF-8: hãy lưu lại bằng “CSV UTF-8 (phân tách bằng dấu phẩy)”.".into(),
-            "empty_file" => "Tệp rỗng: cần một dòng tiêu đề và ít nhất một dòng dữ liệu.".into(),
-            "missing_column" => format!("Thiếu cột bắt buộc “{}”.", quoted(message)),
-            "unknown_column" => format!(
+        PortalError::Invalid { code, message } => match code {
+            ErrorCode::NotUtf8 => "Tệp không phải văn bản UTF-8: hãy lưu lại bằng “CSV UTF-8 (phân tách bằng dấu phẩy)”.".into(),
+            ErrorCode::EmptyFile => "Tệp rỗng: cần một dòng tiêu đề và ít nhất một dòng dữ liệu.".into(),
+            ErrorCode::MissingColumn => format!("Thiếu cột bắt buộc “{}”.", quoted(message)),
+            ErrorCode::UnknownColumn => format!(
                 "Cột “{}” không được hỗ trợ. Các cột: {}.",
                 quoted(message),
                 Column::ALL.iter().map(|c| c.vi()).collect::<Vec<_>>().join(", ")
             ),
-            "duplicate_column" => format!("Cột “{}” xuất hiện hai lần.", quoted(message)),
-            "too_many_rows" => format!(
+            ErrorCode::DuplicateColumn => format!("Cột “{}” xuất hiện hai lần.", quoted(message)),
+            ErrorCode::TooManyRows => format!(
                 "Tệp có quá nhiều dòng (tối đa {}): hãy chia thành nhiều tệp.",
                 import::MAX_ROWS
             ),
@@ -208,7 +209,7 @@ fn row_error(lang: Lang, e: &RowError) -> String {
     }
     match &*e.error {
         PortalError::Conflict {
-            code: "duplicate_in_file",
+            code: ErrorCode::DuplicateInFile,
             message,
         } => {
             let first = message.rsplit(' ').nth(3).unwrap_or("?");

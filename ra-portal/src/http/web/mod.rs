@@ -46,6 +46,7 @@ use crate::{PortalState, SESSION_COOKIE};
 use self::lang::Lang;
 use self::pages::{html, Reply};
 
+pub(crate) use self::lang::LANG_COOKIE;
 pub(crate) use self::vi::explain;
 
 /// Every page route (mounted at `/`).

@@ -14,6 +14,7 @@ use super::WebSession;
 use crate::accounts;
 use crate::client_cert::Presented;
 use crate::error::PortalError;
+use crate::error_code::ErrorCode;
 use crate::http::HttpStatus;
 use crate::http::{blocking, ClientAddr};
 use crate::{requests, PortalState, SESSION_COOKIE};
@@ -332,12 +333,16 @@ pub(super) async fn password_submit(
         Ok(()) => Reply::Redirect(Box::new(Redirect::to("/dashboard"))),
         Err(e) => {
             let message = session.message(&e);
-            let errors = match e.status_and_code().1 {
-                "wrong_password" => PasswordErrors {
+            let code = match &e {
+                PortalError::Invalid { code, .. } => Some(*code),
+                _ => None,
+            };
+            let errors = match code {
+                Some(ErrorCode::WrongPassword) => PasswordErrors {
                     old: Some(message),
                     ..PasswordErrors::default()
                 },
-                "weak_password" => PasswordErrors {
+                Some(ErrorCode::WeakPassword) => PasswordErrors {
                     new: Some(message),
                     ..PasswordErrors::default()
                 },

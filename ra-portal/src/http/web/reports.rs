@@ -18,11 +18,14 @@ use super::vi::{self, FormErrors};
 use super::WebSession;
 use crate::audit_view::{self, AuditFilters, AuditPage};
 use crate::error::PortalError;
+use crate::error_code::ErrorCode;
 use crate::http::blocking;
+use crate::http::query::{AuditQuery, ReportQuery};
 use crate::reports::{
     self, Counts, ExpiringReport, ReportFilters, StatusReport, TurnaroundReport, UnitsReport,
 };
 use crate::role::Role;
+use crate::vn_time;
 use crate::PortalState;
 
 /// Everything the reports page shows.
@@ -37,8 +40,9 @@ struct AllReports {
 pub(super) async fn page(
     state: &State<Arc<PortalState>>,
     session: Result<WebSession, PortalError>,
-    filters: ReportFilters,
+    filters: ReportQuery,
 ) -> Reply {
+    let filters = ReportFilters::from(filters);
     let session = match WebSession::require(session) {
         Ok(s) => s,
         Err(r) => return r,
@@ -88,23 +92,23 @@ fn report_errors(lang: Lang, e: &PortalError) -> FormErrors {
         return FormErrors::from_error_in(lang, e);
     };
     let (field, text) = match *code {
-        "unknown_province" => (
+        ErrorCode::UnknownProvince => (
             "province",
             "Không phải một trong 34 tỉnh, thành phố hiện hành.",
         ),
-        "invalid_unit" | "unknown_unit" => ("unit", "Không tìm thấy đơn vị này."),
-        "unit_not_in_province" => ("unit", "Đơn vị này không thuộc tỉnh, thành phố đã chọn."),
-        "invalid_date" if message.starts_with("to") => (
+        ErrorCode::InvalidUnit | ErrorCode::UnknownUnit => ("unit", "Không tìm thấy đơn vị này."),
+        ErrorCode::UnitNotInProvince => ("unit", "Đơn vị này không thuộc tỉnh, thành phố đã chọn."),
+        ErrorCode::InvalidDate if message.starts_with("to") => (
             "to",
             "Ngày không hợp lệ: nhập theo dạng năm-tháng-ngày (2026-01-31).",
         ),
-        "invalid_date" => (
+        ErrorCode::InvalidDate => (
             "from",
             "Ngày không hợp lệ: nhập theo dạng năm-tháng-ngày (2026-01-31).",
         ),
-        "invalid_period" => ("to", "Ngày kết thúc phải sau ngày bắt đầu."),
-        "invalid_page" => ("page", "Số trang phải là số nguyên từ 1."),
-        "invalid_per_page" => ("per_page", "Số dòng mỗi trang phải từ 1 đến 200."),
+        ErrorCode::InvalidPeriod => ("to", "Ngày kết thúc phải sau ngày bắt đầu."),
+        ErrorCode::InvalidPage => ("page", "Số trang phải là số nguyên từ 1."),
+        ErrorCode::InvalidPerPage => ("per_page", "Số dòng mỗi trang phải từ 1 đến 200."),
         _ => return FormErrors::from_error_in(lang, e),
     };
     match lang {
@@ -213,6 +217,7 @@ fn counts_cells(c: &Counts) -> Vec<String> {
         c.active,
         c.suspended,
         c.revoked,
+        c.replaced,
         c.expired,
         c.total,
         c.individual,
@@ -255,6 +260,7 @@ fn status_section(lang: Lang, r: &StatusReport, query: &str) -> String {
             Bar::new(lang.t("Đang hoạt động"), t.active),
             Bar::new(lang.t("Tạm dừng"), t.suspended),
             Bar::new(lang.t("Đã thu hồi"), t.revoked),
+            Bar::new(lang.t("Đã được thay thế"), t.replaced),
             Bar::new(lang.t("Hết hạn"), t.expired),
             Bar::new(lang.t("Cá nhân"), t.individual),
             Bar::new(lang.t("Tổ chức"), t.organization),
@@ -294,6 +300,7 @@ fn status_section(lang: Lang, r: &StatusReport, query: &str) -> String {
                 lang.t("Đang hoạt động"),
                 lang.t("Tạm dừng"),
                 lang.t("Đã thu hồi"),
+                lang.t("Đã được thay thế"),
                 lang.t("Hết hạn"),
                 lang.t("Tổng"),
                 lang.t("Cá nhân"),
@@ -348,7 +355,7 @@ fn expiring_section(lang: Lang, r: &ExpiringReport, query: &str) -> String {
                 esc(vi::state_in(lang, &c.kind)),
                 esc(&c.province),
                 esc(&unit_label(lang, c.unit.as_ref())),
-                esc(&c.not_after.format("%Y-%m-%d %H:%M UTC").to_string()),
+                esc(&vn_time::display(c.not_after)),
                 c.days_left.to_string(),
             ]
         })
@@ -499,7 +506,7 @@ fn turnaround_section(lang: Lang, r: &TurnaroundReport, query: &str) -> String {
                 esc(&q.kind),
                 esc(vi::state_in(lang, &q.state)),
                 esc(&q.province),
-                esc(&q.submitted_at.format("%Y-%m-%d %H:%M UTC").to_string()),
+                esc(&vn_time::display(q.submitted_at)),
                 q.working_days.to_string(),
                 format!(r#"<span class="breach">{what}</span>"#),
             ]
@@ -552,8 +559,9 @@ fn turnaround_section(lang: Lang, r: &TurnaroundReport, query: &str) -> String {
 pub(super) async fn audit(
     state: &State<Arc<PortalState>>,
     session: Result<WebSession, PortalError>,
-    filters: AuditFilters,
+    filters: AuditQuery,
 ) -> Reply {
+    let filters = AuditFilters::from(filters);
     let session = match WebSession::require(session) {
         Ok(s) => s,
         Err(r) => return r,
@@ -619,16 +627,15 @@ fn audit_form(lang: Lang, f: &AuditFilters, errors: &FormErrors) -> String {
         filter = lang.t("Lọc"),
         general = errors.general(&["actor", "action", "object", "from", "to", "per_page"]),
         actor = errors.field("actor", lang.t("Người thực hiện"), "text", &v(&f.actor), ""),
-        action = errors.field(
+        action = errors.select(
             "action",
-            lang.t("Thao tác (ví dụ certificate.issue)"),
-            "text",
+            lang.t("Thao tác"),
+            &action_options(lang),
             &v(&f.action),
-            ""
         ),
         object = errors.field("object", lang.t("Đối tượng"), "text", &v(&f.object), ""),
-        from = errors.field("from", lang.t("Từ ngày (UTC)"), "date", &v(&f.from), ""),
-        to = errors.field("to", lang.t("Đến ngày (UTC)"), "date", &v(&f.to), ""),
+        from = errors.field("from", lang.t("Từ ngày"), "date", &v(&f.from), ""),
+        to = errors.field("to", lang.t("Đến ngày"), "date", &v(&f.to), ""),
         per_page = errors.field(
             "per_page",
             lang.t("Số dòng mỗi trang"),
@@ -639,6 +646,22 @@ fn audit_form(lang: Lang, f: &AuditFilters, errors: &FormErrors) -> String {
     )
 }
 
+/// Every audit action, by its name in `lang`, for the filter.
+fn action_options(lang: Lang) -> Vec<(String, String)> {
+    let mut options: Vec<(String, String)> = ca_core::audit::AUDIT_ACTIONS
+        .iter()
+        .map(|a| {
+            (
+                a.as_str().to_owned(),
+                super::audit_action::label(lang, *a).to_owned(),
+            )
+        })
+        .collect();
+    options.sort_by(|a, b| a.1.cmp(&b.1));
+    options.insert(0, (String::new(), lang.t("Tất cả").to_owned()));
+    options
+}
+
 fn audit_table(lang: Lang, page: &AuditPage, f: &AuditFilters) -> String {
     let rows: Vec<Vec<String>> = page
         .events
@@ -646,14 +669,18 @@ fn audit_table(lang: Lang, page: &AuditPage, f: &AuditFilters) -> String {
         .map(|e| {
             vec![
                 e.seq.to_string(),
-                esc(&e.at.format("%Y-%m-%d %H:%M:%S UTC").to_string()),
+                esc(&vn_time::display(e.at)),
                 esc(&e.actor),
-                esc(&match e.action.parse::<ca_core::audit::AuditAction>() {
-                    Ok(a) => format!("{} ({})", super::audit_action::label(lang, a), e.action),
-                    Err(_) => e.action.clone(),
-                }),
+                match e.action.parse::<ca_core::audit::AuditAction>() {
+                    Ok(a) => format!(
+                        r#"<span title="{code}">{}</span>"#,
+                        esc(super::audit_action::label(lang, a)),
+                        code = esc(&e.action)
+                    ),
+                    Err(_) => esc(&e.action),
+                },
                 esc(&e.object),
-                format!("<code>{}</code>", esc(&e.details.to_string())),
+                esc(&super::audit_action::details(lang, &e.details)),
             ]
         })
         .collect();
@@ -697,7 +724,7 @@ fn audit_table(lang: Lang, page: &AuditPage, f: &AuditFilters) -> String {
             lang.t("Sự kiện (mới nhất trước)"),
             &[
                 lang.t("Số"),
-                lang.t("Thời điểm"),
+                lang.t("Thời điểm (giờ Việt Nam)"),
                 lang.t("Người thực hiện"),
                 lang.t("Thao tác"),
                 lang.t("Đối tượng"),

@@ -501,7 +501,32 @@ async fn request_page(
                         &v.new_name,
                     ),
                     ("new_title", session.t("Chức vụ mới"), &v.new_title),
-                    ("new_unit", session.t("Đơn vị mới"), &v.new_unit),
+                ] {
+                    html.push_str(&errors.field(name, label, "text", value, ""));
+                }
+                // The new unit is one of the registry's, never typed: a
+                // typed name that differs in one letter would be a second
+                // unit beside the real one.
+                let ca = Arc::clone(&state.ca);
+                let user = session.user.clone();
+                let units = match blocking(move || registry::units(&ca, &user)).await {
+                    Ok(u) => u,
+                    Err(e) => return session.error_page(&e),
+                };
+                let mut unit_options = vec![(String::new(), session.t("— Không đổi —").to_owned())];
+                unit_options.extend(units.iter().map(|u| {
+                    let name = u["name"].as_str().unwrap_or_default().to_owned();
+                    let label = format!("{name} ({})", u["province"].as_str().unwrap_or_default());
+                    (name, label)
+                }));
+                html.push_str(&select(
+                    "new_unit",
+                    session.t("Đơn vị mới"),
+                    &unit_options,
+                    &v.new_unit,
+                    errors.get("unit").or_else(|| errors.get("new_unit")),
+                ));
+                for (name, label, value) in [
                     (
                         "new_organization",
                         session.t("Cơ quan chủ quản mới"),
@@ -567,7 +592,13 @@ async fn request_page(
     }
     let mut on_form: Vec<&str> = shown.to_vec();
     if kind == Kind::ChangeInfo {
-        on_form.extend(["new_title", "new_unit", "new_organization", "province"]);
+        on_form.extend([
+            "new_title",
+            "new_unit",
+            "unit",
+            "new_organization",
+            "province",
+        ]);
         on_form.retain(|f| *f != "new_name");
     }
     // Change-of-information errors name the subject field ("name",

@@ -20,6 +20,7 @@ use super::WebSession;
 use crate::error::PortalError;
 use crate::http::blocking;
 use crate::requests::{self, Kind};
+use crate::vn_time;
 use crate::{accounts, authz, certificates, registry, PortalState};
 
 /// An approval's or rejection's form.
@@ -243,6 +244,11 @@ async fn request_view(
     ] {
         if let Some(v) = payload.get(key).filter(|v| !v.is_null()) {
             let text = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+            let text = if key == "reason" {
+                super::certificates::reason_in(session.lang, &text)
+            } else {
+                text
+            };
             facts.push((label, esc(&text)));
         }
     }
@@ -313,7 +319,14 @@ async fn request_view(
 <li><a href="/api/v1/certificates/{s}.der" download>{der}</a></li>
 <li><a href="/api/v1/certificates/{s}.p7b" download>{p7b}</a></li>
 </ul>"#,
-                issued = session.t("Chứng thư số đã cấp"),
+                issued = if matches!(
+                    row.kind,
+                    Kind::Issue | Kind::Renew | Kind::ChangeInfo | Kind::Reissue
+                ) {
+                    session.t("Chứng thư số đã cấp")
+                } else {
+                    session.t("Chứng thư số liên quan")
+                },
                 pem = session.t("Tải về PEM"),
                 der = session.t("Tải về DER"),
                 p7b = session.t("Tải về chuỗi chứng thư (.p7b)"),
@@ -371,5 +384,5 @@ async fn request_view(
 }
 
 fn time(t: chrono::NaiveDateTime) -> String {
-    t.format("%d/%m/%Y %H:%M:%S").to_string()
+    vn_time::display(t)
 }

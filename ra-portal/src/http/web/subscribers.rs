@@ -21,6 +21,7 @@ use super::WebSession;
 use crate::error::PortalError;
 use crate::http::blocking;
 use crate::registry::{self, SubscriberJson};
+use crate::vn_time;
 use crate::PortalState;
 
 /// The subscriber form (individual or organization).
@@ -200,7 +201,9 @@ pub(super) async fn show(
                     esc(serial)
                 ),
                 esc(session.state(c["status"].as_str().unwrap_or_default())),
-                esc(c["not_after"].as_str().unwrap_or_default()),
+                esc(&vn_time::display_rfc3339(
+                    c["not_after"].as_str().unwrap_or_default(),
+                )),
                 esc(c["subject"].as_str().unwrap_or_default()),
             ]
         })

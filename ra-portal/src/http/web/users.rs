@@ -17,6 +17,7 @@ use crate::accounts::listing::{self, AccountSummary};
 use crate::error::PortalError;
 use crate::http::blocking;
 use crate::http::HttpStatus;
+use crate::vn_time;
 use crate::PortalState;
 
 /// The unlock form: only the CSRF value.
@@ -122,7 +123,7 @@ fn row(session: &WebSession, a: &AccountSummary) -> Vec<String> {
         esc(a.province.as_deref().unwrap_or("—")),
         a.failures.to_string(),
         a.waiting_until
-            .map(|t| esc(&t.format("%Y-%m-%d %H:%M:%S UTC").to_string()))
+            .map(|t| esc(&vn_time::display(t)))
             .unwrap_or_else(|| "—".to_owned()),
         unlock,
     ]

@@ -88,22 +88,40 @@ pub(super) fn state_in(lang: Lang, s: &str) -> &str {
     }
 }
 
-/// The Vietnamese label of a revocation reason (kebab-case name),
-/// followed by the name: `Khóa bí mật bị lộ (key-compromise)`.
+/// The Vietnamese label of a revocation reason (kebab-case name):
+/// `key-compromise` is `Lộ khóa bí mật`.
 pub(super) fn reason(s: &str) -> String {
-    let label = match s {
+    match s {
         "unspecified" => "Không nêu lý do",
-        "key-compromise" => "Khóa bí mật bị lộ",
-        "ca-compromise" => "Khóa của CA bị lộ",
+        "key-compromise" => "Lộ khóa bí mật",
+        "ca-compromise" => "CA bị lộ khóa",
         "affiliation-changed" => "Thay đổi cơ quan công tác",
-        "superseded" => "Được thay thế bằng chứng thư khác",
+        "superseded" => "Được thay thế bằng chứng thư mới",
         "cessation-of-operation" => "Ngừng hoạt động",
         "certificate-hold" => "Tạm dừng",
         "privilege-withdrawn" => "Bị rút quyền",
-        "aa-compromise" => "Khóa của cơ quan cấp thuộc tính bị lộ",
+        "aa-compromise" => "Cơ quan cấp thuộc tính bị lộ khóa",
+        other => other,
+    }
+    .to_owned()
+}
+
+/// The name of a certificate profile in `lang`; a profile an operator
+/// added to the configuration keeps the name it was given there.
+pub(super) fn profile_in(lang: Lang, name: &str) -> String {
+    let (vi, en) = match name {
+        "individual" => ("Cá nhân", "Individual"),
+        "organization" => ("Tổ chức", "Organization"),
+        "device" => ("Thiết bị, dịch vụ, phần mềm", "Device, service or software"),
+        "sub-ca" => ("CA cấp dưới", "Subordinate CA"),
+        "ocsp-signer" => ("Ký phản hồi OCSP", "OCSP signer"),
         other => return other.to_owned(),
     };
-    format!("{label} ({s})")
+    match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    }
+    .to_owned()
 }
 
 /// The Vietnamese label of an OCSP certificate status.
