@@ -38,6 +38,21 @@ pub(crate) fn explain(e: &PortalError) -> (&'static str, String) {
                 "Chỉ thử lại được khi việc cấp lại hàng loạt đã kết thúc với lỗi.".into(),
             ),
             "job_busy" => ("", "Việc cấp lại hàng loạt này đang được xử lý.".into()),
+            "last_admin" => (
+                "",
+                "Đây là quản trị viên cuối cùng còn hoạt động: không thể vô hiệu hóa hoặc đổi vai trò. Hãy cấp quyền quản trị cho một tài khoản khác trước.".into(),
+            ),
+            "already_disabled" => ("", "Tài khoản này đã bị vô hiệu hóa.".into()),
+            "already_enabled" => ("", "Tài khoản này đang hoạt động.".into()),
+            "no_change" => (
+                "role",
+                "Tài khoản đã có vai trò và tỉnh, thành phố này.".into(),
+            ),
+            "duplicate_user" => ("username", "Tên đăng nhập này đã được dùng.".into()),
+            "already_acknowledged" => (
+                "",
+                "Thao tác khẩn cấp này đã được xác nhận.".into(),
+            ),
             "no_bulk_job" => ("", "Yêu cầu này không có việc cấp lại hàng loạt.".into()),
             "not_issued" => ("", "Chứng thư số chưa được ký.".into()),
             "ca_key" => (
@@ -379,6 +394,27 @@ fn invalid(code: &str, message: &str) -> (&'static str, String) {
                 .into(),
         ),
         "comment_required" => ("comment", "Từ chối phải ghi rõ lý do.".into()),
+        "invalid_role" => (
+            "role",
+            "Vai trò không hợp lệ: chọn quản trị viên, cán bộ đăng ký, lãnh đạo phê duyệt hoặc kiểm toán viên.".into(),
+        ),
+        "invalid_username" => (
+            "username",
+            "Tên đăng nhập gồm 3 đến 64 ký tự a–z, 0–9, “.”, “_”, “-”.".into(),
+        ),
+        "province_required" => (
+            "province",
+            "Cán bộ đăng ký và lãnh đạo phê duyệt phải thuộc một tỉnh, thành phố.".into(),
+        ),
+        "province_not_allowed" => (
+            "province",
+            "Quản trị viên và kiểm toán viên phụ trách mọi tỉnh, thành phố: không chọn tỉnh.".into(),
+        ),
+        "invalid_province" => ("province", "Tỉnh, thành phố không hợp lệ.".into()),
+        "invalid_department" => (
+            "department",
+            "Tên phòng, ban có tối đa 200 ký tự, không chứa ký tự điều khiển.".into(),
+        ),
         "invalid_comment" => ("comment", "Ý kiến có tối đa 2000 ký tự.".into()),
         "invalid_days" => {
             let max = message
@@ -456,6 +492,8 @@ fn not_found(m: &str) -> (&'static str, String) {
         )
     } else if m.starts_with("no subscriber") {
         ("subscriber_id", "Không tìm thấy thuê bao.".into())
+    } else if m.starts_with("no user") {
+        ("", "Không tìm thấy tài khoản.".into())
     } else if m.starts_with("no unit") {
         ("unit_id", "Không tìm thấy đơn vị.".into())
     } else {

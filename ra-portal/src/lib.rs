@@ -34,6 +34,7 @@ mod role;
 mod run;
 pub mod schema;
 pub mod tls;
+pub mod tokens;
 pub mod totp;
 pub mod totp_key;
 pub mod user;

@@ -23,6 +23,27 @@ impl Ca {
     /// keys are blocked, and the token is marked lost — at once, in one
     /// transaction. Returns the revoked serials.
     pub fn token_lost(&self, token_serial: &str, actor: &str) -> Result<Vec<String>, CaError> {
+        self.lost(token_serial, actor, false)
+    }
+
+    /// [`Self::token_lost`] carried out by an administrator at once,
+    /// without the approval step: the same transition and revocations,
+    /// its audit event marked `"emergency": true`. Returns the revoked
+    /// serials.
+    pub fn token_lost_emergency(
+        &self,
+        token_serial: &str,
+        actor: &str,
+    ) -> Result<Vec<String>, CaError> {
+        self.lost(token_serial, actor, true)
+    }
+
+    fn lost(
+        &self,
+        token_serial: &str,
+        actor: &str,
+        emergency: bool,
+    ) -> Result<Vec<String>, CaError> {
         self.store.write(|c| {
             let token = load_token(c, token_serial)?;
             check_transition(&token, TokenState::Lost)?;
@@ -46,7 +67,11 @@ impl Ca {
                     actor,
                     action: AuditAction::TokenLost,
                     object: &format!("token:{}", token.serial),
-                    details: json!({ "revoked": revoked }),
+                    details: if emergency {
+                        json!({ "revoked": revoked, "emergency": true })
+                    } else {
+                        json!({ "revoked": revoked })
+                    },
                 },
             )?;
             Ok(revoked)
