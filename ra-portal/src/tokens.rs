@@ -1,18 +1,18 @@
 //! A token as the portal shows it (its certificates, and the requests its
 //! state allows, from the state machine of `ca_core::token`), and the
 //! administrators' emergency: a lost token's certificates revoked at once,
-//! without the approval step (`Ca::token_lost_emergency`, the very
+//! without the approval step (`ca_core::token::token_lost_in`, the very
 //! transition a `token_lost` request carries out, its audit event marked
-//! `"emergency": true`), recorded in `emergency_actions` for the approvers
-//! of the token's province to acknowledge afterwards (audited as
-//! `emergency.acknowledge`, once).
+//! `"emergency": true`), recorded in `emergency_actions` in the same
+//! transaction for the approvers of the token's province to acknowledge
+//! afterwards (audited as `emergency.acknowledge`, once).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::json;
 
 use ca_core::audit::{self, AuditAction, AuditEvent};
-use ca_core::token::{TokenState, TRANSITIONS};
+use ca_core::token::{token_lost_in, TokenState, TRANSITIONS};
 use ca_core::{Ca, CaError};
 
 use crate::authz::{self, Action};
@@ -127,10 +127,11 @@ pub fn emergency_lost(ca: &Ca, user: &User, serial: &str) -> Result<Emergency, P
         ));
     }
     let view = token(ca, user, serial)?;
-    let revoked = ca.token_lost_emergency(&view.serial, &user.actor())?;
     let at = now();
-    let id = ca.store().read(|c| -> Result<i64, PortalError> {
-        Ok(diesel::insert_into(emergency_actions::table)
+    // The revocation and the approvers' to-do row in one transaction.
+    let (revoked, id) = ca.store().write(|c| -> Result<_, PortalError> {
+        let revoked = token_lost_in(c, &view.serial, &user.actor(), true)?;
+        let id = diesel::insert_into(emergency_actions::table)
             .values((
                 emergency_actions::action.eq(TOKEN_LOST),
                 emergency_actions::token_serial.eq(&view.serial),
@@ -140,7 +141,8 @@ pub fn emergency_lost(ca: &Ca, user: &User, serial: &str) -> Result<Emergency, P
                 emergency_actions::performed_at.eq(at),
             ))
             .returning(emergency_actions::id)
-            .get_result(c)?)
+            .get_result(c)?;
+        Ok((revoked, id))
     })?;
     Ok(Emergency {
         id,
