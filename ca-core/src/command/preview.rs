@@ -58,9 +58,9 @@ impl Ca {
             }
             _ => return Ok(None),
         };
-        let csr_subject = csr
-            .map(|c| crate::csr::csr_subject(c.as_bytes()))
-            .transpose()?;
+        // The CA ignores the CSR's subject: one it cannot read is shown
+        // as missing rather than refusing the preview.
+        let csr_subject = csr.and_then(|c| crate::csr::csr_subject(c.as_bytes()).ok());
         let differences = csr_subject
             .as_deref()
             .map(|s| differences(s, &certificate.subject))
