@@ -39,6 +39,8 @@ enum Who {
     CookieNoCsrf,
     /// The officer's web session cookie and the form's CSRF field.
     Cookie,
+    /// The administrator's token.
+    Admin,
 }
 
 impl Who {
@@ -52,6 +54,7 @@ impl Who {
             Self::HaNoiApprover => "approver, Hà Nội",
             Self::CookieNoCsrf => "session cookie, no CSRF token",
             Self::Cookie => "session cookie and CSRF token",
+            Self::Admin => "admin",
         }
     }
 }
@@ -168,6 +171,7 @@ fn csr_on_issuing_ca_key(env: &TestEnv) -> String {
 both_databases!(hostile_requests_get_their_documented_4xx, |env| {
     let (server, signed) = start(env);
     let (officer, approver) = (signed[1].1.clone(), signed[2].1.clone());
+    let admin = signed[0].1.clone();
     let admin_password = signed[0].0.password.clone();
     let (hn_officer, hn_approver) = ha_noi_accounts(env, &server);
     // Something to point at: a Cần Thơ subscriber, a token, a certificate
@@ -196,6 +200,28 @@ both_databases!(hostile_requests_get_their_documented_4xx, |env| {
     let unit = api(&server, "GET", "/api/v1/units", Some(&officer), None).ok()["units"][0]["id"]
         .as_i64()
         .expect("a unit");
+    // An emergency revocation of an empty token, acknowledged already.
+    add_token(&server, &officer, "TK-HOSTILE", binh);
+    api(
+        &server,
+        "POST",
+        "/api/v1/tokens/TK-HOSTILE/emergency-lost",
+        Some(&admin),
+        None,
+    )
+    .ok();
+    let emergency = api(&server, "GET", "/api/v1/emergencies", Some(&approver), None).ok()
+        ["emergencies"][0]["id"]
+        .as_i64()
+        .expect("an emergency");
+    api(
+        &server,
+        "POST",
+        &format!("/api/v1/emergencies/{emergency}/acknowledge"),
+        Some(&approver),
+        None,
+    )
+    .ok();
     // The officer's web session, for the CSRF-less cases.
     let mut account = signed[1].0.clone();
     let browser = Browser::new(env, &server, "hostile-officer");
@@ -744,6 +770,79 @@ both_databases!(hostile_requests_get_their_documented_4xx, |env| {
                 ]),
                 Page(422),
             ),
+            // Issue 16: accounts, emergencies.
+            case(
+                "reset an account, by an officer",
+                "POST",
+                "/api/v1/users/approver/reset",
+                Officer,
+                Body::None,
+                Json(403, "forbidden"),
+            ),
+            case(
+                "disable an account, by an approver",
+                "POST",
+                "/api/v1/users/officer/disable",
+                Approver,
+                Body::None,
+                Json(403, "forbidden"),
+            ),
+            case(
+                "reset an account through the page, by an officer",
+                "POST",
+                "/users/approver/reset",
+                Cookie,
+                Form(vec![]),
+                Page(403),
+            ),
+            case(
+                "set an unknown role",
+                "POST",
+                "/api/v1/users/officer/role",
+                Admin,
+                J(json!({ "role": "superuser" })),
+                Json(422, "invalid_role"),
+            ),
+            case(
+                "disable the last administrator",
+                "POST",
+                "/api/v1/users/admin/disable",
+                Admin,
+                Body::None,
+                Json(409, "last_admin"),
+            ),
+            case(
+                "demote the last administrator",
+                "POST",
+                "/api/v1/users/admin/role",
+                Admin,
+                J(json!({ "role": "auditor" })),
+                Json(409, "last_admin"),
+            ),
+            case(
+                "reset an unknown account",
+                "POST",
+                "/api/v1/users/nobody/reset",
+                Admin,
+                Body::None,
+                Json(404, "not_found"),
+            ),
+            case(
+                "emergency revocation by an officer",
+                "POST",
+                "/api/v1/tokens/TK-0001/emergency-lost",
+                Officer,
+                Body::None,
+                Json(403, "forbidden"),
+            ),
+            case(
+                "acknowledge an emergency twice",
+                "POST",
+                "/api/v1/emergencies/{emergency}/acknowledge",
+                Approver,
+                Body::None,
+                Json(409, "already_acknowledged"),
+            ),
         ]
     };
 
@@ -761,6 +860,7 @@ both_databases!(hostile_requests_get_their_documented_4xx, |env| {
             Who::HaNoiOfficer => headers.push(format!("Authorization: Bearer {hn_officer}")),
             Who::HaNoiApprover => headers.push(format!("Authorization: Bearer {hn_approver}")),
             Who::CookieNoCsrf => extra.extend(["-b".to_owned(), jar.clone()]),
+            Who::Admin => headers.push(format!("Authorization: Bearer {admin}")),
             Who::Cookie => extra.extend([
                 "-b".to_owned(),
                 jar.clone(),
@@ -791,7 +891,8 @@ both_databases!(hostile_requests_get_their_documented_4xx, |env| {
             .path
             .replace("{unit}", &unit.to_string())
             .replace("{subscriber}", &sub.to_string())
-            .replace("{request}", &pending.to_string());
+            .replace("{request}", &pending.to_string())
+            .replace("{emergency}", &emergency.to_string());
         let reply = curl(&server, c.method, &path, &headers, body.as_deref(), &extra);
         let got = match c.expect {
             _ if reply.status >= 500 || reply.status == 0 => {

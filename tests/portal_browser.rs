@@ -233,6 +233,18 @@ both_databases!(officer_and_approver_in_a_real_browser, |env| {
         b.wait_text("main", "Tên đăng nhập");
         b.shot(&format!("users-{label}"));
     }
+    // Issue 16: an account's page (reset, disable, role) and the lost
+    // token's page (its revoked certificate, no action left), at both
+    // widths; the request pages above show what the approver approved.
+    for (width, height, label) in [(1366, 900, "1366"), (390, 844, "390")] {
+        b.resize(width, height);
+        b.go(&format!("{base}/users/officer"));
+        b.wait_text("main", "Đặt lại mật khẩu");
+        b.shot(&format!("user-officer-{label}"));
+        b.go(&format!("{base}/tokens/TK-BROWSER-1"));
+        b.wait_text("main", "Chứng thư số trên thiết bị");
+        b.shot(&format!("token-page-{label}"));
+    }
     let shots = std::fs::read_dir(artifacts(env))
         .expect("the screenshots")
         .count();

@@ -86,10 +86,20 @@ pub enum AuditAction {
     UserSignOutEverywhere,
     /// `user.unlock`
     UserUnlock,
+    /// `user.reset`
+    UserReset,
+    /// `user.disable`
+    UserDisable,
+    /// `user.enable`
+    UserEnable,
+    /// `user.set-role`
+    UserSetRole,
+    /// `emergency.acknowledge`
+    EmergencyAcknowledge,
 }
 
 /// Every action.
-pub const AUDIT_ACTIONS: [AuditAction; 39] = [
+pub const AUDIT_ACTIONS: [AuditAction; 44] = [
     AuditAction::BulkStart,
     AuditAction::CaImportCertificate,
     AuditAction::CaInit,
@@ -129,6 +139,11 @@ pub const AUDIT_ACTIONS: [AuditAction; 39] = [
     AuditAction::UserPassword,
     AuditAction::UserSignOutEverywhere,
     AuditAction::UserUnlock,
+    AuditAction::UserReset,
+    AuditAction::UserDisable,
+    AuditAction::UserEnable,
+    AuditAction::UserSetRole,
+    AuditAction::EmergencyAcknowledge,
 ];
 
 impl AuditAction {
@@ -174,6 +189,11 @@ impl AuditAction {
             Self::UserPassword => "user.password",
             Self::UserSignOutEverywhere => "user.sign-out-everywhere",
             Self::UserUnlock => "user.unlock",
+            Self::UserReset => "user.reset",
+            Self::UserDisable => "user.disable",
+            Self::UserEnable => "user.enable",
+            Self::UserSetRole => "user.set-role",
+            Self::EmergencyAcknowledge => "emergency.acknowledge",
         }
     }
 }

@@ -1,5 +1,6 @@
 //! CSR parsing (PEM or DER, any key type): never a panic; an accepted CSR
-//! has a public key whose SPKI re-parses.
+//! has a public key whose SPKI re-parses; reading a CSR's own subject
+//! (`csr_subject`, shown to approvers) never panics either.
 //!
 //! Shared by the fuzz target and the corpus replay test in CI.
 
@@ -10,4 +11,6 @@ pub(crate) fn check(data: &[u8]) {
             .expect("an accepted key's SPKI parses again");
         assert_eq!(again.spki_der(), key.spki_der());
     }
+    // The subject of any input, accepted or not: an error, never a panic.
+    let _ = ca_core::csr::csr_subject(data);
 }

@@ -1,5 +1,6 @@
 //! CSR parsing (PEM or DER, any key type): never a panic; an accepted CSR
-//! has a public key whose SPKI re-parses.
+//! has a public key whose SPKI re-parses; reading its own subject
+//! (`csr_subject`) never panics either.
 #![no_main]
 
 #[path = "../checks/csr.rs"]

@@ -13,6 +13,12 @@ use ca_core::rule::{Rule, RULES};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
+    /// An emergency action acknowledged already.
+    AlreadyAcknowledged,
+    /// An account disabled already.
+    AlreadyDisabled,
+    /// An account enabled already.
+    AlreadyEnabled,
     /// The body could not be read.
     BadBody,
     /// A CSV file that is not CSV.
@@ -69,10 +75,14 @@ pub enum ErrorCode {
     InvalidUsername,
     /// A bulk job claimed by another worker.
     JobBusy,
+    /// The last active administrator would be disabled or demoted.
+    LastAdmin,
     /// A CSV column the import needs is missing.
     MissingColumn,
     /// A field the request needs is missing.
     MissingField,
+    /// A role change that changes nothing.
+    NoChange,
     /// A request without a bulk job.
     NoBulkJob,
     /// A retry of a job that did not fail.
@@ -108,7 +118,10 @@ pub enum ErrorCode {
 }
 
 /// Every code of the portal's own (the [`Rule`]s are in [`RULES`]).
-pub(crate) const PORTAL_CODES: [ErrorCode; 45] = [
+pub(crate) const PORTAL_CODES: [ErrorCode; 50] = [
+    ErrorCode::AlreadyAcknowledged,
+    ErrorCode::AlreadyDisabled,
+    ErrorCode::AlreadyEnabled,
     ErrorCode::BadBody,
     ErrorCode::BadCsv,
     ErrorCode::BadJson,
@@ -137,8 +150,10 @@ pub(crate) const PORTAL_CODES: [ErrorCode; 45] = [
     ErrorCode::InvalidUnit,
     ErrorCode::InvalidUsername,
     ErrorCode::JobBusy,
+    ErrorCode::LastAdmin,
     ErrorCode::MissingColumn,
     ErrorCode::MissingField,
+    ErrorCode::NoChange,
     ErrorCode::NoBulkJob,
     ErrorCode::NotFailed,
     ErrorCode::NotIssued,
@@ -167,6 +182,9 @@ impl ErrorCode {
     /// The stable machine code the API answers with.
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::AlreadyAcknowledged => "already_acknowledged",
+            Self::AlreadyDisabled => "already_disabled",
+            Self::AlreadyEnabled => "already_enabled",
             Self::BadBody => "bad_body",
             Self::BadCsv => "bad_csv",
             Self::BadJson => "bad_json",
@@ -195,8 +213,10 @@ impl ErrorCode {
             Self::InvalidUnit => "invalid_unit",
             Self::InvalidUsername => "invalid_username",
             Self::JobBusy => "job_busy",
+            Self::LastAdmin => "last_admin",
             Self::MissingColumn => "missing_column",
             Self::MissingField => "missing_field",
+            Self::NoChange => "no_change",
             Self::NoBulkJob => "no_bulk_job",
             Self::NotFailed => "not_failed",
             Self::NotIssued => "not_issued",
@@ -220,6 +240,9 @@ impl ErrorCode {
     /// own message follows it with the details).
     pub fn english(self) -> &'static str {
         match self {
+            Self::AlreadyAcknowledged => "This emergency action has been acknowledged already.",
+            Self::AlreadyDisabled => "This account is disabled already.",
+            Self::AlreadyEnabled => "This account is active already.",
             Self::BadBody => "The request body could not be read.",
             Self::BadCsv => "The file is not valid CSV.",
             Self::BadJson => "The request is not the JSON expected.",
@@ -248,8 +271,10 @@ impl ErrorCode {
             Self::InvalidUnit => "The unit is not valid.",
             Self::InvalidUsername => "The username is not valid.",
             Self::JobBusy => "This bulk re-issue is being carried out.",
+            Self::LastAdmin => "This is the last active administrator: it cannot be disabled or given another role. Make another account an administrator first.",
             Self::MissingColumn => "A required column is missing from the file.",
             Self::MissingField => "A required field is missing.",
+            Self::NoChange => "The account has this role and province already.",
             Self::NoBulkJob => "This request has no bulk re-issue.",
             Self::NotFailed => "Only a failed bulk re-issue can be retried.",
             Self::NotIssued => "The certificate is not signed yet.",

@@ -372,6 +372,14 @@ fn code_text(e: &PortalError, code: ErrorCode, message: &str) -> (&'static str, 
     let quoted = || message.split('"').nth(1).unwrap_or_default().to_owned();
     match code {
         ErrorCode::Rule(rule) => rule_text(e, rule, message),
+        ErrorCode::AlreadyAcknowledged => ("", "Thao tác khẩn cấp này đã được xác nhận.".into()),
+        ErrorCode::AlreadyDisabled => ("", "Tài khoản này đã bị vô hiệu hóa.".into()),
+        ErrorCode::AlreadyEnabled => ("", "Tài khoản này đang hoạt động.".into()),
+        ErrorCode::LastAdmin => (
+            "",
+            "Đây là quản trị viên cuối cùng còn hoạt động: không thể vô hiệu hóa hoặc đổi vai trò. Hãy cấp quyền quản trị cho một tài khoản khác trước.".into(),
+        ),
+        ErrorCode::NoChange => ("role", "Tài khoản đã có vai trò và tỉnh, thành phố này.".into()),
         ErrorCode::BadBody => ("", "Không đọc được dữ liệu gửi lên (quá lớn hoặc bị cắt ngang).".into()),
         ErrorCode::BadCsv => ("file", "Tệp không đúng định dạng CSV.".into()),
         ErrorCode::BadJson => ("", "Dữ liệu gửi lên không đúng cấu trúc JSON yêu cầu.".into()),
@@ -644,6 +652,8 @@ fn not_found(m: &str) -> (&'static str, String) {
         )
     } else if m.starts_with("no subscriber") {
         ("subscriber_id", "Không tìm thấy thuê bao.".into())
+    } else if m.starts_with("no user") {
+        ("", "Không tìm thấy tài khoản.".into())
     } else if m.starts_with("no unit") {
         ("unit_id", "Không tìm thấy đơn vị.".into())
     } else {

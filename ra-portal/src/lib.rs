@@ -35,6 +35,7 @@ mod role;
 mod run;
 pub mod schema;
 pub mod tls;
+pub mod tokens;
 pub mod totp;
 pub mod totp_key;
 pub mod user;

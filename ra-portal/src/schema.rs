@@ -1,7 +1,7 @@
 //! Diesel definitions of the portal's own tables (migrations
 //! `2026-11-25-000005_portal`, `2026-11-25-000006_bulk_jobs`, `…000007_registry`,
-//! `…000008_client_certificates` and `2026-12-07-000015_sign_in_failures`,
-//! both backends). The CA's tables stay in
+//! `…000008_client_certificates`, `2026-12-07-000015_sign_in_failures`
+//! and `2026-12-08-000050_accounts_emergencies`, both backends). The CA's tables stay in
 //! ca-core (private to it); nothing in ca-core reads these.
 
 diesel::table! {
@@ -107,6 +107,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    emergency_actions (id) {
+        id -> BigInt,
+        action -> Text,
+        token_serial -> Text,
+        province -> Text,
+        revoked -> Text,
+        performed_by -> BigInt,
+        performed_at -> Timestamp,
+        acknowledged_by -> Nullable<BigInt>,
+        acknowledged_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(user_certificates -> users (user_id));
@@ -119,5 +133,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     requests,
     bulk_jobs,
     bulk_items,
-    sign_in_failures
+    sign_in_failures,
+    emergency_actions
 );

@@ -306,24 +306,33 @@ pub(crate) fn sign_in(server: &Server, account: &mut Account) -> String {
 }
 
 /// `init --demo`, `govpki serve`, and the demo accounts signed in:
-/// (server, [admin, officer, approver] with their tokens).
+/// (server, [admin, officer, approver] with their tokens; the demo's
+/// auditor is [`demo_auditor`]).
 pub(crate) fn start(env: &TestEnv) -> (Server, Vec<(Account, String)>) {
     let out = env.init_and_export();
     let all = accounts(&out);
     assert_eq!(
         all.iter().map(|a| a.username.as_str()).collect::<Vec<_>>(),
-        ["admin", "officer", "approver"],
+        ["admin", "officer", "approver", "auditor"],
         "init --demo prints the demo accounts:\n{out}"
     );
+    env.write("demo-accounts.txt", &out);
     let server = env.serve(&[]);
     let signed = all
         .into_iter()
+        .take(3)
         .map(|mut a| {
             let t = sign_in(&server, &mut a);
             (a, t)
         })
         .collect();
     (server, signed)
+}
+
+/// The demo's auditor as `init --demo` printed it (after [`start`]).
+pub(crate) fn demo_auditor(env: &TestEnv) -> Account {
+    let out = std::fs::read_to_string(env.path("demo-accounts.txt")).expect("the demo accounts");
+    account(&accounts(&out), "auditor")
 }
 
 /// An officer (`cb.hanoi`) and an approver (`ld.hanoi`) of Hà Nội, made

@@ -11,7 +11,7 @@
 //! It reads the OpenAPI 3.0 subset the document uses: `$ref` to
 //! `#/components/schemas` and `#/components/responses`, `type`,
 //! `nullable`, `properties`, `required`, `additionalProperties`, `items`,
-//! `enum`, `oneOf`, `format: date-time`, and response keys that are codes,
+//! `enum`, `oneOf`, `allOf` (of object schemas), `format: date-time`, and response keys that are codes,
 //! ranges (`4XX`) or `default`.
 
 use std::sync::OnceLock;
@@ -285,6 +285,9 @@ fn validate(doc: &Value, schema: &Value, value: &Value, at: &str, problems: &mut
         }
         return validate(doc, resolved, value, at, problems);
     }
+    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+        return validate(doc, &merge_all_of(doc, parts), value, at, problems);
+    }
     if value.is_null() && schema.get("nullable") == Some(&Value::Bool(true)) {
         return;
     }
@@ -373,6 +376,24 @@ fn validate(doc: &Value, schema: &Value, value: &Value, at: &str, problems: &mut
         }
         _ => {}
     }
+}
+
+/// One object schema holding every part's properties and required names
+/// (the parts of an `allOf` extend one another: a property declared by any
+/// part is declared).
+fn merge_all_of(doc: &Value, parts: &[Value]) -> Value {
+    let mut properties = serde_json::Map::new();
+    let mut required = Vec::new();
+    for part in parts {
+        let part = resolve(doc, part);
+        if let Some(p) = part.get("properties").and_then(Value::as_object) {
+            properties.extend(p.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        if let Some(r) = part.get("required").and_then(Value::as_array) {
+            required.extend(r.iter().cloned());
+        }
+    }
+    serde_json::json!({ "type": "object", "properties": properties, "required": required })
 }
 
 fn short(value: &Value) -> String {

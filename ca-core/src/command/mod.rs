@@ -446,5 +446,9 @@ fn changed(row: &CertificateRow) -> Outcome {
     }
 }
 
+mod preview;
+
+pub use preview::{Preview, SubjectDifference};
+
 #[cfg(test)]
 mod tests;

@@ -298,6 +298,32 @@ pub fn parse_csr(input: &[u8]) -> Result<SubscriberKey, CsrError> {
     })
 }
 
+/// The subject a PKCS#10 request names for itself (RFC 4514 text), which
+/// the CA ignores: the certificate's subject comes from the registry. Shown
+/// to approvers next to the subject the certificate will carry. The
+/// signature is not checked here ([`parse_csr`] does).
+pub fn csr_subject(input: &[u8]) -> Result<String, CsrError> {
+    let der = input::request_der(input)?;
+    let (info_der, _, _) = decode_outer(&der).map_err(malformed("CertificationRequest"))?;
+    let subject = decode_subject(info_der).map_err(malformed("CertificationRequestInfo"))?;
+    let name = <x509_cert::name::Name as der::Decode>::from_der(subject)
+        .map_err(malformed("subject Name"))?;
+    Ok(name.to_string())
+}
+
+/// The full TLV of the subject of a `CertificationRequestInfo`.
+fn decode_subject(der: &[u8]) -> der::Result<&[u8]> {
+    let mut reader = SliceReader::new(der)?;
+    let subject = reader.sequence(|seq| {
+        let _version: i64 = seq.decode()?;
+        let subject = seq.tlv_bytes()?;
+        let rest = seq.remaining_len();
+        seq.read_slice(rest)?;
+        Ok(subject)
+    })?;
+    reader.finish(subject)
+}
+
 /// The parts of a `CertificationRequest` the CA looks at, borrowed from the
 /// input so that the signed bytes are exactly the received ones (decoding and
 /// re-encoding could reorder SET OF elements and break the signature).

@@ -76,6 +76,48 @@ pub(crate) struct Plan<'a> {
     extends: Option<DateTime<Utc>>,
 }
 
+/// What a planned certificate will hold, computed by the code that
+/// builds it, before anything is recorded: what an approver sees.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CertificatePreview {
+    /// The subject DN exactly as the certificate will carry it (RFC 4514).
+    pub subject: String,
+    /// notBefore if it were issued now.
+    pub not_before: DateTime<Utc>,
+    /// notAfter if it were issued now (clamped to the issuer's notAfter).
+    pub not_after: DateTime<Utc>,
+    /// Key algorithm and size (`RSA-2048`, `ECDSA P-256`).
+    pub key: String,
+    /// SHA-256 of the DER SubjectPublicKeyInfo, lowercase hexadecimal.
+    pub spki_sha256: String,
+    /// The profile.
+    pub profile: String,
+    /// The issuer.
+    pub issuer: String,
+}
+
+impl Plan<'_> {
+    /// The validity a certificate of this plan gets if issued now (see
+    /// [`validity`]: a renewal extends the certificate it renews).
+    fn validity(&self) -> Result<(DateTime<Utc>, DateTime<Utc>), CaError> {
+        validity(self, whole_seconds(Utc::now()))
+    }
+
+    /// What the certificate of this plan will hold.
+    pub(crate) fn preview(&self) -> Result<CertificatePreview, CaError> {
+        let (not_before, not_after) = self.validity()?;
+        Ok(CertificatePreview {
+            subject: self.subject.to_string(),
+            not_before,
+            not_after,
+            key: self.key.kind().to_string(),
+            spki_sha256: self.key.spki_sha256_hex(),
+            profile: self.profile.name.as_str().to_owned(),
+            issuer: self.issuer.id.clone(),
+        })
+    }
+}
+
 /// A plan with its issuer's name and signer, validity and URLs resolved.
 struct Prepared<'a> {
     plan: Plan<'a>,
@@ -430,7 +472,7 @@ impl Ca {
     ) -> Result<Prepared<'p>, CaError> {
         let issuer_cert = parse_cert(plan.issuer.cert_der.as_deref().unwrap_or_default())?;
         let signer = self.signer_for(&plan.issuer)?;
-        let (not_before, not_after) = validity(&plan, whole_seconds(Utc::now()))?;
+        let (not_before, not_after) = plan.validity()?;
         let urls = RevocationUrls::for_issuer(&self.public_url()?, &plan.issuer.id)
             .with_crl_shards(plan.issuer.crl_shards);
         Ok(Prepared {

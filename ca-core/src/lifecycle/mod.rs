@@ -12,7 +12,7 @@ mod revoke;
 mod transition;
 
 pub use engine::Issued;
-pub use issue::{IssueRequest, ReplaceRequest};
+pub use issue::{CertificatePreview, IssueRequest, ReplaceRequest};
 pub use lookup::{briefs, replacements, CertificateBrief, CertificateInfo, CertificateRef};
 
 pub(crate) use engine::{now, parse_cert, whole_seconds, Issuance};

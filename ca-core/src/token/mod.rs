@@ -4,6 +4,8 @@
 
 mod ops;
 
+pub use ops::token_lost_in;
+
 use std::str::FromStr;
 
 use diesel::prelude::*;

@@ -23,35 +23,55 @@ impl Ca {
     /// keys are blocked, and the token is marked lost — at once, in one
     /// transaction. Returns the revoked serials.
     pub fn token_lost(&self, token_serial: &str, actor: &str) -> Result<Vec<String>, CaError> {
-        self.store.write(|c| {
-            let token = load_token(c, token_serial)?;
-            check_transition(&token, TokenState::Lost)?;
-            let live: Vec<CertificateRow> = certificates::table
-                .filter(certificates::token_id.eq(token.id))
-                .filter(
-                    certificates::status
-                        .eq_any([CertStatus::Good.as_str(), CertStatus::Suspended.as_str()]),
-                )
-                .select(CertificateRow::as_select())
-                .load(c)?;
-            let mut revoked = Vec::with_capacity(live.len());
-            for row in &live {
-                revoke_compromised(c, row.id, "token lost", actor)?;
-                revoked.push(row.serial.clone());
-            }
-            set_token_status(c, &token, TokenState::Lost)?;
-            audit::append(
-                c,
-                AuditEvent {
-                    actor,
-                    action: AuditAction::TokenLost,
-                    object: &format!("token:{}", token.serial),
-                    details: json!({ "revoked": revoked }),
-                },
-            )?;
-            Ok(revoked)
-        })
+        self.store
+            .write(|c| token_lost_in(c, token_serial, actor, false))
     }
+}
+
+/// [`Ca::token_lost`] inside the caller's transaction (of
+/// [`crate::store::Store::write`]), for a caller that records its own
+/// rows with it: an administrator's emergency revocation, carried out at
+/// once without the approval step, whose audit event is marked
+/// `"emergency": true` (`emergency`). Returns the revoked serials.
+pub fn token_lost_in(
+    c: &mut DbConnection,
+    token_serial: &str,
+    actor: &str,
+    emergency: bool,
+) -> Result<Vec<String>, CaError> {
+    let token = load_token(c, token_serial)?;
+    check_transition(&token, TokenState::Lost)?;
+    let live: Vec<CertificateRow> = certificates::table
+        .filter(certificates::token_id.eq(token.id))
+        .filter(
+            certificates::status
+                .eq_any([CertStatus::Good.as_str(), CertStatus::Suspended.as_str()]),
+        )
+        .select(CertificateRow::as_select())
+        .load(c)?;
+    let mut revoked = Vec::with_capacity(live.len());
+    for row in &live {
+        revoke_compromised(c, row.id, "token lost", actor)?;
+        revoked.push(row.serial.clone());
+    }
+    set_token_status(c, &token, TokenState::Lost)?;
+    audit::append(
+        c,
+        AuditEvent {
+            actor,
+            action: AuditAction::TokenLost,
+            object: &format!("token:{}", token.serial),
+            details: if emergency {
+                json!({ "revoked": revoked, "emergency": true })
+            } else {
+                json!({ "revoked": revoked })
+            },
+        },
+    )?;
+    Ok(revoked)
+}
+
+impl Ca {
     /// A damaged token: every good or suspended certificate on it is
     /// revoked with cessationOfOperation (the keys died with the device,
     /// they were not disclosed: nothing is blocked) and the token is marked

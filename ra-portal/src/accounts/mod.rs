@@ -10,6 +10,7 @@
 
 pub mod client_cert;
 pub mod listing;
+pub mod manage;
 mod sign_in;
 pub mod sign_out;
 pub mod throttle;
@@ -100,29 +101,7 @@ pub fn create_user(
     actor: &str,
 ) -> Result<CreatedAccount, PortalError> {
     let username = check_username(input.username)?;
-    let (province, province_note) = match (input.role.is_provincial(), input.province) {
-        (true, Some(p)) => {
-            let (p, note) = current_province(p)
-                .map_err(|e| PortalError::invalid(ErrorCode::InvalidProvince, e.to_string()))?;
-            (Some(p), note)
-        }
-        (true, None) => {
-            return Err(PortalError::invalid(
-                ErrorCode::ProvinceRequired,
-                format!("a {} account needs --province", input.role),
-            ))
-        }
-        (false, Some(_)) => {
-            return Err(PortalError::invalid(
-                ErrorCode::ProvinceNotAllowed,
-                format!(
-                    "a {} account covers every province; omit --province",
-                    input.role
-                ),
-            ))
-        }
-        (false, None) => (None, None),
-    };
+    let (province, province_note) = province_for(input.role, input.province)?;
     let department = match input.department.map(str::trim) {
         Some("") | None => None,
         Some(d) if d.chars().count() > 200 => {
@@ -466,6 +445,32 @@ fn load_row(store: &Store, id: i64) -> Result<UserRow, PortalError> {
             .optional()?
             .ok_or_else(|| PortalError::NotFound(format!("no user {id}")))
     })
+}
+
+/// The province an account of `role` has: required (and mapped to its
+/// current unit, with a note for a former name) for officers and
+/// approvers, refused for admins and auditors.
+pub(crate) fn province_for(
+    role: Role,
+    province: Option<&str>,
+) -> Result<(Option<String>, Option<String>), PortalError> {
+    let province = province.map(str::trim).filter(|p| !p.is_empty());
+    match (role.is_provincial(), province) {
+        (true, Some(p)) => {
+            let (p, note) = current_province(p)
+                .map_err(|e| PortalError::invalid(ErrorCode::InvalidProvince, e.to_string()))?;
+            Ok((Some(p), note))
+        }
+        (true, None) => Err(PortalError::invalid(
+            ErrorCode::ProvinceRequired,
+            format!("a {role} account needs a province"),
+        )),
+        (false, Some(_)) => Err(PortalError::invalid(
+            ErrorCode::ProvinceNotAllowed,
+            format!("a {role} account covers every province; give no province"),
+        )),
+        (false, None) => Ok((None, None)),
+    }
 }
 
 fn check_username(name: &str) -> Result<String, PortalError> {

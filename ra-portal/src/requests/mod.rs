@@ -9,6 +9,7 @@
 //! event.
 
 mod input;
+pub mod review;
 mod submit;
 mod unit_change;
 

@@ -16,6 +16,8 @@ mod registry;
 mod reports;
 mod requests;
 mod session;
+mod tokens;
+mod users;
 
 use rocket::http::{ContentType, Status};
 use rocket::response::{self, Responder};
@@ -65,6 +67,18 @@ pub fn routes() -> Vec<Route> {
         certificates::get,
         reports::report,
         reports::audit,
+        users::list,
+        users::get,
+        users::create,
+        users::reset,
+        users::unlock,
+        users::disable,
+        users::enable,
+        users::set_role,
+        tokens::get,
+        tokens::emergency_lost,
+        tokens::emergencies,
+        tokens::acknowledge,
     ];
     r.extend(fallback::routes());
     r

@@ -41,11 +41,22 @@ pub(super) async fn list(
     state: Option<String>,
 ) -> ApiResult<Json<Value>> {
     let user = user?.0;
-    let store = portal.ca.store().clone();
-    let rows = blocking(move || requests::list(&store, &user, state.as_deref())).await?;
-    Ok(Json(json!({
-        "requests": rows.iter().map(requests::RequestRow::to_json).collect::<Vec<_>>()
-    })))
+    let ca = Arc::clone(&portal.ca);
+    let list = blocking(move || {
+        let rows = requests::list(ca.store(), &user, state.as_deref())?;
+        let serials = requests::review::result_serials(&ca, &rows)?;
+        Ok(rows
+            .iter()
+            .zip(serials)
+            .map(|(r, serial)| {
+                let mut v = r.to_json();
+                v["result_serial"] = json!(serial);
+                v
+            })
+            .collect::<Vec<_>>())
+    })
+    .await?;
+    Ok(Json(json!({ "requests": list })))
 }
 
 #[rocket::get("/requests/<id>")]
@@ -55,9 +66,13 @@ pub(super) async fn get(
     id: i64,
 ) -> ApiResult<Json<Value>> {
     let user = user?.0;
-    let store = state.ca.store().clone();
-    let row = blocking(move || requests::get(&store, &user, id)).await?;
-    Ok(Json(row.to_json()))
+    let ca = Arc::clone(&state.ca);
+    let v = blocking(move || {
+        let row = requests::get(ca.store(), &user, id)?;
+        with_review(&ca, &row)
+    })
+    .await?;
+    Ok(Json(v))
 }
 
 #[rocket::post("/requests/<id>/approve", data = "<input>")]
@@ -70,10 +85,14 @@ pub(super) async fn approve(
     let user = user?.0;
     let decision = body_or_default(input)?;
     let ca = Arc::clone(&state.ca);
-    let row =
-        blocking(move || requests::approve(&ca, &user, id, decision.comment.as_deref())).await?;
+    let (row, v) = blocking(move || {
+        let row = requests::approve(&ca, &user, id, decision.comment.as_deref())?;
+        let v = with_review(&ca, &row)?;
+        Ok((row, v))
+    })
+    .await?;
     state.start_bulk(&row);
-    Ok(Json(row.to_json()))
+    Ok(Json(v))
 }
 
 #[rocket::post("/requests/<id>/reject", data = "<input>")]
@@ -89,4 +108,15 @@ pub(super) async fn reject(
     let row =
         blocking(move || requests::reject(&store, &user, id, decision.comment.as_deref())).await?;
     Ok(Json(row.to_json()))
+}
+
+/// A request's JSON with its review (what it will issue or change, the
+/// dry run's verdict, the resulting certificate's serial).
+fn with_review(ca: &ca_core::Ca, row: &requests::RequestRow) -> Result<Value, PortalError> {
+    let mut v = row.to_json();
+    let review = requests::review::review(ca, row)?;
+    if let (Some(o), Value::Object(r)) = (v.as_object_mut(), review.json) {
+        o.extend(r);
+    }
+    Ok(v)
 }

@@ -277,6 +277,11 @@ fn vi(action: AuditAction) -> &'static str {
         AuditAction::UserPassword => "Đổi mật khẩu",
         AuditAction::UserSignOutEverywhere => "Đăng xuất khỏi mọi phiên",
         AuditAction::UserUnlock => "Mở khóa đăng nhập",
+        AuditAction::UserReset => "Đặt lại mật khẩu tài khoản",
+        AuditAction::UserDisable => "Vô hiệu hóa tài khoản",
+        AuditAction::UserEnable => "Kích hoạt lại tài khoản",
+        AuditAction::UserSetRole => "Đổi vai trò hoặc tỉnh, thành phố của tài khoản",
+        AuditAction::EmergencyAcknowledge => "Xác nhận đã biết thao tác khẩn cấp",
     }
 }
 
@@ -322,6 +327,11 @@ fn en(action: AuditAction) -> &'static str {
         AuditAction::UserPassword => "Password changed",
         AuditAction::UserSignOutEverywhere => "Signed out everywhere",
         AuditAction::UserUnlock => "Sign-in unlocked",
+        AuditAction::UserReset => "Account password reset",
+        AuditAction::UserDisable => "Account disabled",
+        AuditAction::UserEnable => "Account enabled",
+        AuditAction::UserSetRole => "Account role or province changed",
+        AuditAction::EmergencyAcknowledge => "Emergency action acknowledged",
     }
 }
 

@@ -27,7 +27,9 @@ mod registry;
 mod reports;
 mod request_form;
 mod requests;
+mod review;
 mod subscribers;
+mod tokens;
 mod users;
 mod vi;
 
@@ -61,7 +63,16 @@ pub(crate) fn routes() -> Vec<Route> {
         account::unbind,
         account::sign_out_everywhere,
         users::list,
+        users::create,
+        users::show,
         users::unlock,
+        users::reset,
+        users::disable,
+        users::enable,
+        users::set_role,
+        tokens::show,
+        tokens::emergency_lost,
+        tokens::acknowledge,
         pages::dashboard,
         pages::password_form,
         pages::password_submit,
@@ -120,6 +131,8 @@ posted_forms!(
     requests::DecisionForm,
     subscribers::SubscriberForm,
     users::UnlockForm,
+    users::CreateForm,
+    users::RoleForm,
 );
 
 /// A signed-in web session.

@@ -279,6 +279,10 @@ pub(super) async fn dashboard(
         province = esc(&province),
         department = esc(u.department.as_deref().unwrap_or("—")),
     );
+    let body = format!(
+        "{}{body}",
+        super::tokens::emergencies_block(state, &session).await
+    );
     session.page(Status::Ok, session.t("Bảng điều khiển"), &body)
 }
 

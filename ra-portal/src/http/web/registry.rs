@@ -310,7 +310,10 @@ async fn tokens_page(
         .iter()
         .map(|t| {
             vec![
-                esc(t["serial"].as_str().unwrap_or_default()),
+                format!(
+                    r#"<a href="/tokens/{s}">{s}</a>"#,
+                    s = esc(t["serial"].as_str().unwrap_or_default())
+                ),
                 esc(t["model"].as_str().unwrap_or("—")),
                 format!(
                     r#"<a href="/subscribers/{}">{}</a>"#,

@@ -95,6 +95,10 @@ pub(super) async fn list(
             &rows
         )
     );
+    let body = format!(
+        "{}{body}",
+        super::tokens::emergencies_block(portal, &session).await
+    );
     session.page(Status::Ok, session.t("Yêu cầu"), &body)
 }
 
@@ -208,10 +212,11 @@ async fn request_view(
             .subscriber_id
             .and_then(|s| registry::subscriber(&ca, &user, s).ok())
             .and_then(|v| v["name"].as_str().map(str::to_owned));
-        Ok((row, submitter, decider, result, subscriber))
+        let review = requests::review::review(&ca, &row)?;
+        Ok((row, submitter, decider, result, subscriber, review))
     })
     .await;
-    let (row, submitter, decider, result, subscriber) = match loaded {
+    let (row, submitter, decider, result, subscriber, review) = match loaded {
         Ok(v) => v,
         Err(e) => return session.error_page(&e),
     };
@@ -252,16 +257,7 @@ async fn request_view(
             facts.push((label, esc(&text)));
         }
     }
-    for (key, label) in [
-        ("unit_id", session.t("Đơn vị")),
-        ("unit_name", session.t("Tên mới của đơn vị")),
-        ("merge_into", session.t("Sáp nhập vào đơn vị")),
-    ] {
-        if let Some(v) = payload.get(key).filter(|v| !v.is_null()) {
-            let text = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
-            facts.push((label, esc(&text)));
-        }
-    }
+    // A unit change's units are named in the review below.
     if row.kind == Kind::UnitChange && row.decided_by.is_some() && row.state != requests::REJECTED {
         facts.push((
             session.t("Cấp lại hàng loạt"),
@@ -365,8 +361,10 @@ async fn request_view(
     let body = format!(
         r#"<dl class="facts">
 {facts}</dl>
+{review}
 <h2>{l_steps}</h2>
 {steps}{downloads}{decision}"#,
+        review = super::review::section(session, &review),
         l_steps = session.t("Các bước"),
         steps = table(
             session.lang,
