@@ -33,11 +33,13 @@ pub mod revocation;
 mod role;
 mod run;
 pub mod schema;
+pub mod sheet;
 pub mod tls;
 pub mod totp;
 pub mod totp_key;
 pub mod user;
 pub mod working_days;
+pub mod xlsx_file;
 
 use std::path::Path;
 use std::sync::Arc;
