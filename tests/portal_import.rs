@@ -809,4 +809,33 @@ both_databases!(paged_preview_with_the_button_on_top, |env| {
     );
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(env.count("subscribers"), 120);
+
+    // Hostile files through the page: a Vietnamese message, nothing
+    // changed.
+    let before = env.snapshot();
+    let bomb = env.write("bomb.xlsx", portal::sheets::zip_bomb());
+    let r = browser.post_multipart(
+        "/subscribers/import",
+        &[("csrf", &csrf)],
+        &[("file", &bomb)],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("“bom zip”"), "{}", r.body);
+    let fake = env.write(
+        "danh-sach.xlsx",
+        "loại,họ và tên,tỉnh\ncá nhân,An,Cần Thơ\n",
+    );
+    let r = browser.post_multipart(
+        "/subscribers/import",
+        &[("csrf", &csrf)],
+        &[("file", &fake)],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body
+            .contains("Tệp có đuôi .xlsx nhưng không phải bảng tính Excel"),
+        "{}",
+        r.body
+    );
+    assert_eq!(env.snapshot(), before);
 });
