@@ -20,6 +20,9 @@ use serde_json::{json, Value};
 use common::*;
 use portal::*;
 
+/// The media type of an `.xlsx` upload.
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 /// Who sends a case.
 #[derive(Clone, Copy, Debug)]
 enum Who {
@@ -842,6 +845,63 @@ both_databases!(hostile_requests_get_their_documented_4xx, |env| {
                 Approver,
                 Body::None,
                 Json(409, "already_acknowledged"),
+            ),
+            // Issue 16: Excel import.
+            case(
+                "xlsx import, zip bomb (64 MiB unpacked)",
+                "POST",
+                "/api/v1/subscribers/import",
+                Officer,
+                Raw(XLSX, sheets::zip_bomb()),
+                Json(422, "zip_bomb"),
+            ),
+            case(
+                "xlsx import, CSV text sent as .xlsx",
+                "POST",
+                "/api/v1/subscribers/import",
+                Officer,
+                Raw(
+                    XLSX,
+                    "loại,họ và tên,tỉnh/thành phố\ncá nhân,Trần Bình,Cần Thơ\n"
+                        .as_bytes()
+                        .to_vec(),
+                ),
+                Json(422, "not_xlsx"),
+            ),
+            case(
+                "xlsx import, truncated workbook",
+                "POST",
+                "/api/v1/subscribers/import",
+                Officer,
+                Raw(XLSX, {
+                    let mut book = sheets::far_cell_xlsx();
+                    book.truncate(book.len() / 2);
+                    book
+                }),
+                Json(422, "bad_xlsx"),
+            ),
+            case(
+                "xlsx import, a cell at XFD1048576",
+                "POST",
+                "/api/v1/subscribers/import",
+                Officer,
+                Raw(XLSX, sheets::far_cell_xlsx()),
+                Json(422, "sheet_too_large"),
+            ),
+            case(
+                "CSV import, a cell of 2,001 characters",
+                "POST",
+                "/api/v1/subscribers/import",
+                Officer,
+                Raw(
+                    "text/csv",
+                    format!(
+                        "loại;họ và tên;tỉnh/thành phố\ncá nhân;{};Cần Thơ\n",
+                        "Đ".repeat(2001)
+                    )
+                    .into_bytes(),
+                ),
+                Json(422, "cell_too_long"),
             ),
         ]
     };

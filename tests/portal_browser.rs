@@ -5,7 +5,8 @@
 //! password and TOTP and approves; the officer downloads the certificate
 //! from its page (checked with `openssl verify`), reports the token lost
 //! through its request form, the approver approves, and the certificate's
-//! page says revoked, as `openssl ocsp` hears from the responder.
+//! page says revoked, as `openssl ocsp` hears from the responder. The
+//! officer imports a 200-row `.xlsx` through the import page.
 //!
 //! A screenshot of every step is saved as
 //! `target/test-artifacts/browser/<sqlite|postgres>/NN-step.png`. Without
@@ -245,6 +246,38 @@ both_databases!(officer_and_approver_in_a_real_browser, |env| {
         b.wait_text("main", "Chứng thư số trên thiết bị");
         b.shot(&format!("token-page-{label}"));
     }
+    // Issue 16: a 200-row .xlsx (a title line, STT and date-of-birth
+    // columns) through the import page; the preview at a desktop and a
+    // phone width, the confirmation above the table; then confirmed.
+    let rows: Vec<Vec<String>> = (0..200)
+        .map(|i| portal::sheets::staff_row(i, None))
+        .collect();
+    let book = env.write(
+        "staff-200.xlsx",
+        portal::sheets::xlsx(
+            Some("DANH SÁCH CÁN BỘ ĐỀ NGHỊ CẤP CHỨNG THƯ SỐ"),
+            &portal::sheets::STAFF_HEAD,
+            &rows,
+        ),
+    );
+    b.resize(1366, 900);
+    sign_out(&b, &base);
+    sign_in(&mut b, &base, &mut officer, "officer-import");
+    b.go(&format!("{base}/subscribers/import"));
+    b.find("#file").send(&book.display().to_string());
+    b.shot("import-form");
+    b.find(r#"form[action="/subscribers/import"] button[type="submit"]"#)
+        .click();
+    b.wait_text("main", "Mới: 200");
+    for (width, height, label) in [(1366, 900, "1366"), (390, 844, "390")] {
+        b.resize(width, height);
+        b.shot(&format!("import-preview-{label}"));
+    }
+    b.resize(1366, 900);
+    b.find(r#"form[action="/subscribers/import/confirm"] button[type="submit"]"#)
+        .click();
+    b.wait_text("main", "Đã nhập 200 thuê bao mới");
+    b.shot("import-done");
     let shots = std::fs::read_dir(artifacts(env))
         .expect("the screenshots")
         .count();

@@ -1,8 +1,12 @@
-//! CSV import of subscribers (docs/csv-import.md), through the API and the
-//! pages, on both databases: a preview that changes nothing, an
-//! all-or-nothing commit audited like single registrations, per-row errors
-//! with row, column and message, the province scope, and the file-level
-//! refusals (not UTF-8, missing column, empty, oversized).
+//! Import of subscribers from Excel and CSV files (docs/import.md),
+//! through the API and the pages, on both databases: a preview that
+//! changes nothing, an all-or-nothing commit audited like single
+//! registrations, per-row errors with row, column and message, the
+//! province scope, the file-level refusals (not UTF-8, missing column,
+//! empty, oversized); a 200-row `.xlsx` with a title row and columns the
+//! import does not use, a semicolon CSV as a spreadsheet saves it,
+//! re-imports (registered people skipped, changes offered as updates),
+//! the templates, the paged preview and the `.xlsx` reports.
 
 #[macro_use]
 mod common;
@@ -10,7 +14,7 @@ mod portal;
 
 use common::*;
 use portal::*;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 const IMPORT: &str = "/api/v1/subscribers/import";
 
@@ -286,14 +290,22 @@ both_databases!(file_level_refusals, |env| {
     r.expect_error(422, "missing_column");
     assert!(r.body.contains("tỉnh/thành phố"), "{}", r.body);
 
+    // A column the import does not use is listed and ignored.
     let r = import(
         &server,
         officer,
-        "loại,họ và tên,ngày sinh,tỉnh/thành phố\ncá nhân,An,1/1/1990,Cần Thơ\n".as_bytes(),
+        "loại,họ và tên,số định danh,ngày sinh,tỉnh/thành phố\ncá nhân,An,092089031001,1/1/1990,Cần Thơ\n"
+            .as_bytes(),
         true,
     );
-    r.expect_error(422, "unknown_column");
-    assert!(r.body.contains("ngày sinh"), "{}", r.body);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.json()["ignored_columns"],
+        serde_json::json!(["ngày sinh"])
+    );
+    assert_eq!(r.json()["new"], 1, "{}", r.body);
+    // No line names a column: no header row.
+    import(&server, officer, "a,b\nc,d\n".as_bytes(), true).expect_error(422, "no_header");
 
     import(&server, officer, b"", false).expect_error(422, "empty_file");
     import(&server, officer, "\u{feff}\r\n".as_bytes(), false).expect_error(422, "empty_file");
@@ -341,7 +353,14 @@ both_databases!(through_the_pages, |env| {
     let list = browser.page("/subscribers");
     assert!(list.contains(r#"href="/subscribers/import""#), "{list}");
     let form = browser.page("/subscribers/import");
-    assert!(form.contains("Nhập danh sách từ tệp CSV"), "{form}");
+    assert!(
+        form.contains("Nhập danh sách từ tệp Excel hoặc CSV"),
+        "{form}"
+    );
+    assert!(
+        form.contains("/api/v1/subscribers/import/template.xlsx"),
+        "{form}"
+    );
     let csrf = csrf_of(&form);
     let before = env.snapshot();
 
@@ -356,16 +375,15 @@ both_databases!(through_the_pages, |env| {
         &[("file", &path)],
     );
     assert_eq!(r.status, 200, "{}", r.body);
-    assert!(
-        r.body.contains("Tệp có 5 dòng: 4 dòng hợp lệ, 1 dòng lỗi."),
-        "{}",
-        r.body
-    );
+    assert!(r.body.contains("Tệp có 5 dòng"), "{}", r.body);
+    assert!(r.body.contains("Mới: 4"), "{}", r.body);
+    assert!(r.body.contains("Lỗi: 1"), "{}", r.body);
+    // Row 5 is line 6 of the sheet (the header is line 1).
     let row = r
         .body
         .split("<tr>")
-        .find(|tr| tr.starts_with("<td>5</td>"))
-        .unwrap_or_else(|| panic!("row 5 in {}", r.body));
+        .find(|tr| tr.starts_with("<td>6</td>"))
+        .unwrap_or_else(|| panic!("line 6 in {}", r.body));
     assert!(row.contains("Lý Thị Sương"), "{row}");
     assert!(
         row.contains("Số định danh: Số CCCD phải gồm đúng 12 chữ số (đã nhập 11 chữ số)."),
@@ -417,11 +435,8 @@ both_databases!(through_the_pages, |env| {
         &[("file", &padded)],
     );
     assert_eq!(r.status, 200, "{}", r.body);
-    assert!(
-        r.body.contains("Tệp có 3 dòng: 3 dòng hợp lệ, 0 dòng lỗi."),
-        "{}",
-        r.body
-    );
+    assert!(r.body.contains("Tệp có 3 dòng"), "{}", r.body);
+    assert!(r.body.contains("Mới: 3"), "{}", r.body);
     let mut huge = vietnamese_file(3);
     huge.push_str(&"\n".repeat(5 * 1024 * 1024 + 1));
     let huge = env.write("huge.csv", huge);
@@ -446,14 +461,11 @@ both_databases!(through_the_pages, |env| {
         &[("file", &valid)],
     );
     assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Tệp có 10 dòng"), "{}", r.body);
+    assert!(r.body.contains("Mới: 10"), "{}", r.body);
     assert!(
         r.body
-            .contains("Tệp có 10 dòng: 10 dòng hợp lệ, 0 dòng lỗi."),
-        "{}",
-        r.body
-    );
-    assert!(
-        r.body.contains("Hợp lệ (tỉnh cũ “Hậu Giang” → Cần Thơ)"),
+            .contains("Mới, hợp lệ (tỉnh cũ “Hậu Giang” → Cần Thơ)"),
         "{}",
         r.body
     );
@@ -478,7 +490,13 @@ both_databases!(through_the_pages, |env| {
         &[("csrf", &csrf), ("sha256", &digest)],
     );
     assert_eq!(r.status, 201, "{}", r.body);
-    assert!(r.body.contains("Đã nhập 10 thuê bao."), "{}", r.body);
+    assert!(
+        r.body.contains(
+            "Đã nhập 10 thuê bao mới, cập nhật 0 thuê bao; bỏ qua 0 thuê bao đã đăng ký."
+        ),
+        "{}",
+        r.body
+    );
     assert_eq!(env.count("subscribers"), 10);
     assert_audit_ok(env);
     let list = browser.page("/subscribers");
@@ -491,4 +509,333 @@ both_databases!(through_the_pages, |env| {
     );
     assert_eq!(r.status, 409, "{}", r.body);
     assert_eq!(env.count("subscribers"), 10);
+});
+
+/// Posts a file with a media type to the import endpoint (`query`:
+/// `?dry_run=true`, `?update=true` or empty).
+fn import_as(server: &Server, token: &str, media: &str, body: &[u8], query: &str) -> Reply {
+    curl(
+        server,
+        "POST",
+        &format!("{IMPORT}{query}"),
+        &[
+            format!("Authorization: Bearer {token}"),
+            format!("Content-Type: {media}"),
+        ],
+        Some(body),
+        &[],
+    )
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The subscriber of an id, through the API.
+fn subscriber(server: &Server, token: &str, id: i64) -> Value {
+    api(
+        server,
+        "GET",
+        &format!("/api/v1/subscribers/{id}"),
+        Some(token),
+        None,
+    )
+    .ok()
+}
+
+both_databases!(xlsx_of_200_staff_then_reimports, |env| {
+    use portal::sheets::{staff_row, xlsx, STAFF_HEAD};
+    let (server, signed) = start(env);
+    let officer = &signed[1].1;
+    let rows: Vec<Vec<String>> = (0..200).map(|i| staff_row(i, None)).collect();
+    let book = xlsx(
+        Some("DANH SÁCH CÁN BỘ ĐỀ NGHỊ CẤP CHỨNG THƯ SỐ – SỞ KHOA HỌC VÀ CÔNG NGHỆ CẦN THƠ"),
+        &STAFF_HEAD,
+        &rows,
+    );
+    env.write("staff-200.xlsx", &book);
+
+    let before = env.snapshot();
+    let v = import_as(&server, officer, XLSX, &book, "?dry_run=true").ok();
+    assert_eq!(
+        (
+            &v["rows"],
+            &v["new"],
+            &v["registered"],
+            &v["to_update"],
+            &v["header_line"]
+        ),
+        (&json!(200), &json!(200), &json!(0), &json!(0), &json!(3)),
+        "{v}"
+    );
+    assert_eq!(v["ignored_columns"], json!(["STT", "Ngày sinh"]), "{v}");
+    assert_eq!(v["errors"], json!([]), "{v}");
+    assert_eq!(env.snapshot(), before, "a preview changes nothing");
+
+    let done = import_as(&server, officer, XLSX, &book, "").ok();
+    let created: Vec<i64> = done["created"]
+        .as_array()
+        .expect("ids")
+        .iter()
+        .filter_map(Value::as_i64)
+        .collect();
+    assert_eq!(created.len(), 200, "{done}");
+    assert_eq!(env.count("subscribers"), 200);
+    let first = subscriber(&server, officer, created[0]);
+    assert_eq!(first["name"], rows[0][2].as_str(), "{first}");
+    assert_eq!(first["uid"], format!("CCCD:{}", rows[0][4]), "{first}");
+    assert!(first["unit_id"].is_i64(), "{first}");
+    // The four units of the list, created on first use.
+    assert_eq!(env.count("units"), 4);
+    assert_audit_ok(env);
+
+    // The same list again: everyone is registered already and skipped.
+    let events = env.count("audit_events");
+    let v = import_as(&server, officer, XLSX, &book, "?dry_run=true").ok();
+    assert_eq!(
+        (&v["new"], &v["registered"], &v["to_update"], &v["valid"]),
+        (&json!(0), &json!(200), &json!(0), &json!(200)),
+        "{v}"
+    );
+    assert_eq!(v["already_registered"][0]["subscriber_id"], created[0]);
+    let again = import_as(&server, officer, XLSX, &book, "?update=true");
+    assert_eq!(again.status, 201, "{}", again.body);
+    assert_eq!(again.json()["created"], json!([]));
+    assert_eq!(again.json()["updated"], json!([]));
+    assert_eq!(env.count("subscribers"), 200);
+    assert_eq!(env.count("audit_events"), events, "nothing written");
+
+    // A changed list: five promotions and three newcomers.
+    let mut changed = rows.clone();
+    for row in changed.iter_mut().take(5) {
+        row[5] = "Chánh Văn phòng".into();
+    }
+    changed.extend((200..203).map(|i| staff_row(i, None)));
+    let book = xlsx(None, &STAFF_HEAD, &changed);
+    let v = import_as(&server, officer, XLSX, &book, "?dry_run=true").ok();
+    assert_eq!(
+        (&v["new"], &v["registered"], &v["to_update"]),
+        (&json!(3), &json!(195), &json!(5)),
+        "{v}"
+    );
+    let update = &v["updates"][0];
+    assert_eq!(update["subscriber_id"], created[0], "{v}");
+    assert_eq!(
+        update["changes"],
+        json!([{ "field": "title", "old": rows[0][5], "new": "Chánh Văn phòng" }]),
+        "{v}"
+    );
+    // Without update=true the newcomers are registered, the others left.
+    let r = import_as(&server, officer, XLSX, &book, "").ok();
+    assert_eq!(r["created"].as_array().map(Vec::len), Some(3), "{r}");
+    assert_eq!(r["updated"], json!([]), "{r}");
+    assert_eq!(env.count("subscribers"), 203);
+    assert_eq!(
+        subscriber(&server, officer, created[0])["title"],
+        rows[0][5].as_str()
+    );
+    // With update=true the five changes are applied, each audited.
+    let r = import_as(&server, officer, XLSX, &book, "?update=true").ok();
+    assert_eq!(r["created"], json!([]), "{r}");
+    assert_eq!(r["updated"], json!(created[..5]), "{r}");
+    for id in &created[..5] {
+        assert_eq!(
+            subscriber(&server, officer, *id)["title"],
+            "Chánh Văn phòng"
+        );
+    }
+    assert_eq!(
+        subscriber(&server, officer, created[5])["title"],
+        rows[5][5].as_str()
+    );
+    assert_eq!(
+        env.query_i64("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'subscriber.update'"),
+        5
+    );
+    assert_eq!(env.count("subscribers"), 203);
+    assert_audit_ok(env);
+});
+
+both_databases!(semicolon_csv_as_a_spreadsheet_saves_it, |env| {
+    let (server, signed) = start(env);
+    let officer = &signed[1].1;
+    // Excel's "CSV UTF-8" in a Vietnamese locale: BOM, semicolons, CRLF,
+    // a title line, an STT column, empty trailing columns and blank rows
+    // of separators.
+    let mut file = String::from("\u{feff}DANH SÁCH CÁN BỘ SỞ Y TẾ;;;;;;;\r\n;;;;;;;\r\n");
+    file.push_str("STT;Loại;Họ và tên;Số CCCD;Chức vụ;Đơn vị;Tỉnh/thành phố;Số điện thoại;;\r\n");
+    let people = [
+        ("Trần Thị Bích Ngọc", "092190001234", "Bác sĩ"),
+        ("Lê Hoàng Phúc", "092085004321", "Điều dưỡng"),
+        ("Huỳnh Thanh Tâm", "092178000111", "Kế toán viên"),
+    ];
+    for (i, (name, cccd, title)) in people.iter().enumerate() {
+        file.push_str(&format!(
+            "{};cá nhân;{name};{cccd};{title};Bệnh viện Đa khoa Thành phố;Cần Thơ;0292 3821 {i:03};;\r\n",
+            i + 1
+        ));
+    }
+    file.push_str(";;;;;;;;;\r\n");
+    let v = import_as(
+        &server,
+        officer,
+        "text/csv",
+        file.as_bytes(),
+        "?dry_run=true",
+    )
+    .ok();
+    assert_eq!(
+        (&v["rows"], &v["new"], &v["header_line"], &v["errors"]),
+        (&json!(3), &json!(3), &json!(3), &json!([])),
+        "{v}"
+    );
+    assert_eq!(v["ignored_columns"], json!(["STT"]), "{v}");
+    let done = import_as(&server, officer, "text/csv", file.as_bytes(), "").ok();
+    let id = done["created"][0].as_i64().expect("an id");
+    let s = subscriber(&server, officer, id);
+    assert_eq!(s["name"], "Trần Thị Bích Ngọc", "{s}");
+    assert_eq!(s["uid"], "CCCD:092190001234", "{s}");
+    assert_eq!(s["title"], "Bác sĩ", "{s}");
+    assert_eq!(env.count("subscribers"), 3);
+    assert_audit_ok(env);
+});
+
+both_databases!(templates_parse_back_and_reports_as_xlsx, |env| {
+    use portal::sheets::{download, read_xlsx};
+    let (server, signed) = start(env);
+    let officer = &signed[1].1;
+
+    let (status, headers, book) =
+        download(&server, officer, "/api/v1/subscribers/import/template.xlsx");
+    assert_eq!(status, 200);
+    assert!(headers.contains("spreadsheetml.sheet"), "{headers}");
+    assert!(headers.contains("attachment"), "{headers}");
+    let grid = read_xlsx(&book);
+    assert_eq!(grid[0][0], "Loại");
+    assert_eq!(grid[0][1], "Họ và tên");
+    assert_eq!(grid[1][1], "Nguyễn Văn An");
+    // The CCCD is text: its leading zero is kept.
+    assert_eq!(grid[1][2], "092089031001");
+    let v = import_as(&server, officer, XLSX, &book, "?dry_run=true").ok();
+    assert_eq!((&v["rows"], &v["new"]), (&json!(1), &json!(1)), "{v}");
+
+    let (status, headers, csv) =
+        download(&server, officer, "/api/v1/subscribers/import/template.csv");
+    assert_eq!(status, 200);
+    assert!(headers.contains("text/csv"), "{headers}");
+    let text = String::from_utf8(csv.clone()).expect("UTF-8");
+    assert!(text.starts_with("\u{feff}Loại,Họ và tên,"), "{text}");
+    let v = import_as(&server, officer, "text/csv", &csv, "").ok();
+    assert_eq!(v["created"].as_array().map(Vec::len), Some(1), "{v}");
+
+    // A report as .xlsx: the CSV's table, header and cells alike.
+    for name in ["status", "units"] {
+        let (status, headers, book) =
+            download(&server, officer, &format!("/api/v1/reports/{name}.xlsx"));
+        assert_eq!(status, 200, "{name}");
+        assert!(headers.contains("spreadsheetml.sheet"), "{headers}");
+        let (_, _, csv) = download(&server, officer, &format!("/api/v1/reports/{name}.csv"));
+        let csv = String::from_utf8(csv).expect("UTF-8");
+        let lines: Vec<Vec<String>> = csv
+            .trim_start_matches('\u{feff}')
+            .lines()
+            .map(|l| l.split(',').map(str::to_owned).collect())
+            .collect();
+        let grid = read_xlsx(&book);
+        assert_eq!(grid[0], lines[0], "{name}: the same header");
+        assert_eq!(grid.len(), lines.len(), "{name}: the same rows");
+        // The units report has the province of the imported person.
+        assert!(
+            name != "units" || grid.iter().flatten().any(|c| c == "Cần Thơ"),
+            "{name}: {grid:?}"
+        );
+    }
+});
+
+both_databases!(paged_preview_with_the_button_on_top, |env| {
+    use portal::sheets::{staff_row, xlsx, STAFF_HEAD};
+    let (server, signed) = start(env);
+    let mut officer = signed[1].0.clone();
+    let browser = Browser::new(env, &server, "officer");
+    browser.sign_in(&mut officer);
+    let csrf = csrf_of(&browser.page("/subscribers/import"));
+    let mut rows: Vec<Vec<String>> = (0..120).map(|i| staff_row(i, None)).collect();
+    // Line 3 + 100: a broken CCCD.
+    rows[99][4] = "09219000".into();
+    let path = env.write("staff.xlsx", xlsx(None, &STAFF_HEAD, &rows));
+    let r = browser.post_multipart(
+        "/subscribers/import",
+        &[("csrf", &csrf)],
+        &[("file", &path)],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Mới: 119"), "{}", r.body);
+    assert!(r.body.contains("Lỗi: 1"), "{}", r.body);
+    assert!(r.body.contains("“STT”, “Ngày sinh”"), "{}", r.body);
+    assert!(r.body.contains("Trang 1 / 3 (120 dòng)"), "{}", r.body);
+    assert_eq!(r.body.matches("<tr><td>").count(), 50, "50 rows a page");
+    let digest = {
+        let marker = "sha256=";
+        let at = r.body.find(marker).expect("a page link") + marker.len();
+        r.body[at..at + 64].to_owned()
+    };
+    // The rows with errors, on a page of their own.
+    let errors = browser.page(&format!(
+        "/subscribers/import/preview?sha256={digest}&show=errors&page=1"
+    ));
+    assert!(errors.contains("Trang 1 / 1 (1 dòng)"), "{errors}");
+    assert!(errors.contains("<td>101</td>"), "{errors}");
+
+    // A valid list: the confirmation above the table.
+    rows[99][4] = "092190099999".into();
+    let path = env.write("staff-ok.xlsx", xlsx(None, &STAFF_HEAD, &rows));
+    let r = browser.post_multipart(
+        "/subscribers/import",
+        &[("csrf", &csrf)],
+        &[("file", &path)],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let button = r.body.find("Xác nhận nhập").expect("the button");
+    let table = r.body.find("<table").expect("the table");
+    assert!(button < table, "the confirmation comes before the table");
+    let page3 = browser.page(&format!(
+        "/subscribers/import/preview?sha256={}&show=all&page=3",
+        digest_of(&r.body)
+    ));
+    assert!(page3.contains("Trang 3 / 3"), "{page3}");
+    assert_eq!(page3.matches("<tr><td>").count(), 20);
+    assert!(page3.contains("Xác nhận nhập"), "{page3}");
+    let r = browser.post(
+        "/subscribers/import/confirm",
+        &[("csrf", &csrf), ("sha256", &digest_of(&r.body))],
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(env.count("subscribers"), 120);
+
+    // Hostile files through the page: a Vietnamese message, nothing
+    // changed.
+    let before = env.snapshot();
+    let bomb = env.write("bomb.xlsx", portal::sheets::zip_bomb());
+    let r = browser.post_multipart(
+        "/subscribers/import",
+        &[("csrf", &csrf)],
+        &[("file", &bomb)],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("“bom zip”"), "{}", r.body);
+    let fake = env.write(
+        "danh-sach.xlsx",
+        "loại,họ và tên,tỉnh\ncá nhân,An,Cần Thơ\n",
+    );
+    let r = browser.post_multipart(
+        "/subscribers/import",
+        &[("csrf", &csrf)],
+        &[("file", &fake)],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body
+            .contains("Tệp có đuôi .xlsx nhưng không phải bảng tính Excel"),
+        "{}",
+        r.body
+    );
+    assert_eq!(env.snapshot(), before);
 });

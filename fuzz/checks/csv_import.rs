@@ -1,5 +1,6 @@
-//! The CSV import parser (UTF-8, BOM, Vietnamese or English headers,
-//! quoting, blank lines): never a panic; a refusal is a 4xx.
+//! The CSV import parser (UTF-8, BOM, the separator and the header row
+//! found among the first lines, Vietnamese or English headers, quoting,
+//! blank lines): never a panic; a refusal is a 4xx.
 //!
 //! Shared by the fuzz target and the corpus replay test in CI.
 

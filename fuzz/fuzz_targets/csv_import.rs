@@ -1,5 +1,6 @@
-//! The CSV import parser (UTF-8, BOM, Vietnamese or English headers,
-//! quoting, blank lines): never a panic; a refusal is a 4xx.
+//! The CSV import parser (UTF-8, BOM, comma or semicolon found from the
+//! header row, title rows, Vietnamese or English headers, quoting, blank
+//! lines): never a panic; a refusal is a 4xx.
 #![no_main]
 
 #[path = "../checks/csv_import.rs"]

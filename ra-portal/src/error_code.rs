@@ -19,12 +19,16 @@ pub enum ErrorCode {
     AlreadyDisabled,
     /// An account enabled already.
     AlreadyEnabled,
+    /// A workbook that cannot be read.
+    BadXlsx,
     /// The body could not be read.
     BadBody,
     /// A CSV file that is not CSV.
     BadCsv,
     /// A JSON body of the wrong shape.
     BadJson,
+    /// A spreadsheet cell over its length limit.
+    CellTooLong,
     /// A client certificate bound to another account already.
     CertificateBound,
     /// A rejection without a comment.
@@ -83,8 +87,12 @@ pub enum ErrorCode {
     MissingField,
     /// A role change that changes nothing.
     NoChange,
+    /// No header line among the first lines of a sheet.
+    NoHeader,
     /// A request without a bulk job.
     NoBulkJob,
+    /// A file named .xlsx that is no workbook.
+    NotXlsx,
     /// A retry of a job that did not fail.
     NotFailed,
     /// A certificate not signed yet.
@@ -97,8 +105,12 @@ pub enum ErrorCode {
     ProvinceRequired,
     /// A request decided already.
     RequestDecided,
+    /// A sheet over the row or column limit.
+    SheetTooLarge,
     /// A file over the row limit.
     TooManyRows,
+    /// A compressed file that unpacks beyond the limit.
+    ZipBomb,
     /// A unit of another province than the one chosen.
     UnitNotInProvince,
     /// A CSV column the import does not know.
@@ -118,13 +130,15 @@ pub enum ErrorCode {
 }
 
 /// Every code of the portal's own (the [`Rule`]s are in [`RULES`]).
-pub(crate) const PORTAL_CODES: [ErrorCode; 50] = [
+pub(crate) const PORTAL_CODES: [ErrorCode; 56] = [
     ErrorCode::AlreadyAcknowledged,
     ErrorCode::AlreadyDisabled,
     ErrorCode::AlreadyEnabled,
+    ErrorCode::BadXlsx,
     ErrorCode::BadBody,
     ErrorCode::BadCsv,
     ErrorCode::BadJson,
+    ErrorCode::CellTooLong,
     ErrorCode::CertificateBound,
     ErrorCode::CommentRequired,
     ErrorCode::CsrTooLarge,
@@ -154,14 +168,18 @@ pub(crate) const PORTAL_CODES: [ErrorCode; 50] = [
     ErrorCode::MissingColumn,
     ErrorCode::MissingField,
     ErrorCode::NoChange,
+    ErrorCode::NoHeader,
     ErrorCode::NoBulkJob,
+    ErrorCode::NotXlsx,
     ErrorCode::NotFailed,
     ErrorCode::NotIssued,
     ErrorCode::NotUtf8,
     ErrorCode::ProvinceNotAllowed,
     ErrorCode::ProvinceRequired,
     ErrorCode::RequestDecided,
+    ErrorCode::SheetTooLarge,
     ErrorCode::TooManyRows,
+    ErrorCode::ZipBomb,
     ErrorCode::UnitNotInProvince,
     ErrorCode::UnknownColumn,
     ErrorCode::UnknownFormat,
@@ -185,9 +203,11 @@ impl ErrorCode {
             Self::AlreadyAcknowledged => "already_acknowledged",
             Self::AlreadyDisabled => "already_disabled",
             Self::AlreadyEnabled => "already_enabled",
+            Self::BadXlsx => "bad_xlsx",
             Self::BadBody => "bad_body",
             Self::BadCsv => "bad_csv",
             Self::BadJson => "bad_json",
+            Self::CellTooLong => "cell_too_long",
             Self::CertificateBound => "certificate_bound",
             Self::CommentRequired => "comment_required",
             Self::CsrTooLarge => "csr_too_large",
@@ -217,14 +237,18 @@ impl ErrorCode {
             Self::MissingColumn => "missing_column",
             Self::MissingField => "missing_field",
             Self::NoChange => "no_change",
+            Self::NoHeader => "no_header",
             Self::NoBulkJob => "no_bulk_job",
+            Self::NotXlsx => "not_xlsx",
             Self::NotFailed => "not_failed",
             Self::NotIssued => "not_issued",
             Self::NotUtf8 => "not_utf8",
             Self::ProvinceNotAllowed => "province_not_allowed",
             Self::ProvinceRequired => "province_required",
             Self::RequestDecided => "request_decided",
+            Self::SheetTooLarge => "sheet_too_large",
             Self::TooManyRows => "too_many_rows",
+            Self::ZipBomb => "zip_bomb",
             Self::UnitNotInProvince => "unit_not_in_province",
             Self::UnknownColumn => "unknown_column",
             Self::UnknownFormat => "unknown_format",
@@ -243,9 +267,11 @@ impl ErrorCode {
             Self::AlreadyAcknowledged => "This emergency action has been acknowledged already.",
             Self::AlreadyDisabled => "This account is disabled already.",
             Self::AlreadyEnabled => "This account is active already.",
+            Self::BadXlsx => "The file is not a valid Excel workbook (.xlsx).",
             Self::BadBody => "The request body could not be read.",
             Self::BadCsv => "The file is not valid CSV.",
             Self::BadJson => "The request is not the JSON expected.",
+            Self::CellTooLong => "A cell of the sheet is too long.",
             Self::CertificateBound => "This certificate is bound to an account already.",
             Self::CommentRequired => "A rejection must say why.",
             Self::CsrTooLarge => "The CSR is too large (at most 64 KiB).",
@@ -275,14 +301,18 @@ impl ErrorCode {
             Self::MissingColumn => "A required column is missing from the file.",
             Self::MissingField => "A required field is missing.",
             Self::NoChange => "The account has this role and province already.",
+            Self::NoHeader => "No header line among the first lines: the header names the columns. Use the template.",
             Self::NoBulkJob => "This request has no bulk re-issue.",
+            Self::NotXlsx => "The file is named .xlsx but is not an Excel workbook.",
             Self::NotFailed => "Only a failed bulk re-issue can be retried.",
             Self::NotIssued => "The certificate is not signed yet.",
             Self::NotUtf8 => "The file is not UTF-8 text.",
             Self::ProvinceNotAllowed => "This role covers every province: give none.",
             Self::ProvinceRequired => "This role needs a province.",
             Self::RequestDecided => "This request has been decided already.",
+            Self::SheetTooLarge => "The sheet is too large (rows or columns).",
             Self::TooManyRows => "The file has too many rows.",
+            Self::ZipBomb => "The file unpacks to more than the limit (an abnormal compressed file).",
             Self::UnitNotInProvince => "The unit is not in the province chosen.",
             Self::UnknownColumn => "The file has a column the import does not know.",
             Self::UnknownFormat => "Unknown download format.",

@@ -34,6 +34,7 @@ pub mod revocation;
 mod role;
 mod run;
 pub mod schema;
+pub mod sheet;
 pub mod tls;
 pub mod tokens;
 pub mod totp;
@@ -41,6 +42,7 @@ pub mod totp_key;
 pub mod user;
 pub mod vn_time;
 pub mod working_days;
+pub mod xlsx_file;
 
 use std::path::Path;
 use std::sync::Arc;

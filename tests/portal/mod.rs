@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub(crate) mod sheets;
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 

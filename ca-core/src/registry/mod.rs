@@ -167,6 +167,18 @@ pub struct Registered {
     pub province_note: Option<String>,
 }
 
+/// One field a re-imported list changes ([`Ca::differences`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    /// The field: `name`, `title`, `unit`, `organization`, `province` or
+    /// `email` (the import's column keys).
+    pub field: &'static str,
+    /// The registered value.
+    pub old: Option<String>,
+    /// The list's value.
+    pub new: String,
+}
+
 /// A subscriber whose identity passed every check, ready to be stored.
 #[derive(Debug, Clone)]
 pub struct CheckedSubscriber {
@@ -326,39 +338,108 @@ impl Ca {
             .iter()
             .map(check_subscriber)
             .collect::<Result<Vec<_>, _>>()?;
-        let now = now();
+        let ids = self
+            .store
+            .write(|c| add_checked(c, &checked, actor, now()))?;
+        Ok(registered(ids, checked))
+    }
+
+    /// What a re-imported list does in one transaction: registers the new
+    /// subscribers (as [`add_subscribers`](Self::add_subscribers)) and
+    /// changes the registered ones (as
+    /// [`update_subscriber`](Self::update_subscriber), one
+    /// `subscriber.update` event each): all of it, or nothing when any
+    /// part is refused. Returns the new subscribers.
+    pub fn add_and_update_subscribers(
+        &self,
+        inputs: &[SubscriberInput],
+        updates: &[(i64, SubscriberChanges)],
+        actor: &str,
+    ) -> Result<Vec<Registered>, CaError> {
+        let checked = inputs
+            .iter()
+            .map(check_subscriber)
+            .collect::<Result<Vec<_>, _>>()?;
         let ids = self.store.write(|c| -> Result<Vec<i64>, CaError> {
-            let mut seen = std::collections::HashSet::new();
-            for s in &checked {
-                if let Some(uid) = s.unique_uid() {
-                    if !seen.insert((s.kind.as_str(), uid.clone())) {
-                        return Err(CaError::DuplicateSubscriber {
-                            uid,
-                            existing: None,
-                        });
-                    }
-                }
+            let ids = add_checked(c, &checked, actor, now())?;
+            for (id, changes) in updates.iter().filter(|(_, ch)| !ch.is_empty()) {
+                update_in(c, *id, changes, actor)?;
             }
-            let existing = registered_in(c, &checked)?;
-            if let Some((uid, id)) = existing.into_iter().flatten().next() {
-                return Err(CaError::DuplicateSubscriber {
-                    uid,
-                    existing: Some(id),
+            Ok(ids)
+        })?;
+        Ok(registered(ids, checked))
+    }
+
+    /// How `checked` differs from the registered subscriber `id`: the
+    /// fields a list names (not blank) with another value than the
+    /// registry holds, as the changes [`update_subscriber`](Self::update_subscriber)
+    /// applies and as (field, old, new) for people to review. The phone
+    /// number is not compared: it is no part of the certificate and
+    /// `update_subscriber` does not change it.
+    pub fn differences(
+        &self,
+        id: i64,
+        checked: &CheckedSubscriber,
+    ) -> Result<(SubscriberChanges, Vec<FieldChange>), CaError> {
+        let old = self.store.read(|c| {
+            let row = load_subscriber(c, id)?;
+            let mut info = subject_of(c, &row)?;
+            info.province = Some(row.province);
+            Ok::<_, CaError>(info.normalized())
+        })?;
+        let new = &checked.info;
+        let mut changes = SubscriberChanges::default();
+        let mut list = Vec::new();
+        let mut compare = |field: &'static str,
+                           old: Option<&String>,
+                           new: Option<&String>,
+                           slot: &mut Option<String>| {
+            if let Some(new) = new.filter(|n| Some(*n) != old) {
+                *slot = Some(new.clone());
+                list.push(FieldChange {
+                    field,
+                    old: old.cloned(),
+                    new: new.clone(),
                 });
             }
-            checked
-                .iter()
-                .map(|s| insert_subscriber(c, s, actor, now))
-                .collect()
-        })?;
-        Ok(ids
-            .into_iter()
-            .zip(checked)
-            .map(|(id, s)| Registered {
-                id,
-                province_note: s.province_note,
-            })
-            .collect())
+        };
+        compare(
+            "name",
+            Some(&old.common_name),
+            Some(&new.common_name),
+            &mut changes.name,
+        );
+        compare(
+            "title",
+            old.title.as_ref(),
+            new.title.as_ref(),
+            &mut changes.title,
+        );
+        compare(
+            "unit",
+            old.organizational_unit.as_ref(),
+            new.organizational_unit.as_ref(),
+            &mut changes.unit,
+        );
+        compare(
+            "organization",
+            old.organization.as_ref(),
+            new.organization.as_ref(),
+            &mut changes.organization,
+        );
+        compare(
+            "province",
+            old.province.as_ref(),
+            new.province.as_ref(),
+            &mut changes.province,
+        );
+        compare(
+            "email",
+            old.email.as_ref(),
+            new.email.as_ref(),
+            &mut changes.email,
+        );
+        Ok((changes, list))
     }
 
     /// Changes a subscriber's registered information (before a
@@ -372,47 +453,7 @@ impl Ca {
         if changes.is_empty() {
             return Ok(None);
         }
-        let mut note = None;
-        self.store.write(|c| -> Result<(), CaError> {
-            let row = load_subscriber(c, id)?;
-            let (info, province_note) = changes.apply(subject_of(c, &row)?)?;
-            note = province_note;
-            let province = info.province.clone().unwrap_or(row.province.clone());
-            let unit_id = match &info.organizational_unit {
-                Some(unit) => Some(unit_id(c, unit, info.organization.as_deref(), &province)?),
-                None => None,
-            };
-            diesel::update(subscribers::table.find(id))
-                .set((
-                    subscribers::full_name.eq(&info.common_name),
-                    subscribers::title.eq(&info.title),
-                    subscribers::unit_id.eq(unit_id),
-                    subscribers::organization.eq(&info.organization),
-                    subscribers::locality.eq(&info.locality),
-                    subscribers::province.eq(&province),
-                    subscribers::email.eq(&info.email),
-                    subscribers::updated_at.eq(now()),
-                ))
-                .execute(c)?;
-            audit::append(
-                c,
-                AuditEvent {
-                    actor,
-                    action: AuditAction::SubscriberUpdate,
-                    object: &format!("subscriber:{id}"),
-                    details: json!({
-                        "name": info.common_name,
-                        "title": info.title,
-                        "unit": info.organizational_unit,
-                        "organization": info.organization,
-                        "province": province,
-                        "email": info.email,
-                    }),
-                },
-            )?;
-            Ok(())
-        })?;
-        Ok(note)
+        self.store.write(|c| update_in(c, id, changes, actor))
     }
 
     /// For each checked subscriber, the identifier and id of the
@@ -430,6 +471,94 @@ impl Ca {
     pub fn subscriber(&self, id: i64) -> Result<SubscriberRow, CaError> {
         self.store.read(|c| load_subscriber(c, id))
     }
+}
+
+/// [`Ca::update_subscriber`] inside the caller's write transaction.
+fn update_in(
+    c: &mut DbConnection,
+    id: i64,
+    changes: &SubscriberChanges,
+    actor: &str,
+) -> Result<Option<String>, CaError> {
+    let row = load_subscriber(c, id)?;
+    let (info, note) = changes.apply(subject_of(c, &row)?)?;
+    let province = info.province.clone().unwrap_or(row.province.clone());
+    let unit_id = match &info.organizational_unit {
+        Some(unit) => Some(unit_id(c, unit, info.organization.as_deref(), &province)?),
+        None => None,
+    };
+    diesel::update(subscribers::table.find(id))
+        .set((
+            subscribers::full_name.eq(&info.common_name),
+            subscribers::title.eq(&info.title),
+            subscribers::unit_id.eq(unit_id),
+            subscribers::organization.eq(&info.organization),
+            subscribers::locality.eq(&info.locality),
+            subscribers::province.eq(&province),
+            subscribers::email.eq(&info.email),
+            subscribers::updated_at.eq(now()),
+        ))
+        .execute(c)?;
+    audit::append(
+        c,
+        AuditEvent {
+            actor,
+            action: AuditAction::SubscriberUpdate,
+            object: &format!("subscriber:{id}"),
+            details: json!({
+                "name": info.common_name,
+                "title": info.title,
+                "unit": info.organizational_unit,
+                "organization": info.organization,
+                "province": province,
+                "email": info.email,
+            }),
+        },
+    )?;
+    Ok(note)
+}
+
+/// [`Ca::add_subscribers`] inside the caller's write transaction: no
+/// identifier twice in `checked` nor registered already.
+fn add_checked(
+    c: &mut DbConnection,
+    checked: &[CheckedSubscriber],
+    actor: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<Vec<i64>, CaError> {
+    let mut seen = std::collections::HashSet::new();
+    for s in checked {
+        if let Some(uid) = s.unique_uid() {
+            if !seen.insert((s.kind.as_str(), uid.clone())) {
+                return Err(CaError::DuplicateSubscriber {
+                    uid,
+                    existing: None,
+                });
+            }
+        }
+    }
+    let existing = registered_in(c, checked)?;
+    if let Some((uid, id)) = existing.into_iter().flatten().next() {
+        return Err(CaError::DuplicateSubscriber {
+            uid,
+            existing: Some(id),
+        });
+    }
+    checked
+        .iter()
+        .map(|s| insert_subscriber(c, s, actor, now))
+        .collect()
+}
+
+/// The new ids with their province notes.
+fn registered(ids: Vec<i64>, checked: Vec<CheckedSubscriber>) -> Vec<Registered> {
+    ids.into_iter()
+        .zip(checked)
+        .map(|(id, s)| Registered {
+            id,
+            province_note: s.province_note,
+        })
+        .collect()
 }
 
 /// A subscriber row.

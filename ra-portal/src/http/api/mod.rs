@@ -10,6 +10,7 @@ mod account;
 mod auth;
 mod bulk;
 mod certificates;
+mod download;
 mod fallback;
 mod openapi;
 mod registry;
@@ -53,6 +54,8 @@ pub fn routes() -> Vec<Route> {
         registry::add_subscriber,
         registry::list_subscribers,
         registry::import_subscribers,
+        registry::import_template_xlsx,
+        registry::import_template_csv,
         registry::get_subscriber,
         registry::add_token,
         registry::list_tokens,

@@ -7,12 +7,14 @@ use rocket::serde::json::Json;
 use rocket::State;
 use serde_json::{json, Value};
 
+use super::download::Download;
 use super::{body, ApiResult, ApiUser};
 use crate::error::PortalError;
 use crate::error_code::ErrorCode;
 use crate::http::blocking;
 use crate::import;
 use crate::registry::{self, SubscriberJson, TokenInput, UnitChanges, UnitInput};
+use crate::sheet::Format;
 use crate::PortalState;
 
 type JsonBody<'r, T> = Result<Json<T>, rocket::serde::json::Error<'r>>;
@@ -115,19 +117,24 @@ pub(super) async fn list_tokens(
     Ok(Json(json!({ "tokens": v })))
 }
 
-/// `POST /subscribers/import[?dry_run=true]`: a CSV file (text/csv) of
-/// subscribers. Preview: the report, nothing written. Commit: every row
-/// registered in one transaction (201 with the ids), or nothing when any
-/// row has an error (422 with the report).
-#[rocket::post("/subscribers/import?<dry_run>", data = "<data>")]
+/// `POST /subscribers/import[?dry_run=true][&update=true]`: an `.xlsx`
+/// workbook or a CSV file of subscribers (docs/import.md). Preview: the
+/// report (new rows, rows registered already, updates offered, errors),
+/// nothing written. Commit: every new row registered, and with
+/// `update=true` every offered update applied, in one transaction (201),
+/// or nothing when any row has an error (422 with the report).
+#[rocket::post("/subscribers/import?<dry_run>&<update>", data = "<data>")]
 pub(super) async fn import_subscribers(
     state: &State<Arc<PortalState>>,
     user: Result<ApiUser, PortalError>,
     dry_run: Option<bool>,
+    update: Option<bool>,
+    content_type: Option<&rocket::http::ContentType>,
     data: rocket::Data<'_>,
 ) -> ApiResult<(Status, Json<Value>)> {
     use rocket::data::ToByteUnit;
     let user = user?.0;
+    let claimed = content_type.and_then(|c| Format::from_name(&c.to_string()));
     let limit = (import::MAX_BYTES + 1).bytes();
     let read = data.open(limit).into_bytes().await.map_err(|e| {
         PortalError::invalid(
@@ -144,13 +151,16 @@ pub(super) async fn import_subscribers(
     let bytes = read.into_inner();
     let ca = Arc::clone(&state.ca);
     if dry_run.unwrap_or(false) {
-        let report = blocking(move || import::check(&ca, &user, &bytes)).await?;
+        let report = blocking(move || import::check(&ca, &user, &bytes, claimed)).await?;
         return Ok((Status::Ok, Json(report.to_json())));
     }
-    let (report, ids) = blocking(move || import::commit(&ca, &user, &bytes)).await?;
+    let apply = update.unwrap_or(false);
+    let done = blocking(move || import::commit(&ca, &user, &bytes, claimed, apply)).await?;
+    let report = &done.report;
     let mut v = report.to_json();
     if report.errors.is_empty() {
-        v["created"] = json!(ids);
+        v["created"] = json!(done.created.iter().map(|(_, id)| id).collect::<Vec<_>>());
+        v["updated"] = json!(done.updated.iter().map(|(_, id)| id).collect::<Vec<_>>());
         Ok((Status::Created, Json(v)))
     } else {
         v["error"] = json!({
@@ -163,4 +173,26 @@ pub(super) async fn import_subscribers(
         });
         Ok((Status::UnprocessableEntity, Json(v)))
     }
+}
+
+/// `GET /subscribers/import/template.xlsx`: the import template, the
+/// Vietnamese headers and one example row.
+#[rocket::get("/subscribers/import/template.xlsx")]
+pub(super) async fn import_template_xlsx(
+    user: Result<ApiUser, PortalError>,
+) -> ApiResult<Download> {
+    user?;
+    let book = blocking(import::template_xlsx).await?;
+    Ok(Download::xlsx(book, "govpki-mau-nhap-thue-bao.xlsx"))
+}
+
+/// `GET /subscribers/import/template.csv`: the same template as CSV.
+#[rocket::get("/subscribers/import/template.csv")]
+pub(super) async fn import_template_csv(user: Result<ApiUser, PortalError>) -> ApiResult<Download> {
+    user?;
+    Ok(Download::attachment(
+        import::template_csv().into_bytes(),
+        rocket::http::ContentType::CSV,
+        "govpki-mau-nhap-thue-bao.csv",
+    ))
 }

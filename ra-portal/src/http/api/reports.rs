@@ -1,12 +1,14 @@
-//! `/reports/<name>` (JSON, or CSV with `.csv`) and `/audit`.
+//! `/reports/<name>` (JSON, CSV with `.csv`, Excel with `.xlsx`) and
+//! `/audit`.
 
 use std::sync::Arc;
 
-use rocket::http::{ContentType, Cookie, CookieJar, Header};
+use rocket::http::{ContentType, Cookie, CookieJar};
 use rocket::serde::json::Json;
 use rocket::State;
 use serde_json::Value;
 
+use super::download::Download;
 use super::{ApiResult, ApiUser};
 use crate::audit_view::{self, AuditFilters};
 use crate::error::PortalError;
@@ -16,19 +18,19 @@ use crate::http::web::LANG_COOKIE;
 use crate::reports::{self, CsvLanguage, ReportFilters};
 use crate::PortalState;
 
-/// A report as JSON or as a CSV download.
+/// A report as JSON or as a CSV or `.xlsx` download.
 #[derive(rocket::Responder)]
 pub(super) enum ReportReply {
     Json(Json<Value>),
-    Csv(Box<CsvFile>),
+    File(Box<Download>),
 }
 
-/// A CSV download.
-#[derive(rocket::Responder)]
-pub(super) struct CsvFile {
-    body: String,
-    content_type: ContentType,
-    disposition: Header<'static>,
+/// The forms of a report.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Json,
+    Csv,
+    Xlsx,
 }
 
 /// The names of the reports.
@@ -56,14 +58,15 @@ pub(super) async fn report(
     let filters = ReportFilters::from(filters);
     let language = csv_language(lang, cookies);
     let user = user?.0;
-    let (stem, csv) = match name.rsplit_once('.') {
-        Some((s, "csv")) => (s, true),
-        Some((s, "json")) => (s, false),
-        Some(_) | None => (name, false),
+    let (stem, form) = match name.rsplit_once('.') {
+        Some((s, "csv")) => (s, Form::Csv),
+        Some((s, "xlsx")) => (s, Form::Xlsx),
+        Some((s, "json")) => (s, Form::Json),
+        Some(_) | None => (name, Form::Json),
     };
     let Some(stem) = REPORTS.iter().copied().find(|r| *r == stem) else {
         return Err(PortalError::NotFound(format!(
-            "no report {name:?}; use {} (add .csv for CSV)",
+            "no report {name:?}; use {} (add .csv for CSV, .xlsx for Excel)",
             REPORTS.join(", ")
         ))
         .into());
@@ -105,18 +108,21 @@ pub(super) async fn report(
         })
     })
     .await?;
-    if !csv {
-        return Ok(ReportReply::Json(Json(json)));
-    }
     let date = crate::vn_time::local(chrono::Utc::now().naive_utc()).format("%Y%m%d");
-    Ok(ReportReply::Csv(Box::new(CsvFile {
-        body: text,
-        content_type: ContentType::CSV,
-        disposition: Header::new(
-            "Content-Disposition",
-            format!("attachment; filename=\"govpki-{stem}-{date}.csv\""),
+    let file = match form {
+        Form::Json => return Ok(ReportReply::Json(Json(json))),
+        Form::Csv => Download::attachment(
+            text.into_bytes(),
+            ContentType::CSV,
+            &format!("govpki-{stem}-{date}.csv"),
         ),
-    })))
+        // The workbook holds the CSV's table, header and cells alike.
+        Form::Xlsx => {
+            let book = blocking(move || crate::xlsx_file::from_csv(stem, &text)).await?;
+            Download::xlsx(book, &format!("govpki-{stem}-{date}.xlsx"))
+        }
+    };
+    Ok(ReportReply::File(Box::new(file)))
 }
 
 #[rocket::get("/audit?<filters..>")]

@@ -85,6 +85,7 @@ pub(crate) fn routes() -> Vec<Route> {
         import::form,
         import::preview,
         import::confirm,
+        import::preview_more,
         subscribers::add,
         subscribers::show,
         registry::tokens,

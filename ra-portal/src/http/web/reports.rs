@@ -235,8 +235,9 @@ fn unit_label(lang: Lang, unit: Option<&String>) -> String {
 
 fn csv_link(lang: Lang, name: &str, query: &str) -> String {
     format!(
-        r#"<p><a class="download" href="/api/v1/reports/{name}.csv{q}" download>{csv}</a> · <a href="/api/v1/reports/{name}{q}">JSON</a></p>"#,
+        r#"<p><a class="download" href="/api/v1/reports/{name}.xlsx{q}" download>{xlsx}</a> · <a class="download" href="/api/v1/reports/{name}.csv{q}" download>{csv}</a> · <a href="/api/v1/reports/{name}{q}">JSON</a></p>"#,
         q = esc(query),
+        xlsx = lang.t("Tải về Excel"),
         csv = lang.t("Tải về CSV"),
     )
 }
