@@ -813,7 +813,7 @@ both_databases!(paged_preview_with_the_button_on_top, |env| {
     // Hostile files through the page: a Vietnamese message, nothing
     // changed.
     let before = env.snapshot();
-    let bomb = env.write("bomb.xlsx", portal::sheets::zip_bomb());
+    let bomb = env.write("bomb.xlsx", sheets::zip_bomb());
     let r = browser.post_multipart(
         "/subscribers/import",
         &[("csrf", &csrf)],
