@@ -71,6 +71,7 @@ pub(crate) fn explain(e: &PortalError) -> (&'static str, String) {
             _ => ("", vi_message(e)),
         },
         PortalError::Forbidden(_) => ("", forbidden().into()),
+        PortalError::BadQuery(q) => ("", q.vietnamese.clone()),
         PortalError::OwnRequest => (
             "",
             "Bạn đã gửi yêu cầu này: một lãnh đạo khác phải phê duyệt hoặc từ chối.".into(),

@@ -1,13 +1,21 @@
-//! Replays the committed corpus of the CSV import fuzz target
-//! (`fuzz/corpus/csv_import/`) through its check (`fuzz/checks/`): see
+//! Replays the committed corpora of the CSV import and list query fuzz
+//! targets (`fuzz/corpus/csv_import/`, `fuzz/corpus/list_query/`) through
+//! their checks (`fuzz/checks/`): see
 //! ca-core/tests/fuzz_corpus.rs.
 
 #[path = "../../fuzz/checks/csv_import.rs"]
 mod csv_import;
+#[path = "../../fuzz/checks/list_query.rs"]
+mod list_query;
 #[path = "../../fuzz/corpus_replay.rs"]
 mod replay;
 
 #[test]
 fn csv_import_corpus() {
     replay::replay("csv_import", csv_import::check);
+}
+
+#[test]
+fn list_query_corpus() {
+    replay::replay("list_query", list_query::check);
 }

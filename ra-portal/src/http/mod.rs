@@ -7,11 +7,14 @@
 pub mod api;
 mod blocking;
 mod client_addr;
+pub mod compression;
 pub mod hardening;
 mod presented;
+mod query;
 mod status;
 pub(crate) mod web;
 
 pub(crate) use blocking::blocking;
 pub(crate) use client_addr::ClientAddr;
+pub(crate) use query::RawQuery;
 pub(crate) use status::HttpStatus;

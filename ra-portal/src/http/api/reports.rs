@@ -10,7 +10,8 @@ use serde_json::Value;
 use super::{ApiResult, ApiUser};
 use crate::audit_view::{self, AuditFilters};
 use crate::error::PortalError;
-use crate::http::blocking;
+use crate::http::{blocking, RawQuery};
+use crate::listing::ListQuery;
 use crate::reports::{self, ReportFilters};
 use crate::PortalState;
 
@@ -102,8 +103,12 @@ pub(super) async fn audit(
     state: &State<Arc<PortalState>>,
     user: Result<ApiUser, PortalError>,
     filters: AuditFilters,
+    query: RawQuery,
 ) -> ApiResult<Json<Value>> {
     let user = user?.0;
+    // Refuses what the audit list does not know (the typed filters above
+    // would ignore it).
+    ListQuery::parse(query.as_deref(), audit_view::AUDIT_LIST)?;
     let ca = Arc::clone(&state.ca);
     let page = blocking(move || audit_view::view(&ca, &user, &filters)).await?;
     let v = serde_json::to_value(&page)

@@ -394,6 +394,13 @@ const TABLE: &[(&str, &str)] = &[
     ("Thời điểm", "Time"),
     ("Chi tiết", "Details"),
     // (end of certificates, import, reports, audit)
+    // Issue 16: lists (paging, sorting).
+    ("Trang {} / {} · {} kết quả", "Page {} of {} · {} results"),
+    ("Sắp xếp theo cột này", "Sort by this column"),
+    ("Sắp xếp", "Order"),
+    ("Sự kiện (cũ nhất trước)", "Events (oldest first)"),
+    ("Mới nhất trước", "Newest first"),
+    ("Cũ nhất trước", "Oldest first"),
 ];
 
 /// The English name of a request or certificate state, a token status or

@@ -18,7 +18,8 @@ use super::vi::{self, FormErrors};
 use super::WebSession;
 use crate::audit_view::{self, AuditFilters, AuditPage};
 use crate::error::PortalError;
-use crate::http::blocking;
+use crate::http::{blocking, RawQuery};
+use crate::listing::ListQuery;
 use crate::reports::{
     self, Counts, ExpiringReport, ReportFilters, StatusReport, TurnaroundReport, UnitsReport,
 };
@@ -553,11 +554,15 @@ pub(super) async fn audit(
     state: &State<Arc<PortalState>>,
     session: Result<WebSession, PortalError>,
     filters: AuditFilters,
+    query: RawQuery,
 ) -> Reply {
     let session = match WebSession::require(session) {
         Ok(s) => s,
         Err(r) => return r,
     };
+    if let Err(e) = ListQuery::parse(query.as_deref(), audit_view::AUDIT_LIST) {
+        return session.error_page(&e);
+    }
     let ca = Arc::clone(&state.ca);
     let user = session.user.clone();
     let f = filters.clone();
@@ -666,6 +671,8 @@ fn audit_table(lang: Lang, page: &AuditPage, f: &AuditFilters) -> String {
             ("from", &f.from),
             ("to", &f.to),
             ("per_page", &f.per_page),
+            ("limit", &f.limit),
+            ("dir", &f.dir),
         ]
         .iter()
         .filter_map(|(k, v)| {
@@ -688,13 +695,35 @@ fn audit_table(lang: Lang, page: &AuditPage, f: &AuditFilters) -> String {
     if page.page < pages {
         nav = format!("{nav} · {}", link(page.page + 1, lang.t("Trang sau ›")));
     }
+    // The one sortable column: the sequence number, newest or oldest first.
+    let (caption, other, other_dir) = if page.dir == "asc" {
+        (
+            lang.t("Sự kiện (cũ nhất trước)"),
+            lang.t("Mới nhất trước"),
+            "desc",
+        )
+    } else {
+        (
+            lang.t("Sự kiện (mới nhất trước)"),
+            lang.t("Cũ nhất trước"),
+            "asc",
+        )
+    };
+    let mut flipped = f.clone();
+    flipped.dir = Some(other_dir.to_owned());
+    flipped.page = None;
+    let order = format!(
+        r#"<p class="sort">{}: <a href="/audit?{}">{other}</a></p>"#,
+        lang.t("Sắp xếp"),
+        esc(&audit_query(&flipped)),
+    );
     format!(
-        r#"{table}<nav class="pages" aria-label="{paging}"><p>{nav}</p></nav>
+        r#"{order}{table}<nav class="pages" aria-label="{paging}"><p>{nav}</p></nav>
 "#,
         paging = lang.t("Phân trang"),
         table = table(
             lang,
-            lang.t("Sự kiện (mới nhất trước)"),
+            caption,
             &[
                 lang.t("Số"),
                 lang.t("Thời điểm"),
@@ -706,6 +735,31 @@ fn audit_table(lang: Lang, page: &AuditPage, f: &AuditFilters) -> String {
             &rows
         ),
     )
+}
+
+/// The query string of the audit page with filters `f` (blank ones left
+/// out).
+fn audit_query(f: &AuditFilters) -> String {
+    [
+        ("actor", &f.actor),
+        ("action", &f.action),
+        ("object", &f.object),
+        ("from", &f.from),
+        ("to", &f.to),
+        ("per_page", &f.per_page),
+        ("limit", &f.limit),
+        ("dir", &f.dir),
+        ("page", &f.page),
+    ]
+    .iter()
+    .filter_map(|(k, v)| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(|v| format!("{k}={}", percent(v)))
+    })
+    .collect::<Vec<_>>()
+    .join("&")
 }
 
 /// Whether the role reads the audit log (for the navigation bar).
