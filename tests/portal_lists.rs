@@ -262,7 +262,7 @@ both_databases!(lists_page_sort_search_and_compress, |env| {
         expected.iter().map(|n| search_key(n)).collect::<Vec<_>>()
     );
     let desc = listed_names(&get("/api/v1/subscribers?sort=name&dir=desc&limit=500").ok());
-    let mut reversed = asc.clone();
+    let mut reversed = asc;
     reversed.reverse();
     assert_eq!(
         desc.iter().map(|n| search_key(n)).collect::<Vec<_>>(),

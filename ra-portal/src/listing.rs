@@ -27,6 +27,9 @@ pub const MAX_PARAMETERS: usize = 32;
 /// The longest value of one parameter (characters, decoded).
 pub const MAX_VALUE_CHARS: usize = 256;
 
+/// A page of a list as JSON rows, and its paging facts.
+pub type Listed = (Vec<serde_json::Value>, PageInfo);
+
 /// The parameters every list takes besides its filters.
 pub const PAGING: [&str; 4] = ["page", "limit", "sort", "dir"];
 
@@ -167,15 +170,17 @@ impl ListQuery {
             None => spec.default_dir,
             Some("asc") => Direction::Asc,
             Some("desc") => Direction::Desc,
-            Some(v) => return Err(problem(
-                422,
-                "invalid_dir",
-                "dir",
-                format!("dir {v:?} is neither asc nor desc"),
-                format!(
+            Some(v) => {
+                return Err(problem(
+                    422,
+                    "invalid_dir",
+                    "dir",
+                    format!("dir {v:?} is neither asc nor desc"),
+                    format!(
                     "Chiều sắp xếp “{v}” không hợp lệ: dùng asc (tăng dần) hoặc desc (giảm dần)."
                 ),
-            )),
+                ))
+            }
         };
         let filters = spec
             .filters

@@ -11,7 +11,7 @@ use super::{body, ApiResult, ApiUser};
 use crate::error::PortalError;
 use crate::http::{blocking, RawQuery};
 use crate::import;
-use crate::listing::{ListQuery, ListSpec, PageInfo};
+use crate::listing::{ListQuery, ListSpec, Listed};
 use crate::registry::{self, SubscriberJson, TokenInput, UnitChanges, UnitInput};
 use crate::user::User;
 use crate::PortalState;
@@ -142,7 +142,7 @@ async fn listed(
     query: RawQuery,
     spec: ListSpec,
     key: &'static str,
-    list: fn(&ca_core::Ca, &User, &ListQuery) -> Result<(Vec<Value>, PageInfo), PortalError>,
+    list: fn(&ca_core::Ca, &User, &ListQuery) -> Result<Listed, PortalError>,
 ) -> ApiResult<Json<Value>> {
     let user = user?.0;
     let query = ListQuery::parse(query.as_deref(), spec)?;
