@@ -134,10 +134,17 @@ both_databases!(security_headers_and_cookies, |env| {
     let refused = api(&server, "GET", "/api/v1/units", None, None);
     refused.expect_error(401, "unauthenticated");
     hardened("a refusal", &refused);
-    hardened(
-        "the stylesheet",
-        &Browser::new(env, &server, "css").get("/static/style.css"),
+    // The stylesheet holds no personal data: cacheable (issue 16), the
+    // other headers as everywhere.
+    let css = Browser::new(env, &server, "css").get("/static/style.css");
+    assert_eq!(
+        header(&css, "cache-control"),
+        Some("public, max-age=3600"),
+        "{}",
+        css.headers
     );
+    assert_eq!(header(&css, "x-content-type-options"), Some("nosniff"));
+    assert!(header(&css, "content-security-policy").is_some());
     // OCSP, CRLs and the trust chain keep their own caching.
     for path in [format!("/crl/{GOV_CA}.crl"), format!("/ca/{GOV_CA}.crt")] {
         let r = curl(&server, "GET", &path, &[], None, &[]);

@@ -78,7 +78,14 @@ fn vietnamese_file(n: usize) -> String {
 
 /// Subscribers the account sees through the API.
 fn listed(server: &Server, token: &str) -> Vec<Value> {
-    api(server, "GET", "/api/v1/subscribers", Some(token), None).ok()["subscribers"]
+    api(
+        server,
+        "GET",
+        "/api/v1/subscribers?limit=500",
+        Some(token),
+        None,
+    )
+    .ok()["subscribers"]
         .as_array()
         .expect("a list")
         .clone()

@@ -7,12 +7,23 @@ use serde::Serialize;
 
 use ca_core::audit::{self, Verification};
 use ca_core::views::audit::{self as audit_log, AuditHead};
+use ca_core::views::lists::Direction;
 use ca_core::Ca;
 
 use crate::authz::{self, Action};
 use crate::error::PortalError;
 use crate::error_code::ErrorCode;
+use crate::listing::{dir_name, ListSpec};
 use crate::user::User;
+
+/// `GET /audit`: the filters and the one sortable column (`seq`, newest
+/// first unless `dir=asc`). `limit` is accepted as another name of
+/// `per_page`.
+pub const AUDIT_LIST: ListSpec = ListSpec {
+    filters: &["actor", "action", "object", "from", "to", "per_page"],
+    sorts: &["seq"],
+    default_dir: Direction::Desc,
+};
 
 /// Events per page unless asked otherwise.
 pub const DEFAULT_PER_PAGE: i64 = 50;
@@ -36,6 +47,12 @@ pub struct AuditFilters {
     pub page: Option<String>,
     /// Events per page, 1–200.
     pub per_page: Option<String>,
+    /// Another name of `per_page`.
+    pub limit: Option<String>,
+    /// The column sorted by: `seq` (the only one).
+    pub sort: Option<String>,
+    /// `desc` (newest first, the default) or `asc`.
+    pub dir: Option<String>,
 }
 
 /// The hash-chain check result.
@@ -86,7 +103,15 @@ pub struct AuditPage {
     pub page: i64,
     /// Events per page.
     pub per_page: i64,
-    /// The events of this page, newest first.
+    /// Events per page (the same as `per_page`, as every list says it).
+    pub limit: i64,
+    /// How many pages there are (at least 1).
+    pub pages: i64,
+    /// The next page, none on the last one.
+    pub next: Option<i64>,
+    /// `desc` (newest first) or `asc`.
+    pub dir: &'static str,
+    /// The events of this page, newest first (oldest first with `asc`).
     pub events: Vec<EventView>,
 }
 
@@ -96,6 +121,7 @@ struct Parsed {
     filter: audit_log::AuditFilter,
     page: i64,
     per_page: i64,
+    dir: Direction,
 }
 
 fn parse(f: &AuditFilters) -> Result<Parsed, PortalError> {
@@ -132,10 +158,10 @@ fn parse(f: &AuditFilters) -> Result<Parsed, PortalError> {
         Some(s) => match s.parse::<i64>() {
             Ok(n) if (1..=max).contains(&n) => Ok(n),
             _ => Err(PortalError::invalid(
-                if name == "page" {
-                    ErrorCode::InvalidPage
-                } else {
-                    ErrorCode::InvalidPerPage
+                match name {
+                    "page" => ErrorCode::InvalidPage,
+                    "limit" => ErrorCode::InvalidLimit,
+                    _ => ErrorCode::InvalidPerPage,
                 },
                 format!("{name} {s:?} must be a whole number from 1 to {max}"),
             )),
@@ -152,7 +178,14 @@ fn parse(f: &AuditFilters) -> Result<Parsed, PortalError> {
             until: to.map(|d| midnight(d) + Duration::days(1)),
         },
         page: number(&f.page, "page", 1, 1_000_000)?,
-        per_page: number(&f.per_page, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)?,
+        per_page: match (&f.per_page, &f.limit) {
+            (None, Some(_)) => number(&f.limit, "limit", DEFAULT_PER_PAGE, MAX_PER_PAGE)?,
+            (per_page, _) => number(per_page, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)?,
+        },
+        dir: match text(&f.dir).as_deref() {
+            Some("asc") => Direction::Asc,
+            _ => Direction::Desc,
+        },
     })
 }
 
@@ -185,12 +218,17 @@ pub fn view(ca: &Ca, user: &User, f: &AuditFilters) -> Result<AuditPage, PortalE
             },
         };
         let total = audit_log::count(c, &p.filter)?;
-        let rows = audit_log::page(c, &p.filter, p.per_page, (p.page - 1) * p.per_page)?;
+        let rows = audit_log::page(c, &p.filter, p.dir, p.per_page, (p.page - 1) * p.per_page)?;
+        let pages = ((total + p.per_page - 1) / p.per_page).max(1);
         Ok(AuditPage {
             chain,
             total,
             page: p.page,
             per_page: p.per_page,
+            limit: p.per_page,
+            pages,
+            next: (p.page < pages).then_some(p.page + 1),
+            dir: dir_name(p.dir),
             events: rows
                 .into_iter()
                 .map(|r| EventView {

@@ -8,16 +8,42 @@ use serde_json::json;
 use ca_core::lifecycle::CertificateRef;
 use ca_core::serial::Serial;
 use ca_core::store::models::CertificateRow;
-use ca_core::views::certificates::{self as view, CertificateSearch, StatusMatch, UnitMatch};
+use ca_core::views::certificates::{
+    self as view, CertificateOrder, CertificateSearch, StatusMatch, UnitMatch,
+};
+use ca_core::views::lists::Direction;
 use ca_core::{Ca, CaError};
 
 use crate::authz::{self, Action};
 use crate::error::PortalError;
 use crate::error_code::ErrorCode;
+use crate::listing::{ListQuery, ListSpec, PageInfo};
 use crate::user::User;
 
-/// Most certificates one search returns.
-const LIMIT: i64 = 500;
+/// `GET /certificates`: the filters ([`Filters`]) and the sortable
+/// columns; newest first unless sorted otherwise.
+pub const CERTIFICATE_LIST: ListSpec = ListSpec {
+    filters: &[
+        "serial",
+        "name",
+        "national_id",
+        "unit",
+        "token",
+        "status",
+        "expiring_before",
+        "subscriber_id",
+    ],
+    sorts: &[
+        "id",
+        "serial",
+        "name",
+        "status",
+        "not_before",
+        "not_after",
+        "province",
+    ],
+    default_dir: Direction::Desc,
+};
 
 /// Search filters (`GET /api/v1/certificates?…`), all optional.
 #[derive(Debug, Clone, Default)]
@@ -37,6 +63,26 @@ pub struct Filters {
     /// Only certificates whose notAfter is before this date (YYYY-MM-DD or
     /// RFC 3339).
     pub expiring_before: Option<String>,
+    /// Only this subscriber's certificates (an id; none for an id that
+    /// matches no subscriber in the caller's scope).
+    pub subscriber_id: Option<String>,
+}
+
+impl Filters {
+    /// The filters of a list query ([`CERTIFICATE_LIST`]).
+    pub fn of(query: &ListQuery) -> Self {
+        let get = |k: &str| query.filter(k).map(str::to_owned);
+        Self {
+            serial: get("serial"),
+            name: get("name"),
+            national_id: get("national_id"),
+            unit: get("unit"),
+            token: get("token"),
+            status: get("status"),
+            expiring_before: get("expiring_before"),
+            subscriber_id: get("subscriber_id"),
+        }
+    }
 }
 
 /// The output format of a download.
@@ -50,8 +96,14 @@ pub enum Format {
     P7b,
 }
 
-/// Certificates of subscribers in the user's scope matching `f`.
-pub fn search(ca: &Ca, user: &User, f: &Filters) -> Result<Vec<serde_json::Value>, PortalError> {
+/// The page `query` asks for of the certificates of subscribers in the
+/// user's scope matching `f`, sorted as it asks.
+pub fn search(
+    ca: &Ca,
+    user: &User,
+    f: &Filters,
+    query: &ListQuery,
+) -> Result<(Vec<serde_json::Value>, PageInfo), PortalError> {
     let serial = f
         .serial
         .as_deref()
@@ -92,6 +144,28 @@ pub fn search(ca: &Ca, user: &User, f: &Filters) -> Result<Vec<serde_json::Value
             .trim_start_matches(|c: char| c.is_ascii_alphabetic())
             .to_owned()
     });
+    let subscriber_id = f
+        .subscriber_id
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            s.trim().parse::<i64>().map_err(|_| {
+                PortalError::invalid(
+                    ErrorCode::InvalidSubscriber,
+                    format!("subscriber_id {s:?} is not an id (a whole number)"),
+                )
+            })
+        })
+        .transpose()?;
+    let order = match query.sort {
+        "serial" => CertificateOrder::Serial,
+        "name" => CertificateOrder::Name,
+        "status" => CertificateOrder::Status,
+        "not_before" => CertificateOrder::NotBefore,
+        "not_after" => CertificateOrder::NotAfter,
+        "province" => CertificateOrder::Province,
+        _ => CertificateOrder::Id,
+    };
     let now = Utc::now().naive_utc();
     let search = CertificateSearch {
         province: authz::scope(user).map(str::to_owned),
@@ -103,15 +177,20 @@ pub fn search(ca: &Ca, user: &User, f: &Filters) -> Result<Vec<serde_json::Value
             Err(_) => UnitMatch::NameContains(u),
         }),
         token_serial: text(&f.token),
+        subscriber_id,
         status,
         not_after_before: before,
         now,
-        limit: LIMIT,
+        order,
+        direction: query.dir,
+        window: query.window(),
     };
     let found = ca
         .store()
         .read(|c| -> Result<_, PortalError> { Ok(view::search(c, &search)?) })?;
-    Ok(found
+    let info = query.page_info(found.total);
+    let rows = found
+        .rows
         .iter()
         .map(|f| {
             let mut v = summary(&f.row, now);
@@ -122,7 +201,8 @@ pub fn search(ca: &Ca, user: &User, f: &Filters) -> Result<Vec<serde_json::Value
             }
             v
         })
-        .collect())
+        .collect();
+    Ok((rows, info))
 }
 
 /// One certificate, if the user may read it, with the OCSP answer served

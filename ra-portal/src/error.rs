@@ -75,6 +75,10 @@ pub enum PortalError {
         /// What to fix.
         message: String,
     },
+    /// A list's query string it cannot take: an unknown or repeated
+    /// parameter (400), a page, limit, sort or id out of range (422).
+    #[error("{0}")]
+    BadQuery(Box<QueryProblem>),
     /// The body exceeds its limit.
     #[error("the body is larger than the {limit} allowed")]
     TooLarge {
@@ -95,6 +99,29 @@ pub enum PortalError {
     /// Something on our side (database, randomness, hashing).
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// A refused list query: what is wrong, in English (the API's message)
+/// and in Vietnamese (the pages'), and the parameter to fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryProblem {
+    /// 400 for a query the list cannot read (unknown or repeated
+    /// parameter, too long, broken encoding), 422 for a value out of range.
+    pub status: u16,
+    /// Stable machine code.
+    pub code: &'static str,
+    /// The parameter concerned (empty for the query as a whole).
+    pub parameter: String,
+    /// The API's message.
+    pub english: String,
+    /// The pages' message.
+    pub vietnamese: String,
+}
+
+impl std::fmt::Display for QueryProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.english)
+    }
 }
 
 impl PortalError {
@@ -156,6 +183,7 @@ impl PortalError {
             Self::Invalid { code, .. } => (422, code.as_str()),
             Self::Conflict { code, .. } => (409, code.as_str()),
             Self::TooLarge { .. } => (413, "too_large"),
+            Self::BadQuery(p) => (p.status, p.code),
             Self::Ca(e) => ca_status(e),
             Self::Internal(_) => (500, "internal"),
         }

@@ -57,6 +57,8 @@ pub enum ErrorCode {
     InvalidDepartment,
     /// Not a request kind.
     InvalidKind,
+    /// Not a number of rows per page.
+    InvalidLimit,
     /// Not a page number.
     InvalidPage,
     /// Not a page size.
@@ -73,6 +75,8 @@ pub enum ErrorCode {
     InvalidState,
     /// Not a certificate status.
     InvalidStatus,
+    /// Not a subscriber id.
+    InvalidSubscriber,
     /// Not a unit id.
     InvalidUnit,
     /// A username outside the allowed characters.
@@ -130,7 +134,7 @@ pub enum ErrorCode {
 }
 
 /// Every code of the portal's own (the [`Rule`]s are in [`RULES`]).
-pub(crate) const PORTAL_CODES: [ErrorCode; 56] = [
+pub(crate) const PORTAL_CODES: [ErrorCode; 58] = [
     ErrorCode::AlreadyAcknowledged,
     ErrorCode::AlreadyDisabled,
     ErrorCode::AlreadyEnabled,
@@ -153,6 +157,7 @@ pub(crate) const PORTAL_CODES: [ErrorCode; 56] = [
     ErrorCode::InvalidDate,
     ErrorCode::InvalidDepartment,
     ErrorCode::InvalidKind,
+    ErrorCode::InvalidLimit,
     ErrorCode::InvalidPage,
     ErrorCode::InvalidPerPage,
     ErrorCode::InvalidPeriod,
@@ -161,6 +166,7 @@ pub(crate) const PORTAL_CODES: [ErrorCode; 56] = [
     ErrorCode::InvalidSerial,
     ErrorCode::InvalidState,
     ErrorCode::InvalidStatus,
+    ErrorCode::InvalidSubscriber,
     ErrorCode::InvalidUnit,
     ErrorCode::InvalidUsername,
     ErrorCode::JobBusy,
@@ -222,6 +228,7 @@ impl ErrorCode {
             Self::InvalidDate => "invalid_date",
             Self::InvalidDepartment => "invalid_department",
             Self::InvalidKind => "invalid_kind",
+            Self::InvalidLimit => "invalid_limit",
             Self::InvalidPage => "invalid_page",
             Self::InvalidPerPage => "invalid_per_page",
             Self::InvalidPeriod => "invalid_period",
@@ -230,6 +237,7 @@ impl ErrorCode {
             Self::InvalidSerial => "invalid_serial",
             Self::InvalidState => "invalid_state",
             Self::InvalidStatus => "invalid_status",
+            Self::InvalidSubscriber => "invalid_subscriber",
             Self::InvalidUnit => "invalid_unit",
             Self::InvalidUsername => "invalid_username",
             Self::JobBusy => "job_busy",
@@ -286,6 +294,7 @@ impl ErrorCode {
             Self::InvalidDate => "The date is not valid (YYYY-MM-DD).",
             Self::InvalidDepartment => "The department label is not valid.",
             Self::InvalidKind => "Unknown kind of request.",
+            Self::InvalidLimit => "The number of rows per page is not valid.",
             Self::InvalidPage => "The page number is not valid.",
             Self::InvalidPerPage => "The number of rows per page is not valid.",
             Self::InvalidPeriod => "The period ends before it starts.",
@@ -294,6 +303,7 @@ impl ErrorCode {
             Self::InvalidSerial => "The serial number is not valid.",
             Self::InvalidState => "Unknown request state.",
             Self::InvalidStatus => "Unknown certificate status.",
+            Self::InvalidSubscriber => "The subscriber id is not valid.",
             Self::InvalidUnit => "The unit is not valid.",
             Self::InvalidUsername => "The username is not valid.",
             Self::JobBusy => "This bulk re-issue is being carried out.",

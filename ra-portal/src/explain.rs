@@ -20,6 +20,7 @@ pub(crate) fn explain(e: &PortalError) -> (&'static str, String) {
         }
         PortalError::NotFound(m) => not_found(m),
         PortalError::Forbidden(_) => ("", forbidden().into()),
+        PortalError::BadQuery(q) => ("", q.vietnamese.clone()),
         PortalError::OwnRequest => (
             "",
             "Bạn đã gửi yêu cầu này: một lãnh đạo khác phải phê duyệt hoặc từ chối.".into(),
@@ -395,6 +396,8 @@ fn code_text(e: &PortalError, code: ErrorCode, message: &str) -> (&'static str, 
             "file",
             "Tệp bị từ chối: khi giải nén, tệp lớn bất thường.".into(),
         ),
+        ErrorCode::InvalidLimit => ("limit", "Số dòng mỗi trang không hợp lệ.".into()),
+        ErrorCode::InvalidSubscriber => ("subscriber_id", "Mã thuê bao không hợp lệ.".into()),
         ErrorCode::BadBody => ("", "Không đọc được dữ liệu gửi lên (quá lớn hoặc bị cắt ngang).".into()),
         ErrorCode::BadCsv => ("file", "Tệp không đúng định dạng CSV.".into()),
         ErrorCode::BadJson => ("", "Dữ liệu gửi lên không đúng cấu trúc JSON yêu cầu.".into()),

@@ -22,6 +22,7 @@ mod explain;
 pub mod http;
 pub mod import;
 mod key_file;
+pub mod listing;
 pub mod options;
 pub mod password;
 mod random;

@@ -7,12 +7,37 @@ use serde_json::json;
 pub use ca_core::registry::UnitInput;
 use ca_core::registry::{current_province, SubscriberInput, SubscriberSearch, UnitUpdate};
 use ca_core::store::models::{SubscriberRow, TokenRow, UnitRow};
+use ca_core::views::lists::{
+    self as view, Direction, SubscriberFilter, SubscriberOrder, TokenFilter, TokenOrder, UnitOrder,
+};
 use ca_core::{Ca, CaError};
 
 use crate::authz::{self, Action};
 use crate::error::PortalError;
 use crate::error_code::ErrorCode;
+use crate::listing::{ListQuery, ListSpec, PageInfo};
 use crate::user::User;
+
+/// `GET /subscribers`: the filters and the sortable columns.
+pub const SUBSCRIBER_LIST: ListSpec = ListSpec {
+    filters: &["q", "kind", "unit_id", "province"],
+    sorts: &["id", "name", "kind", "uid", "title", "province"],
+    default_dir: Direction::Asc,
+};
+
+/// `GET /units`: the filters and the sortable columns.
+pub const UNIT_LIST: ListSpec = ListSpec {
+    filters: &["province"],
+    sorts: &["id", "name", "province", "agency_code"],
+    default_dir: Direction::Asc,
+};
+
+/// `GET /tokens`: the filters and the sortable columns.
+pub const TOKEN_LIST: ListSpec = ListSpec {
+    filters: &["q", "status", "subscriber_id"],
+    sorts: &["id", "serial", "status", "holder"],
+    default_dir: Direction::Asc,
+};
 
 /// The most rows a list returns.
 const LIST_LIMIT: i64 = 5000;
@@ -294,6 +319,151 @@ pub fn tokens(ca: &Ca, user: &User) -> Result<Vec<serde_json::Value>, PortalErro
             v
         })
         .collect())
+}
+
+/// A page of the subscribers in the user's scope matching the query's
+/// filters (`q`: name ignoring case and diacritics, or identifier;
+/// `kind`; `unit_id`; `province`). An id matching nothing gives an empty
+/// page, never other rows.
+pub fn subscriber_page(
+    ca: &Ca,
+    user: &User,
+    query: &ListQuery,
+) -> Result<(Vec<serde_json::Value>, PageInfo), PortalError> {
+    let kind = query
+        .filter("kind")
+        .map(str::parse::<ca_core::registry::SubscriberKind>)
+        .transpose()?;
+    let Some(province) = province_in_scope(user, query.filter("province"))? else {
+        return Ok((Vec::new(), query.page_info(0)));
+    };
+    let filter = SubscriberFilter {
+        province,
+        text: query.filter("q").map(clean),
+        kind: kind.map(|k| k.as_str().to_owned()),
+        unit_id: query.id("unit_id")?,
+    };
+    let order = match query.sort {
+        "name" => SubscriberOrder::Name,
+        "kind" => SubscriberOrder::Kind,
+        "uid" => SubscriberOrder::Uid,
+        "title" => SubscriberOrder::Title,
+        "province" => SubscriberOrder::Province,
+        _ => SubscriberOrder::Id,
+    };
+    let page = ca.store().read(|c| -> Result<_, PortalError> {
+        Ok(view::subscribers(
+            c,
+            &filter,
+            order,
+            query.dir,
+            query.window(),
+        )?)
+    })?;
+    Ok((
+        page.rows.iter().map(subscriber_json).collect(),
+        query.page_info(page.total),
+    ))
+}
+
+/// A page of the units in the user's scope (`province` filter for those
+/// who see every province), each with its parent unit's name.
+pub fn unit_page(
+    ca: &Ca,
+    user: &User,
+    query: &ListQuery,
+) -> Result<(Vec<serde_json::Value>, PageInfo), PortalError> {
+    let Some(province) = province_in_scope(user, query.filter("province"))? else {
+        return Ok((Vec::new(), query.page_info(0)));
+    };
+    let order = match query.sort {
+        "name" => UnitOrder::Name,
+        "province" => UnitOrder::Province,
+        "agency_code" => UnitOrder::AgencyCode,
+        _ => UnitOrder::Id,
+    };
+    let (page, parents) = ca.store().read(|c| -> Result<_, PortalError> {
+        let page = view::units(c, province.as_deref(), order, query.dir, query.window())?;
+        let ids: Vec<i64> = page.rows.iter().filter_map(|u| u.parent_id).collect();
+        let parents = view::unit_names(c, &ids)?;
+        Ok((page, parents))
+    })?;
+    let rows = page
+        .rows
+        .iter()
+        .map(|u| {
+            let mut v = unit_json(u);
+            let parent = u
+                .parent_id
+                .and_then(|p| parents.iter().find(|(id, _)| *id == p))
+                .map(|(_, name)| name.clone());
+            if let Some(o) = v.as_object_mut() {
+                o.insert("parent_name".into(), json!(parent));
+            }
+            v
+        })
+        .collect();
+    Ok((rows, query.page_info(page.total)))
+}
+
+/// A page of the tokens in the user's scope matching the query's filters
+/// (`q`: serial or holder's name; `status`; `subscriber_id`), each with
+/// its holder's name and province.
+pub fn token_page(
+    ca: &Ca,
+    user: &User,
+    query: &ListQuery,
+) -> Result<(Vec<serde_json::Value>, PageInfo), PortalError> {
+    let status = query
+        .filter("status")
+        .map(str::parse::<ca_core::token::TokenState>)
+        .transpose()?;
+    let filter = TokenFilter {
+        province: authz::scope(user).map(str::to_owned),
+        subscriber_id: query.id("subscriber_id")?,
+        status: status.map(|s| s.as_str().to_owned()),
+        text: query.filter("q").map(clean),
+    };
+    let order = match query.sort {
+        "serial" => TokenOrder::Serial,
+        "status" => TokenOrder::Status,
+        "holder" => TokenOrder::Holder,
+        _ => TokenOrder::Id,
+    };
+    let page = ca.store().read(|c| -> Result<_, PortalError> {
+        Ok(view::tokens(c, &filter, order, query.dir, query.window())?)
+    })?;
+    let rows = page
+        .rows
+        .iter()
+        .map(|t| {
+            let mut v = token_json(&t.token);
+            if let Some(o) = v.as_object_mut() {
+                o.insert("province".into(), json!(t.province));
+                o.insert("holder".into(), json!(t.holder));
+            }
+            v
+        })
+        .collect();
+    Ok((rows, query.page_info(page.total)))
+}
+
+/// The province filter of a list: `Ok(None)` when nothing can match (a
+/// provincial account asking for another province), else `Ok(Some(p))`
+/// with `p` the province kept — the account's own for provincial
+/// accounts, otherwise the one asked for (current or former name) or
+/// every one (`None`).
+#[allow(clippy::option_option)]
+fn province_in_scope(
+    user: &User,
+    asked: Option<&str>,
+) -> Result<Option<Option<String>>, PortalError> {
+    let asked = asked.map(current_province).transpose()?.map(|(p, _)| p);
+    Ok(match (authz::scope(user), asked) {
+        (Some(own), Some(p)) if own != p => None,
+        (Some(own), _) => Some(Some(own.to_owned())),
+        (None, p) => Some(p),
+    })
 }
 
 fn unit_json(u: &UnitRow) -> serde_json::Value {

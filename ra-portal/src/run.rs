@@ -59,6 +59,7 @@ impl Service for PortalState {
             .configure(figment)
             .mount("/", web::routes())
             .attach(crate::http::hardening::Hardening)
+            .attach(crate::http::compression::Gzip)
             .mount(api::BASE, api::routes())
             .register(api::BASE, api::catchers())
             .manage(self)

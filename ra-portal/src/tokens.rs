@@ -20,6 +20,7 @@ use crate::certificates::{self, Filters};
 use crate::clock::now;
 use crate::error::PortalError;
 use crate::error_code::ErrorCode;
+use crate::listing::ListQuery;
 use crate::request_record::Kind;
 use crate::role::Role;
 use crate::schema::{emergency_actions, users};
@@ -91,15 +92,21 @@ pub fn token(ca: &Ca, user: &User, serial: &str) -> Result<TokenView, PortalErro
         }
         .into()
     })?;
-    let mut certificates = certificates::search(
+    // Oldest first; a token holds a handful of certificates, far below the
+    // largest page.
+    let oldest_first = ListQuery::parse(
+        Some("sort=id&dir=asc&limit=500"),
+        certificates::CERTIFICATE_LIST,
+    )?;
+    let (certificates, _) = certificates::search(
         ca,
         user,
         &Filters {
             token: Some(row.serial.clone()),
             ..Filters::default()
         },
+        &oldest_first,
     )?;
-    certificates.sort_by_key(|c| c["id"].as_i64());
     let actions = TRANSITIONS
         .iter()
         .filter(|(from, _)| *from == row.status)

@@ -1,9 +1,12 @@
-//! Replays the committed corpora of the CSV and `.xlsx` import fuzz
-//! targets (`fuzz/corpus/csv_import/`, `fuzz/corpus/xlsx_import/`) through
-//! their checks (`fuzz/checks/`): see ca-core/tests/fuzz_corpus.rs.
+//! Replays the committed corpora of the CSV and `.xlsx` import and list
+//! query fuzz targets (`fuzz/corpus/csv_import/`, `fuzz/corpus/xlsx_import/`,
+//! `fuzz/corpus/list_query/`) through their checks (`fuzz/checks/`): see
+//! ca-core/tests/fuzz_corpus.rs.
 
 #[path = "../../fuzz/checks/csv_import.rs"]
 mod csv_import;
+#[path = "../../fuzz/checks/list_query.rs"]
+mod list_query;
 #[path = "../../fuzz/corpus_replay.rs"]
 mod replay;
 #[path = "../../fuzz/checks/xlsx_import.rs"]
@@ -17,4 +20,9 @@ fn csv_import_corpus() {
 #[test]
 fn xlsx_import_corpus() {
     replay::replay("xlsx_import", xlsx_import::check);
+}
+
+#[test]
+fn list_query_corpus() {
+    replay::replay("list_query", list_query::check);
 }

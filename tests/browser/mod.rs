@@ -399,6 +399,16 @@ impl Browser {
         );
     }
 
+    /// Runs `script` (a function body, `return …` for a value) in the
+    /// page; returns its value.
+    pub(crate) fn eval(&self, script: &str) -> Value {
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            &json!({ "script": script, "args": [] }),
+        )
+    }
+
     /// Saves a screenshot as `NN-name.png`; returns its path.
     pub(crate) fn shot(&mut self, name: &str) -> PathBuf {
         self.step += 1;

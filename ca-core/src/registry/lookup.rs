@@ -12,8 +12,9 @@ use crate::{Ca, CaError};
 pub struct SubscriberSearch<'a> {
     /// Only this province.
     pub province: Option<&'a str>,
-    /// Only those whose name or identifier (CCCD, CMND, passport, MST, with
-    /// or without its prefix) contains this text (NFC, single spaces).
+    /// Only those whose name (ignoring case and diacritics) or identifier
+    /// (CCCD, CMND, passport, MST, with or without its prefix) contains
+    /// this text.
     pub text: Option<&'a str>,
     /// At most this many, by id.
     pub limit: i64,
@@ -34,12 +35,15 @@ impl Ca {
                 q = q.filter(subscribers::province.eq(p.to_owned()));
             }
             if let Some(text) = search.text {
-                let pattern = format!("%{}%", like_escape(text));
+                // The folded name, as the portal's paged lists compare it
+                // (`views::lists`): case and diacritics ignored.
+                let (name, _) = crate::views::lists::text_patterns(text);
+                let uid = format!("%{}%", like_escape(&text.trim().to_uppercase()));
                 q = q.filter(
-                    subscribers::full_name
-                        .like(pattern.clone())
+                    subscribers::search_key
+                        .like(name)
                         .escape('\\')
-                        .or(subscribers::uid.like(pattern).escape('\\')),
+                        .or(subscribers::uid.like(uid).escape('\\')),
                 );
             }
             Ok(q.limit(search.limit).load(c)?)

@@ -19,9 +19,11 @@ use crate::{Ca, CaError};
 
 pub mod contact;
 mod lookup;
+pub(crate) mod search_key;
 pub(crate) mod unit;
 
 pub use lookup::SubscriberSearch;
+pub use search_key::search_key;
 pub use unit::{
     apply_unit_change, check_agency_code, plan_unit_change, unit_certificates, AddedUnit,
     UnitAction, UnitCertificates, UnitChange, UnitChangePlan, UnitInput, UnitUpdate, MAX_UNIT_NAME,
@@ -284,6 +286,7 @@ fn insert_subscriber(
         .values(NewSubscriber {
             kind: s.kind.as_str().to_owned(),
             full_name: info.common_name.clone(),
+            search_key: Some(search_key(&info.common_name)),
             uid: uid.clone(),
             title: info.title.clone(),
             unit_id,
@@ -490,6 +493,7 @@ fn update_in(
     diesel::update(subscribers::table.find(id))
         .set((
             subscribers::full_name.eq(&info.common_name),
+            subscribers::search_key.eq(search_key(&info.common_name)),
             subscribers::title.eq(&info.title),
             subscribers::unit_id.eq(unit_id),
             subscribers::organization.eq(&info.organization),

@@ -141,7 +141,12 @@ impl Store {
             DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(drop),
             DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(drop),
         };
-        result.map_err(|e| StoreError::Migration(e.to_string()))
+        result.map_err(|e| StoreError::Migration(e.to_string()))?;
+        // Rows written before the subscribers' search key existed get
+        // theirs now (SQL cannot fold Vietnamese on both backends).
+        crate::registry::search_key::fill_missing(&mut conn)
+            .map(drop)
+            .map_err(|e| StoreError::Migration(format!("filling the search keys: {e}")))
     }
 }
 

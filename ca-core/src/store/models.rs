@@ -94,6 +94,8 @@ pub struct SubscriberRow {
 pub struct NewSubscriber {
     pub kind: String,
     pub full_name: String,
+    /// The folded name searches compare ([`crate::registry::search_key`]).
+    pub search_key: Option<String>,
     pub uid: Option<String>,
     pub title: Option<String>,
     pub unit_id: Option<i64>,

@@ -58,6 +58,7 @@ diesel::table! {
         phone -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        search_key -> Nullable<Text>,
     }
 }
 

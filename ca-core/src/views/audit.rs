@@ -5,6 +5,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::lists::Direction;
 use crate::store::models::AuditEventRow;
 use crate::store::schema::{audit_events, audit_head};
 use crate::store::DbConnection;
@@ -49,17 +50,21 @@ pub fn count(c: &mut DbConnection, filter: &AuditFilter) -> QueryResult<i64> {
     filtered(filter).count().get_result(c)
 }
 
-/// The events matching `filter`, newest first: at most `limit`, after
-/// skipping the `offset` newest.
+/// The events matching `filter`, newest first (oldest first with
+/// [`Direction::Asc`]): at most `limit`, after skipping `offset`.
 pub fn page(
     c: &mut DbConnection,
     filter: &AuditFilter,
+    direction: Direction,
     limit: i64,
     offset: i64,
 ) -> QueryResult<Vec<AuditEventRow>> {
-    filtered(filter)
-        .order(audit_events::seq.desc())
-        .limit(limit)
+    let q = filtered(filter);
+    let q = match direction {
+        Direction::Desc => q.order(audit_events::seq.desc()),
+        Direction::Asc => q.order(audit_events::seq.asc()),
+    };
+    q.limit(limit)
         .offset(offset)
         .select(AuditEventRow::as_select())
         .load(c)

@@ -6,17 +6,20 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::lists::{like_escape, ordered, text_patterns, Direction, Paged, Window};
 use crate::serial::Serial;
 use crate::store::models::CertificateRow;
 use crate::store::schema::{certificates, subscribers, tokens, units};
 use crate::store::DbConnection;
+
+type Backend = <DbConnection as Connection>::Backend;
 
 /// Which unit's subscribers a search keeps.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UnitMatch {
     /// The unit with this id.
     Id(i64),
-    /// Every unit whose name contains this text (SQL `LIKE`).
+    /// Every unit whose name contains this text.
     NameContains(String),
 }
 
@@ -44,7 +47,8 @@ pub struct CertificateSearch {
     pub province: Option<String>,
     /// Exactly this serial.
     pub serial: Option<Serial>,
-    /// The subscriber's name contains this text (SQL `LIKE`).
+    /// The subscriber's name contains this text, ignoring case and
+    /// Vietnamese diacritics (the folded search key).
     pub name: Option<String>,
     /// The subscriber's uid ends with `:` and these characters (the
     /// national id or tax code without its `CCCD:`… prefix).
@@ -53,14 +57,40 @@ pub struct CertificateSearch {
     pub unit: Option<UnitMatch>,
     /// On the token with this serial (none found when no token has it).
     pub token_serial: Option<String>,
+    /// Of this subscriber (none found when there is no such subscriber).
+    pub subscriber_id: Option<i64>,
     /// The status.
     pub status: Option<StatusMatch>,
     /// notAfter before this time (UTC).
     pub not_after_before: Option<NaiveDateTime>,
     /// The time expiry is judged at (UTC).
     pub now: NaiveDateTime,
-    /// Most certificates returned.
-    pub limit: i64,
+    /// The column sorted by, ties broken by id.
+    pub order: CertificateOrder,
+    /// Ascending or descending.
+    pub direction: Direction,
+    /// Which rows of the sorted result.
+    pub window: Window,
+}
+
+/// The columns a certificate search sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CertificateOrder {
+    /// Recording order (the newest has the highest id).
+    #[default]
+    Id,
+    /// The serial (hex).
+    Serial,
+    /// The subscriber's name, folded.
+    Name,
+    /// The status.
+    Status,
+    /// notBefore.
+    NotBefore,
+    /// notAfter.
+    NotAfter,
+    /// The subscriber's province.
+    Province,
 }
 
 /// A certificate found by [`search`], with its subscriber's name, uid and
@@ -77,81 +107,125 @@ pub struct FoundCertificate {
     pub province: String,
 }
 
-/// The certificates matching `s`, newest (highest id) first, at most
-/// `s.limit`.
-pub fn search(c: &mut DbConnection, s: &CertificateSearch) -> QueryResult<Vec<FoundCertificate>> {
-    let mut q = certificates::table
-        .inner_join(subscribers::table)
-        .select((
-            CertificateRow::as_select(),
-            subscribers::full_name,
-            subscribers::uid,
-            subscribers::province,
-        ))
-        .order(certificates::id.desc())
-        .limit(s.limit)
-        .into_boxed();
-    if let Some(p) = &s.province {
-        q = q.filter(subscribers::province.eq(p.clone()));
-    }
-    if let Some(serial) = &s.serial {
-        q = q.filter(certificates::serial.eq(serial.to_hex()));
-    }
-    if let Some(n) = &s.name {
-        q = q.filter(subscribers::full_name.like(format!("%{n}%")));
-    }
-    if let Some(digits) = &s.uid_digits {
-        q = q.filter(subscribers::uid.like(format!("%:{digits}")));
-    }
-    if let Some(u) = &s.unit {
-        let ids: Vec<i64> = match u {
-            UnitMatch::Id(id) => vec![*id],
-            UnitMatch::NameContains(part) => units::table
-                .filter(units::name.like(format!("%{part}%")))
+/// The page of certificates matching `s` (in `s.order` and
+/// `s.direction`, the rows of `s.window`) and how many match in all.
+pub fn search(c: &mut DbConnection, s: &CertificateSearch) -> QueryResult<Paged<FoundCertificate>> {
+    let unit_ids: Option<Vec<i64>> = match &s.unit {
+        None => None,
+        Some(UnitMatch::Id(id)) => Some(vec![*id]),
+        Some(UnitMatch::NameContains(part)) => Some(
+            units::table
+                .filter(
+                    units::name
+                        .like(format!("%{}%", like_escape(part)))
+                        .escape('\\'),
+                )
                 .select(units::id)
                 .load(c)?,
-        };
-        q = q.filter(subscribers::unit_id.eq_any(ids));
+        ),
+    };
+    let token_id: Option<i64> = match &s.token_serial {
+        None => None,
+        Some(t) => Some(
+            tokens::table
+                .filter(tokens::serial.eq(t))
+                .select(tokens::id)
+                .first(c)
+                .optional()?
+                .unwrap_or(-1),
+        ),
+    };
+    // The same filters on the count and on the page.
+    macro_rules! filtered {
+        () => {{
+            let mut q = certificates::table
+                .inner_join(subscribers::table)
+                .into_boxed::<Backend>();
+            if let Some(p) = &s.province {
+                q = q.filter(subscribers::province.eq(p.clone()));
+            }
+            if let Some(serial) = &s.serial {
+                q = q.filter(certificates::serial.eq(serial.to_hex()));
+            }
+            if let Some(n) = s.name.as_deref().filter(|n| !n.trim().is_empty()) {
+                let (name, _) = text_patterns(n);
+                q = q.filter(subscribers::search_key.like(name).escape('\\'));
+            }
+            if let Some(digits) = &s.uid_digits {
+                q = q.filter(
+                    subscribers::uid
+                        .like(format!("%:{}", like_escape(digits)))
+                        .escape('\\'),
+                );
+            }
+            if let Some(ids) = &unit_ids {
+                q = q.filter(subscribers::unit_id.eq_any(ids.clone()));
+            }
+            if let Some(id) = token_id {
+                q = q.filter(certificates::token_id.eq(id));
+            }
+            if let Some(id) = s.subscriber_id {
+                q = q.filter(certificates::subscriber_id.eq(id));
+            }
+            match s.status {
+                Some(StatusMatch::Expired) => {
+                    q = q
+                        .filter(certificates::status.eq("good"))
+                        .filter(certificates::not_after.lt(s.now));
+                }
+                Some(StatusMatch::Good) => {
+                    q = q
+                        .filter(certificates::status.eq("good"))
+                        .filter(certificates::not_after.ge(s.now));
+                }
+                Some(StatusMatch::Suspended) => {
+                    q = q.filter(certificates::status.eq("suspended"));
+                }
+                Some(StatusMatch::Revoked) => q = q.filter(certificates::status.eq("revoked")),
+                Some(StatusMatch::Pending) => q = q.filter(certificates::status.eq("pending")),
+                None => {}
+            }
+            if let Some(b) = s.not_after_before {
+                q = q.filter(certificates::not_after.lt(b));
+            }
+            q
+        }};
     }
-    if let Some(t) = &s.token_serial {
-        let id: Option<i64> = tokens::table
-            .filter(tokens::serial.eq(t))
-            .select(tokens::id)
-            .first(c)
-            .optional()?;
-        q = q.filter(certificates::token_id.eq(id.unwrap_or(-1)));
-    }
-    match s.status {
-        Some(StatusMatch::Expired) => {
-            q = q
-                .filter(certificates::status.eq("good"))
-                .filter(certificates::not_after.lt(s.now));
+    let total = filtered!().count().get_result(c)?;
+    let q = filtered!().select((
+        CertificateRow::as_select(),
+        subscribers::full_name,
+        subscribers::uid,
+        subscribers::province,
+    ));
+    let dir = s.direction;
+    let q = match s.order {
+        CertificateOrder::Id => ordered!(q, dir, certificates::id, certificates::id),
+        CertificateOrder::Serial => ordered!(q, dir, certificates::serial, certificates::id),
+        CertificateOrder::Name => ordered!(q, dir, subscribers::search_key, certificates::id),
+        CertificateOrder::Status => ordered!(q, dir, certificates::status, certificates::id),
+        CertificateOrder::NotBefore => {
+            ordered!(q, dir, certificates::not_before, certificates::id)
         }
-        Some(StatusMatch::Good) => {
-            q = q
-                .filter(certificates::status.eq("good"))
-                .filter(certificates::not_after.ge(s.now));
-        }
-        Some(StatusMatch::Suspended) => q = q.filter(certificates::status.eq("suspended")),
-        Some(StatusMatch::Revoked) => q = q.filter(certificates::status.eq("revoked")),
-        Some(StatusMatch::Pending) => q = q.filter(certificates::status.eq("pending")),
-        None => {}
-    }
-    if let Some(b) = s.not_after_before {
-        q = q.filter(certificates::not_after.lt(b));
-    }
-    let rows: Vec<(CertificateRow, String, Option<String>, String)> = q.load(c)?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(row, subscriber_name, subscriber_uid, province)| FoundCertificate {
-                row,
-                subscriber_name,
-                subscriber_uid,
-                province,
-            },
-        )
-        .collect())
+        CertificateOrder::NotAfter => ordered!(q, dir, certificates::not_after, certificates::id),
+        CertificateOrder::Province => ordered!(q, dir, subscribers::province, certificates::id),
+    };
+    let rows: Vec<(CertificateRow, String, Option<String>, String)> =
+        q.limit(s.window.limit).offset(s.window.offset).load(c)?;
+    Ok(Paged {
+        total,
+        rows: rows
+            .into_iter()
+            .map(
+                |(row, subscriber_name, subscriber_uid, province)| FoundCertificate {
+                    row,
+                    subscriber_name,
+                    subscriber_uid,
+                    province,
+                },
+            )
+            .collect(),
+    })
 }
 
 /// Certificate `id`, if there is one.

@@ -12,6 +12,7 @@
 //! | [`audit`] | the portal's audit log view |
 //! | [`reports`] | the portal's reports (counts grouped in SQL) |
 //! | [`certificates`] | the portal's certificate search, details and live status |
+//! | [`lists`] | the portal's paged lists of subscribers, units and tokens, and names for a page of rows |
 //! | [`client_certs`] | the portal's sign-in with a client certificate |
 //! | [`issuers`] | the crl-publisher's trust chain downloads |
 //! | [`ocsp`] | the OCSP responder's refresher and health check |
@@ -27,5 +28,6 @@ pub mod bench;
 pub mod certificates;
 pub mod client_certs;
 pub mod issuers;
+pub mod lists;
 pub mod ocsp;
 pub mod reports;

@@ -7,6 +7,7 @@
 pub mod api;
 mod blocking;
 mod client_addr;
+pub mod compression;
 pub mod hardening;
 mod presented;
 pub(crate) mod query;
@@ -15,4 +16,5 @@ pub(crate) mod web;
 
 pub(crate) use blocking::blocking;
 pub(crate) use client_addr::ClientAddr;
+pub(crate) use query::RawQuery;
 pub(crate) use status::HttpStatus;

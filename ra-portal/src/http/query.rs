@@ -1,9 +1,16 @@
-//! The query strings of the list and report routes, parsed by Rocket
-//! (`FromForm`) and turned into the domain's filters, which know nothing
-//! of HTTP. Each field is kept as given (text); the domain checks it.
+//! The query strings of the routes: the audit log's and the reports'
+//! filters parsed by Rocket (`FromForm`) and turned into the domain's
+//! filters, which know nothing of HTTP (each field kept as given, text;
+//! the domain checks it); and [`RawQuery`], the query string as sent, for
+//! the lists, which read it against their own spec (`crate::listing`) so
+//! that a parameter they do not know is refused instead of silently
+//! ignored.
+
+use std::convert::Infallible;
+
+use rocket::request::{FromRequest, Outcome, Request};
 
 use crate::audit_view::AuditFilters;
-use crate::certificates::Filters;
 use crate::reports::ReportFilters;
 
 /// `?actor=&action=&object=&from=&to=&page=&per_page=` of the audit log.
@@ -16,6 +23,9 @@ pub(crate) struct AuditQuery {
     to: Option<String>,
     page: Option<String>,
     per_page: Option<String>,
+    limit: Option<String>,
+    sort: Option<String>,
+    dir: Option<String>,
 }
 
 impl From<AuditQuery> for AuditFilters {
@@ -28,6 +38,9 @@ impl From<AuditQuery> for AuditFilters {
             to: q.to,
             page: q.page,
             per_page: q.per_page,
+            limit: q.limit,
+            sort: q.sort,
+            dir: q.dir,
         }
     }
 }
@@ -52,29 +65,22 @@ impl From<ReportQuery> for ReportFilters {
     }
 }
 
-/// `?serial=&name=&national_id=&unit=&token=&status=&expiring_before=` of
-/// the certificate search.
-#[derive(Debug, Clone, Default, rocket::FromForm)]
-pub(crate) struct CertificateQuery {
-    serial: Option<String>,
-    name: Option<String>,
-    national_id: Option<String>,
-    unit: Option<String>,
-    token: Option<String>,
-    status: Option<String>,
-    expiring_before: Option<String>,
+/// The query string after `?`, still percent-encoded (`None` without one).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RawQuery(pub(crate) Option<String>);
+
+impl RawQuery {
+    /// The query string, if any.
+    pub(crate) fn as_deref(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
 }
 
-impl From<CertificateQuery> for Filters {
-    fn from(q: CertificateQuery) -> Self {
-        Self {
-            serial: q.serial,
-            name: q.name,
-            national_id: q.national_id,
-            unit: q.unit,
-            token: q.token,
-            status: q.status,
-            expiring_before: q.expiring_before,
-        }
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for RawQuery {
+    type Error = Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Infallible> {
+        Outcome::Success(Self(req.uri().query().map(|q| q.as_str().to_owned())))
     }
 }

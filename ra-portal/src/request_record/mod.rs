@@ -5,6 +5,7 @@
 //! build on this module, which imports neither.
 
 mod kind;
+mod page;
 mod state;
 
 use chrono::NaiveDateTime;
@@ -19,6 +20,7 @@ use crate::schema::requests;
 use crate::user::User;
 
 pub use kind::Kind;
+pub use page::{page, ListedRequest, REQUEST_LIST};
 pub use state::{RequestState, APPROVED, FAILED, ISSUED, REJECTED, STATES, SUBMITTED};
 
 /// A request as stored.

@@ -33,8 +33,8 @@ pub use submit::submit;
 use crate::request_record::load;
 pub(crate) use crate::request_record::{expect_submitted, load_in};
 pub use crate::request_record::{
-    get, list, pending_count, Kind, RequestRow, RequestState, APPROVED, FAILED, ISSUED, REJECTED,
-    STATES, SUBMITTED,
+    get, list, page, pending_count, Kind, ListedRequest, RequestRow, RequestState, APPROVED,
+    FAILED, ISSUED, REJECTED, REQUEST_LIST, STATES, SUBMITTED,
 };
 
 /// Rejects a submitted request; the comment is required.

@@ -8,24 +8,30 @@ use rocket::State;
 use serde_json::{json, Value};
 
 use super::{ApiResult, ApiUser};
-use crate::certificates::{self, Filters, Format};
+use crate::certificates::{self, Filters, Format, CERTIFICATE_LIST};
 use crate::error::PortalError;
 use crate::error_code::ErrorCode;
-use crate::http::blocking;
-use crate::http::query::CertificateQuery;
+use crate::http::{blocking, RawQuery};
+use crate::listing::ListQuery;
 use crate::PortalState;
 
-#[rocket::get("/certificates?<filters..>")]
+#[rocket::get("/certificates")]
 pub(super) async fn list(
     state: &State<Arc<PortalState>>,
     user: Result<ApiUser, PortalError>,
-    filters: CertificateQuery,
+    query: RawQuery,
 ) -> ApiResult<Json<Value>> {
     let user = user?.0;
-    let filters = Filters::from(filters);
+    let query = ListQuery::parse(query.as_deref(), CERTIFICATE_LIST)?;
     let ca = Arc::clone(&state.ca);
-    let v = blocking(move || certificates::search(&ca, &user, &filters)).await?;
-    Ok(Json(json!({ "certificates": v })))
+    let v = blocking(move || {
+        let (rows, info) = certificates::search(&ca, &user, &Filters::of(&query), &query)?;
+        let mut v = json!({ "certificates": rows });
+        info.add_to(&mut v, &query);
+        Ok(v)
+    })
+    .await?;
+    Ok(Json(v))
 }
 
 /// Details (JSON) or a download, by the file name's extension.

@@ -119,7 +119,18 @@ impl<'r> Responder<'r, 'static> for ApiError {
             409 | 422 => crate::explain::explain(&self.0).0,
             _ => "",
         };
-        let mut res = if field.is_empty() {
+        let mut res = if let PortalError::BadQuery(q) = &self.0 {
+            // A refused list query names the parameter to fix.
+            let body = json!({ "error": {
+                "code": code, "message": message, "parameter": q.parameter,
+            } })
+            .to_string();
+            Response::build()
+                .status(status)
+                .header(ContentType::JSON)
+                .sized_body(body.len(), std::io::Cursor::new(body))
+                .finalize()
+        } else if field.is_empty() {
             error_response(status, code, &message)?
         } else {
             let body = json!({ "error": { "code": code, "message": message, "field": field } })

@@ -11,10 +11,12 @@ use super::download::Download;
 use super::{body, ApiResult, ApiUser};
 use crate::error::PortalError;
 use crate::error_code::ErrorCode;
-use crate::http::blocking;
+use crate::http::{blocking, RawQuery};
 use crate::import;
+use crate::listing::{ListQuery, ListSpec, Listed};
 use crate::registry::{self, SubscriberJson, TokenInput, UnitChanges, UnitInput};
 use crate::sheet::Format;
+use crate::user::User;
 use crate::PortalState;
 
 type JsonBody<'r, T> = Result<Json<T>, rocket::serde::json::Error<'r>>;
@@ -50,11 +52,17 @@ pub(super) async fn update_unit(
 pub(super) async fn list_units(
     state: &State<Arc<PortalState>>,
     user: Result<ApiUser, PortalError>,
+    query: RawQuery,
 ) -> ApiResult<Json<Value>> {
-    let user = user?.0;
-    let ca = Arc::clone(&state.ca);
-    let v = blocking(move || registry::units(&ca, &user)).await?;
-    Ok(Json(json!({ "units": v })))
+    listed(
+        state,
+        user,
+        query,
+        registry::UNIT_LIST,
+        "units",
+        registry::unit_page,
+    )
+    .await
 }
 
 #[rocket::post("/subscribers", data = "<input>")]
@@ -74,11 +82,17 @@ pub(super) async fn add_subscriber(
 pub(super) async fn list_subscribers(
     state: &State<Arc<PortalState>>,
     user: Result<ApiUser, PortalError>,
+    query: RawQuery,
 ) -> ApiResult<Json<Value>> {
-    let user = user?.0;
-    let ca = Arc::clone(&state.ca);
-    let v = blocking(move || registry::subscribers(&ca, &user)).await?;
-    Ok(Json(json!({ "subscribers": v })))
+    listed(
+        state,
+        user,
+        query,
+        registry::SUBSCRIBER_LIST,
+        "subscribers",
+        registry::subscriber_page,
+    )
+    .await
 }
 
 #[rocket::get("/subscribers/<id>")]
@@ -110,11 +124,40 @@ pub(super) async fn add_token(
 pub(super) async fn list_tokens(
     state: &State<Arc<PortalState>>,
     user: Result<ApiUser, PortalError>,
+    query: RawQuery,
+) -> ApiResult<Json<Value>> {
+    listed(
+        state,
+        user,
+        query,
+        registry::TOKEN_LIST,
+        "tokens",
+        registry::token_page,
+    )
+    .await
+}
+
+/// A paged list: `{"<key>": [...], "total", "limit", "page", "pages",
+/// "next", "sort", "dir"}`, the query read against `spec` first.
+async fn listed(
+    state: &State<Arc<PortalState>>,
+    user: Result<ApiUser, PortalError>,
+    query: RawQuery,
+    spec: ListSpec,
+    key: &'static str,
+    list: fn(&ca_core::Ca, &User, &ListQuery) -> Result<Listed, PortalError>,
 ) -> ApiResult<Json<Value>> {
     let user = user?.0;
+    let query = ListQuery::parse(query.as_deref(), spec)?;
     let ca = Arc::clone(&state.ca);
-    let v = blocking(move || registry::tokens(&ca, &user)).await?;
-    Ok(Json(json!({ "tokens": v })))
+    let v = blocking(move || {
+        let (rows, info) = list(&ca, &user, &query)?;
+        let mut v = json!({ key: rows });
+        info.add_to(&mut v, &query);
+        Ok(v)
+    })
+    .await?;
+    Ok(Json(v))
 }
 
 /// `POST /subscribers/import[?dry_run=true][&update=true]`: an `.xlsx`

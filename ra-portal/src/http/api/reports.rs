@@ -12,9 +12,10 @@ use super::download::Download;
 use super::{ApiResult, ApiUser};
 use crate::audit_view::{self, AuditFilters};
 use crate::error::PortalError;
-use crate::http::blocking;
 use crate::http::query::{AuditQuery, ReportQuery};
 use crate::http::web::LANG_COOKIE;
+use crate::http::{blocking, RawQuery};
+use crate::listing::ListQuery;
 use crate::reports::{self, CsvLanguage, ReportFilters};
 use crate::PortalState;
 
@@ -130,9 +131,13 @@ pub(super) async fn audit(
     state: &State<Arc<PortalState>>,
     user: Result<ApiUser, PortalError>,
     filters: AuditQuery,
+    query: RawQuery,
 ) -> ApiResult<Json<Value>> {
     let filters = AuditFilters::from(filters);
     let user = user?.0;
+    // Refuses what the audit list does not know (the typed filters above
+    // would ignore it).
+    ListQuery::parse(query.as_deref(), audit_view::AUDIT_LIST)?;
     let ca = Arc::clone(&state.ca);
     let page = blocking(move || audit_view::view(&ca, &user, &filters)).await?;
     let v = serde_json::to_value(&page)

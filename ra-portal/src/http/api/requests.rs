@@ -9,7 +9,8 @@ use serde_json::{json, Value};
 
 use super::{body, body_or_default, ApiResult, ApiUser};
 use crate::error::PortalError;
-use crate::http::blocking;
+use crate::http::{blocking, RawQuery};
+use crate::listing::ListQuery;
 use crate::requests::{self, RequestInput};
 use crate::PortalState;
 
@@ -34,29 +35,25 @@ pub(super) async fn submit(
     Ok((Status::Created, Json(row.to_json())))
 }
 
-#[rocket::get("/requests?<state>")]
+#[rocket::get("/requests")]
 pub(super) async fn list(
     portal: &State<Arc<PortalState>>,
     user: Result<ApiUser, PortalError>,
-    state: Option<String>,
+    query: RawQuery,
 ) -> ApiResult<Json<Value>> {
     let user = user?.0;
-    let ca = Arc::clone(&portal.ca);
-    let list = blocking(move || {
-        let rows = requests::list(ca.store(), &user, state.as_deref())?;
-        let serials = requests::review::result_serials(&ca, &rows)?;
-        Ok(rows
-            .iter()
-            .zip(serials)
-            .map(|(r, serial)| {
-                let mut v = r.to_json();
-                v["result_serial"] = json!(serial);
-                v
-            })
-            .collect::<Vec<_>>())
+    let query = ListQuery::parse(query.as_deref(), requests::REQUEST_LIST)?;
+    let store = portal.ca.store().clone();
+    let v = blocking(move || {
+        let (rows, info) = requests::page(&store, &user, &query)?;
+        let mut v = json!({
+            "requests": rows.iter().map(requests::ListedRequest::to_json).collect::<Vec<_>>()
+        });
+        info.add_to(&mut v, &query);
+        Ok(v)
     })
     .await?;
-    Ok(Json(json!({ "requests": list })))
+    Ok(Json(v))
 }
 
 #[rocket::get("/requests/<id>")]

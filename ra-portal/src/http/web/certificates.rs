@@ -11,20 +11,22 @@ use rocket::http::Status;
 use rocket::State;
 use serde_json::Value;
 
-use super::html::{esc, table};
+use super::html::esc;
 use super::lang::Lang;
 use super::pages::Reply;
+use super::paging::{list_table, Column};
 use super::registry::refusal_status;
 use super::vi::{self, FormErrors};
 use super::WebSession;
 use crate::certificates::{self, Filters};
 use crate::error::PortalError;
-use crate::http::blocking;
+use crate::http::{blocking, RawQuery};
+use crate::listing::{ListQuery, ListSpec, PageInfo};
 use crate::vn_time;
 use crate::PortalState;
 
 /// The search form (GET).
-#[derive(Debug, Default, Clone, rocket::FromForm)]
+#[derive(Debug, Default, Clone)]
 pub(super) struct SearchForm {
     serial: Option<String>,
     name: Option<String>,
@@ -33,18 +35,57 @@ pub(super) struct SearchForm {
     token: Option<String>,
     status: Option<String>,
     within: Option<String>,
+    subscriber_id: Option<String>,
 }
 
-#[rocket::get("/certificates?<form..>")]
+/// The search page's query: the API's filters, with the number of days
+/// (`within`) in place of a date, and the same sortable columns.
+const SEARCH_LIST: ListSpec = ListSpec {
+    filters: &[
+        "serial",
+        "name",
+        "national_id",
+        "unit",
+        "token",
+        "status",
+        "within",
+        "subscriber_id",
+    ],
+    sorts: certificates::CERTIFICATE_LIST.sorts,
+    default_dir: certificates::CERTIFICATE_LIST.default_dir,
+};
+
+impl SearchForm {
+    fn of(query: &ListQuery) -> Self {
+        let get = |k: &str| query.filter(k).map(str::to_owned);
+        Self {
+            serial: get("serial"),
+            name: get("name"),
+            national_id: get("national_id"),
+            unit: get("unit"),
+            token: get("token"),
+            status: get("status"),
+            within: get("within"),
+            subscriber_id: get("subscriber_id"),
+        }
+    }
+}
+
+#[rocket::get("/certificates")]
 pub(super) async fn search(
     state: &State<Arc<PortalState>>,
     session: Result<WebSession, PortalError>,
-    form: SearchForm,
+    query: RawQuery,
 ) -> Reply {
     let session = match WebSession::require(session) {
         Ok(s) => s,
         Err(r) => return r,
     };
+    let query = match ListQuery::parse(query.as_deref(), SEARCH_LIST) {
+        Ok(q) => q,
+        Err(e) => return session.error_page(&e),
+    };
+    let form = SearchForm::of(&query);
     let within = form
         .within
         .as_deref()
@@ -63,7 +104,14 @@ pub(super) async fn search(
                 "within",
                 session.t("Số ngày phải là số nguyên từ 0 đến 3650."),
             );
-            return results(&session, Status::UnprocessableEntity, &form, &[], &errors);
+            let found = Found::none(&query);
+            return results(
+                &session,
+                Status::UnprocessableEntity,
+                &form,
+                &found,
+                &errors,
+            );
         }
     };
     let filters = Filters {
@@ -74,14 +122,42 @@ pub(super) async fn search(
         token: form.token.clone(),
         status: form.status.clone(),
         expiring_before: before,
+        subscriber_id: form.subscriber_id.clone(),
     };
     let ca = Arc::clone(&state.ca);
     let user = session.user.clone();
-    match blocking(move || certificates::search(&ca, &user, &filters)).await {
-        Ok(rows) => results(&session, Status::Ok, &form, &rows, &FormErrors::default()),
+    let asked = query.clone();
+    match blocking(move || certificates::search(&ca, &user, &filters, &asked)).await {
+        Ok((rows, info)) => {
+            let found = Found {
+                rows,
+                info,
+                query: &query,
+            };
+            results(&session, Status::Ok, &form, &found, &FormErrors::default())
+        }
         Err(e) => {
             let errors = session.form_errors(&e);
-            results(&session, refusal_status(&e), &form, &[], &errors)
+            let found = Found::none(&query);
+            results(&session, refusal_status(&e), &form, &found, &errors)
+        }
+    }
+}
+
+/// A page of search results and where it sits in the list.
+struct Found<'a> {
+    rows: Vec<Value>,
+    info: PageInfo,
+    query: &'a ListQuery,
+}
+
+impl<'a> Found<'a> {
+    /// No result (a refused search).
+    fn none(query: &'a ListQuery) -> Self {
+        Self {
+            rows: Vec::new(),
+            info: query.page_info(0),
+            query,
         }
     }
 }
@@ -334,7 +410,7 @@ fn results(
     session: &WebSession,
     status: Status,
     form: &SearchForm,
-    rows: &[Value],
+    found: &Found<'_>,
     errors: &FormErrors,
 ) -> Reply {
     let v = |f: &Option<String>| f.clone().unwrap_or_default();
@@ -389,7 +465,16 @@ fn results(
         ),
     ]
     .concat();
-    let rows: Vec<Vec<String>> = rows
+    // A search narrowed to one subscriber (linked from their page) stays so.
+    let fields = match &form.subscriber_id {
+        Some(id) => format!(
+            r#"{fields}<input type="hidden" name="subscriber_id" value="{}">"#,
+            esc(id)
+        ),
+        None => fields,
+    };
+    let rows: Vec<Vec<String>> = found
+        .rows
         .iter()
         .map(|c| {
             let serial = c["serial"].as_str().unwrap_or_default();
@@ -425,18 +510,21 @@ fn results(
             "status",
             "within"
         ]),
-        table = table(
+        table = list_table(
             session.lang,
+            "/certificates",
             session.t("Kết quả tìm kiếm"),
             &[
-                session.t("Số hiệu"),
-                session.t("Thuê bao"),
-                session.t("Số định danh"),
-                session.t("Trạng thái"),
-                session.t("Hết hạn"),
-                session.t("Tỉnh, thành phố")
+                Column::sorted(session.t("Số hiệu"), "serial"),
+                Column::sorted(session.t("Thuê bao"), "name"),
+                Column::plain(session.t("Số định danh")),
+                Column::sorted(session.t("Trạng thái"), "status"),
+                Column::sorted(session.t("Hết hạn"), "not_after"),
+                Column::sorted(session.t("Tỉnh, thành phố"), "province"),
             ],
-            &rows
+            &rows,
+            found.query,
+            &found.info,
         ),
     );
     session.page(status, session.t("Tìm kiếm chứng thư số"), &body)

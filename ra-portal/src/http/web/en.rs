@@ -482,6 +482,13 @@ const TABLE: &[(&str, &str)] = &[
     ("Đã cập nhật (#{})", "Updated (#{})"),
     ("Các dòng đã nhập", "Rows imported"),
     ("Tải về Excel", "Download Excel"),
+    // Issue 16: lists (paging, sorting).
+    ("Trang {} / {} · {} kết quả", "Page {} of {} · {} results"),
+    ("Sắp xếp theo cột này", "Sort by this column"),
+    ("Sắp xếp", "Order"),
+    ("Sự kiện (cũ nhất trước)", "Events (oldest first)"),
+    ("Mới nhất trước", "Newest first"),
+    ("Cũ nhất trước", "Oldest first"),
 ];
 
 /// The English name of a request or certificate state, a token status or

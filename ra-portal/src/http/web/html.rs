@@ -78,7 +78,7 @@ pub(super) fn page_with_head(
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} — govpki</title>
-<link rel="stylesheet" href="/static/style.css">
+<link rel="stylesheet" href="{style}">
 {head}</head>
 <body>
 <header><p class="brand">govpki · {brand}</p><p class="lang">{switch}</p>{bar}</header>
@@ -93,6 +93,7 @@ pub(super) fn page_with_head(
         code = lang.code(),
         brand = lang.t("Cổng đăng ký chứng thư số"),
         switch = lang.switch_link(),
+        style = super::assets::style_url(),
     )
 }
 
@@ -181,9 +182,10 @@ pub(super) fn table(lang: Lang, caption: &str, head: &[&str], rows: &[Vec<String
             format!("<tr>{cells}</tr>\n")
         })
         .collect();
+    // The box scrolls sideways on a narrow screen, not the page.
     format!(
-        r#"<table><caption>{}</caption><thead><tr>{head}</tr></thead><tbody>
-{body}</tbody></table>
+        r#"<div class="table-wrap"><table><caption>{}</caption><thead><tr>{head}</tr></thead><tbody>
+{body}</tbody></table></div>
 "#,
         esc(caption)
     )

@@ -14,6 +14,7 @@
 //! once.
 
 mod account;
+mod assets;
 mod audit_action;
 mod bulk;
 mod certificates;
@@ -23,6 +24,7 @@ mod html;
 mod import;
 mod lang;
 mod pages;
+mod paging;
 mod registry;
 mod reports;
 mod request_form;
@@ -77,7 +79,7 @@ pub(crate) fn routes() -> Vec<Route> {
         pages::password_form,
         pages::password_submit,
         pages::logout,
-        pages::stylesheet,
+        assets::stylesheet,
         registry::units,
         registry::add_unit,
         subscribers::list,

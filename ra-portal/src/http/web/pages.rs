@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use rocket::form::Form;
-use rocket::http::{ContentType, Cookie, CookieJar, Header, SameSite, Status};
+use rocket::http::{Cookie, CookieJar, Header, SameSite, Status};
 use rocket::response::content::RawHtml;
 use rocket::response::Redirect;
 use rocket::State;
@@ -390,11 +390,6 @@ pub(super) async fn logout(
     }
     cookies.remove_private(SESSION_COOKIE);
     Reply::Redirect(Box::new(Redirect::to("/")))
-}
-
-#[rocket::get("/static/style.css")]
-pub(super) fn stylesheet() -> (ContentType, &'static str) {
-    (ContentType::CSS, include_str!("../../../static/style.css"))
 }
 
 /// The messages of a refused sign-in: the form's, or next to a field.

@@ -9,17 +9,18 @@ use rocket::form::Form;
 use rocket::http::Status;
 use rocket::response::Redirect;
 use rocket::State;
-use serde_json::Value;
 
-use super::html::{csrf_input, esc, table};
+use super::html::{csrf_input, esc};
 use super::lang::Lang;
 use super::pages::Reply;
+use super::paging::{list_table, Column};
 use super::vi::FormErrors;
 use super::WebSession;
 use crate::authz::{self, Action};
 use crate::error::PortalError;
-use crate::http::blocking;
 use crate::http::HttpStatus;
+use crate::http::{blocking, RawQuery};
+use crate::listing::ListQuery;
 use crate::registry::{self, TokenInput, UnitInput};
 use crate::PortalState;
 
@@ -48,16 +49,27 @@ pub(super) struct TokenForm {
 pub(super) async fn units(
     state: &State<Arc<PortalState>>,
     session: Result<WebSession, PortalError>,
+    query: RawQuery,
 ) -> Reply {
     let session = match WebSession::require(session) {
         Ok(s) => s,
         Err(r) => return r,
     };
+    let query = match ListQuery::parse(query.as_deref(), registry::UNIT_LIST) {
+        Ok(q) => q,
+        Err(e) => return session.error_page(&e),
+    };
     let form = UnitForm {
         province: session.user.province.clone(),
         ..UnitForm::default()
     };
-    units_page(state, &session, Status::Ok, &form, &FormErrors::default()).await
+    let page = UnitsPage {
+        status: Status::Ok,
+        form: &form,
+        errors: &FormErrors::default(),
+        query: &query,
+    };
+    units_page(state, &session, page).await
 }
 
 #[rocket::post("/units", data = "<form>")]
@@ -78,7 +90,13 @@ pub(super) async fn add_unit(
                 "parent_id",
                 session.t("Hãy chọn đơn vị cấp trên trong danh sách."),
             );
-            return units_page(state, &session, Status::UnprocessableEntity, &form, &errors).await;
+            let page = UnitsPage {
+                status: Status::UnprocessableEntity,
+                form: &form,
+                errors: &errors,
+                query: &ListQuery::first_page(registry::UNIT_LIST),
+            };
+            return units_page(state, &session, page).await;
         }
     };
     let input = UnitInput {
@@ -94,8 +112,13 @@ pub(super) async fn add_unit(
     match blocking(move || registry::add_unit(&ca, &user, &input)).await {
         Ok(_) => Reply::Redirect(Box::new(Redirect::to("/units"))),
         Err(e) => {
-            let status = refusal_status(&e);
-            units_page(state, &session, status, &form, &session.form_errors(&e)).await
+            let page = UnitsPage {
+                status: refusal_status(&e),
+                form: &form,
+                errors: &session.form_errors(&e),
+                query: &ListQuery::first_page(registry::UNIT_LIST),
+            };
+            units_page(state, &session, page).await
         }
     }
 }
@@ -104,17 +127,21 @@ pub(super) async fn add_unit(
 pub(super) async fn tokens(
     state: &State<Arc<PortalState>>,
     session: Result<WebSession, PortalError>,
+    query: RawQuery,
 ) -> Reply {
     let session = match WebSession::require(session) {
         Ok(s) => s,
         Err(r) => return r,
     };
+    let query = match ListQuery::parse(query.as_deref(), registry::TOKEN_LIST) {
+        Ok(q) => q,
+        Err(e) => return session.error_page(&e),
+    };
     tokens_page(
         state,
         &session,
-        Status::Ok,
-        &TokenForm::default(),
-        &FormErrors::default(),
+        (Status::Ok, &TokenForm::default(), &FormErrors::default()),
+        &query,
     )
     .await
 }
@@ -131,7 +158,9 @@ pub(super) async fn add_token(
     };
     let Some(subscriber_id) = optional(&form.subscriber_id).and_then(|s| s.parse().ok()) else {
         let errors = FormErrors::on("subscriber_id", session.t("Hãy chọn người giữ thiết bị."));
-        return tokens_page(state, &session, Status::UnprocessableEntity, &form, &errors).await;
+        let first = ListQuery::first_page(registry::TOKEN_LIST);
+        let shown = (Status::UnprocessableEntity, &form, &errors);
+        return tokens_page(state, &session, shown, &first).await;
     };
     let input = TokenInput {
         serial: text(&form.serial),
@@ -144,33 +173,54 @@ pub(super) async fn add_token(
         Ok(_) => Reply::Redirect(Box::new(Redirect::to("/tokens"))),
         Err(e) => {
             let errors = session.form_errors(&e);
-            tokens_page(state, &session, refusal_status(&e), &form, &errors).await
+            let first = ListQuery::first_page(registry::TOKEN_LIST);
+            tokens_page(
+                state,
+                &session,
+                (refusal_status(&e), &form, &errors),
+                &first,
+            )
+            .await
         }
     }
+}
+
+/// What the units page shows besides the list: the status, the form as
+/// filled in and its errors, and the list's query.
+struct UnitsPage<'a> {
+    status: Status,
+    form: &'a UnitForm,
+    errors: &'a FormErrors,
+    query: &'a ListQuery,
 }
 
 async fn units_page(
     state: &State<Arc<PortalState>>,
     session: &WebSession,
-    status: Status,
-    form: &UnitForm,
-    errors: &FormErrors,
+    shown: UnitsPage<'_>,
 ) -> Reply {
+    let UnitsPage {
+        status,
+        form,
+        errors,
+        query,
+    } = shown;
     let ca = Arc::clone(&state.ca);
     let user = session.user.clone();
-    let rows = match blocking(move || registry::units(&ca, &user)).await {
-        Ok(rows) => rows,
+    let asked = query.clone();
+    let (all, (rows, info)) = match blocking(move || {
+        Ok((
+            registry::units(&ca, &user)?,
+            registry::unit_page(&ca, &user, &asked)?,
+        ))
+    })
+    .await
+    {
+        Ok(found) => found,
         Err(e) => return session.error_page(&e),
     };
-    let name_of = |id: &Value| {
-        rows.iter()
-            .find(|u| u["id"] == *id)
-            .and_then(|u| u["name"].as_str())
-            .unwrap_or("—")
-            .to_owned()
-    };
     let mut parents = vec![(String::new(), session.t("— Không có —").to_owned())];
-    parents.extend(rows.iter().map(|u| {
+    parents.extend(all.iter().map(|u| {
         (
             u["id"].to_string(),
             format!(
@@ -183,18 +233,16 @@ async fn units_page(
     let rows: Vec<Vec<String>> = rows
         .iter()
         .map(|u| {
-            let mut cells: Vec<String> = ["name", "parent_agency", "province", "tax_code"]
-                .iter()
-                .map(|k| esc(u[*k].as_str().unwrap_or("—")))
-                .collect();
-            cells.insert(
-                1,
-                if u["parent_id"].is_null() {
-                    "—".to_owned()
-                } else {
-                    esc(&name_of(&u["parent_id"]))
-                },
-            );
+            let mut cells: Vec<String> = [
+                "name",
+                "parent_name",
+                "parent_agency",
+                "province",
+                "tax_code",
+            ]
+            .iter()
+            .map(|k| esc(u[*k].as_str().unwrap_or("—")))
+            .collect();
             cells.push(esc(u["agency_code"].as_str().unwrap_or("—")));
             cells
         })
@@ -261,18 +309,21 @@ async fn units_page(
     };
     let body = format!(
         "{}{form_html}",
-        table(
+        list_table(
             session.lang,
+            "/units",
             session.t("Đơn vị"),
             &[
-                session.t("Tên đơn vị"),
-                session.t("Đơn vị cấp trên"),
-                session.t("Cơ quan chủ quản"),
-                session.t("Tỉnh, thành phố"),
-                session.t("Mã số thuế"),
-                session.t("Mã định danh điện tử")
+                Column::sorted(session.t("Tên đơn vị"), "name"),
+                Column::plain(session.t("Đơn vị cấp trên")),
+                Column::plain(session.t("Cơ quan chủ quản")),
+                Column::sorted(session.t("Tỉnh, thành phố"), "province"),
+                Column::plain(session.t("Mã số thuế")),
+                Column::sorted(session.t("Mã định danh điện tử"), "agency_code"),
             ],
-            &rows
+            &rows,
+            query,
+            &info,
         )
     );
     session.page(status, session.t("Đơn vị"), &body)
@@ -281,15 +332,15 @@ async fn units_page(
 async fn tokens_page(
     state: &State<Arc<PortalState>>,
     session: &WebSession,
-    status: Status,
-    form: &TokenForm,
-    errors: &FormErrors,
+    (status, form, errors): (Status, &TokenForm, &FormErrors),
+    query: &ListQuery,
 ) -> Reply {
     let ca = Arc::clone(&state.ca);
     let user = session.user.clone();
-    let (rows, holders) = match blocking(move || {
+    let asked = query.clone();
+    let ((rows, info), holders) = match blocking(move || {
         Ok((
-            registry::tokens(&ca, &user)?,
+            registry::token_page(&ca, &user, &asked)?,
             registry::subscribers(&ca, &user)?,
         ))
     })
@@ -297,14 +348,6 @@ async fn tokens_page(
     {
         Ok(v) => v,
         Err(e) => return session.error_page(&e),
-    };
-    let name_of = |id: &Value| {
-        holders
-            .iter()
-            .find(|h| h["id"] == *id)
-            .and_then(|h| h["name"].as_str())
-            .unwrap_or("—")
-            .to_owned()
     };
     let rows: Vec<Vec<String>> = rows
         .iter()
@@ -318,7 +361,7 @@ async fn tokens_page(
                 format!(
                     r#"<a href="/subscribers/{}">{}</a>"#,
                     t["subscriber_id"],
-                    esc(&name_of(&t["subscriber_id"]))
+                    esc(t["holder"].as_str().unwrap_or("—"))
                 ),
                 esc(session.state(t["status"].as_str().unwrap_or_default())),
             ]
@@ -371,16 +414,19 @@ async fn tokens_page(
     };
     let body = format!(
         "{}{form_html}",
-        table(
+        list_table(
             session.lang,
+            "/tokens",
             session.t("Thiết bị lưu khóa bí mật"),
             &[
-                session.t("Số sê-ri"),
-                "Model",
-                session.t("Người giữ"),
-                session.t("Trạng thái")
+                Column::sorted(session.t("Số sê-ri"), "serial"),
+                Column::plain("Model"),
+                Column::sorted(session.t("Người giữ"), "holder"),
+                Column::sorted(session.t("Trạng thái"), "status"),
             ],
-            &rows
+            &rows,
+            query,
+            &info,
         )
     );
     session.page(status, session.t("Thiết bị lưu khóa"), &body)

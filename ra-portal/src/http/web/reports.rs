@@ -19,8 +19,9 @@ use super::WebSession;
 use crate::audit_view::{self, AuditFilters, AuditPage};
 use crate::error::PortalError;
 use crate::error_code::ErrorCode;
-use crate::http::blocking;
 use crate::http::query::{AuditQuery, ReportQuery};
+use crate::http::{blocking, RawQuery};
+use crate::listing::ListQuery;
 use crate::reports::{
     self, Counts, ExpiringReport, ReportFilters, StatusReport, TurnaroundReport, UnitsReport,
 };
@@ -561,12 +562,16 @@ pub(super) async fn audit(
     state: &State<Arc<PortalState>>,
     session: Result<WebSession, PortalError>,
     filters: AuditQuery,
+    query: RawQuery,
 ) -> Reply {
     let filters = AuditFilters::from(filters);
     let session = match WebSession::require(session) {
         Ok(s) => s,
         Err(r) => return r,
     };
+    if let Err(e) = ListQuery::parse(query.as_deref(), audit_view::AUDIT_LIST) {
+        return session.error_page(&e);
+    }
     let ca = Arc::clone(&state.ca);
     let user = session.user.clone();
     let f = filters.clone();
@@ -694,6 +699,8 @@ fn audit_table(lang: Lang, page: &AuditPage, f: &AuditFilters) -> String {
             ("from", &f.from),
             ("to", &f.to),
             ("per_page", &f.per_page),
+            ("limit", &f.limit),
+            ("dir", &f.dir),
         ]
         .iter()
         .filter_map(|(k, v)| {
@@ -716,13 +723,35 @@ fn audit_table(lang: Lang, page: &AuditPage, f: &AuditFilters) -> String {
     if page.page < pages {
         nav = format!("{nav} · {}", link(page.page + 1, lang.t("Trang sau ›")));
     }
+    // The one sortable column: the sequence number, newest or oldest first.
+    let (caption, other, other_dir) = if page.dir == "asc" {
+        (
+            lang.t("Sự kiện (cũ nhất trước)"),
+            lang.t("Mới nhất trước"),
+            "desc",
+        )
+    } else {
+        (
+            lang.t("Sự kiện (mới nhất trước)"),
+            lang.t("Cũ nhất trước"),
+            "asc",
+        )
+    };
+    let mut flipped = f.clone();
+    flipped.dir = Some(other_dir.to_owned());
+    flipped.page = None;
+    let order = format!(
+        r#"<p class="sort">{}: <a href="/audit?{}">{other}</a></p>"#,
+        lang.t("Sắp xếp"),
+        esc(&audit_query(&flipped)),
+    );
     format!(
-        r#"{table}<nav class="pages" aria-label="{paging}"><p>{nav}</p></nav>
+        r#"{order}{table}<nav class="pages" aria-label="{paging}"><p>{nav}</p></nav>
 "#,
         paging = lang.t("Phân trang"),
         table = table(
             lang,
-            lang.t("Sự kiện (mới nhất trước)"),
+            caption,
             &[
                 lang.t("Số"),
                 lang.t("Thời điểm (giờ Việt Nam)"),
@@ -734,6 +763,31 @@ fn audit_table(lang: Lang, page: &AuditPage, f: &AuditFilters) -> String {
             &rows
         ),
     )
+}
+
+/// The query string of the audit page with filters `f` (blank ones left
+/// out).
+fn audit_query(f: &AuditFilters) -> String {
+    [
+        ("actor", &f.actor),
+        ("action", &f.action),
+        ("object", &f.object),
+        ("from", &f.from),
+        ("to", &f.to),
+        ("per_page", &f.per_page),
+        ("limit", &f.limit),
+        ("dir", &f.dir),
+        ("page", &f.page),
+    ]
+    .iter()
+    .filter_map(|(k, v)| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(|v| format!("{k}={}", percent(v)))
+    })
+    .collect::<Vec<_>>()
+    .join("&")
 }
 
 /// Whether the role reads the audit log (for the navigation bar).

@@ -13,12 +13,14 @@ use rocket::State;
 
 use super::html::{csrf_input, esc, table};
 use super::pages::Reply;
+use super::paging::{list_table, Column};
 use super::registry::refusal_status;
 use super::request_form::kind_label;
 use super::vi::FormErrors;
 use super::WebSession;
 use crate::error::PortalError;
-use crate::http::blocking;
+use crate::http::{blocking, RawQuery};
+use crate::listing::ListQuery;
 use crate::requests::{self, Kind};
 use crate::vn_time;
 use crate::{accounts, authz, certificates, registry, PortalState};
@@ -30,22 +32,26 @@ pub(super) struct DecisionForm {
     comment: Option<String>,
 }
 
-#[rocket::get("/requests?<state>")]
+#[rocket::get("/requests")]
 pub(super) async fn list(
     portal: &State<Arc<PortalState>>,
     session: Result<WebSession, PortalError>,
-    state: Option<String>,
+    query: RawQuery,
 ) -> Reply {
     let session = match WebSession::require(session) {
         Ok(s) => s,
         Err(r) => return r,
     };
-    let state = state.filter(|s| !s.is_empty());
+    let query = match ListQuery::parse(query.as_deref(), requests::REQUEST_LIST) {
+        Ok(q) => q,
+        Err(e) => return session.error_page(&e),
+    };
+    let state = query.filter("state").map(str::to_owned);
     let store = portal.ca.store().clone();
     let user = session.user.clone();
-    let filter = state.clone();
-    let rows = match blocking(move || requests::list(&store, &user, filter.as_deref())).await {
-        Ok(rows) => rows,
+    let asked = query.clone();
+    let (rows, info) = match blocking(move || requests::page(&store, &user, &asked)).await {
+        Ok(found) => found,
         Err(e) => return session.error_page(&e),
     };
     let mut tabs = vec![format!(
@@ -65,10 +71,18 @@ pub(super) async fn list(
     }
     let rows: Vec<Vec<String>> = rows
         .iter()
-        .map(|r| {
+        .map(|listed| {
+            let r = &listed.row;
+            let person = match (r.subscriber_id, &listed.subscriber_name) {
+                (Some(id), Some(name)) => {
+                    format!(r#"<a href="/subscribers/{id}">{}</a>"#, esc(name))
+                }
+                _ => "—".to_owned(),
+            };
             vec![
                 format!(r#"<a href="/requests/{id}">#{id}</a>"#, id = r.id),
                 esc(&kind_label_str(&session, r.kind.as_str())),
+                person,
                 esc(session.state(r.state.as_str())),
                 esc(&r.province),
                 esc(&time(r.submitted_at)),
@@ -82,17 +96,21 @@ pub(super) async fn list(
         session.t("Lọc theo trạng thái"),
         tabs.concat(),
         session.t("Yêu cầu mới"),
-        table(
+        list_table(
             session.lang,
+            "/requests",
             session.t("Yêu cầu"),
             &[
-                session.t("Số"),
-                session.t("Loại"),
-                session.t("Trạng thái"),
-                session.t("Tỉnh, thành phố"),
-                session.t("Gửi lúc")
+                Column::sorted(session.t("Số"), "id"),
+                Column::sorted(session.t("Loại"), "kind"),
+                Column::plain(session.t("Thuê bao")),
+                Column::sorted(session.t("Trạng thái"), "state"),
+                Column::sorted(session.t("Tỉnh, thành phố"), "province"),
+                Column::sorted(session.t("Gửi lúc"), "submitted_at"),
             ],
-            &rows
+            &rows,
+            &query,
+            &info,
         )
     );
     let body = format!(

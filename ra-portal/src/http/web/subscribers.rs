@@ -15,11 +15,13 @@ use serde_json::Value;
 
 use super::html::{csrf_input, esc, field, table};
 use super::pages::Reply;
+use super::paging::{list_table, Column};
 use super::registry::{may_register, optional, province_options, refusal_status, text};
 use super::vi::FormErrors;
 use super::WebSession;
 use crate::error::PortalError;
-use crate::http::blocking;
+use crate::http::{blocking, RawQuery};
+use crate::listing::ListQuery;
 use crate::registry::{self, SubscriberJson};
 use crate::vn_time;
 use crate::PortalState;
@@ -41,24 +43,27 @@ pub(super) struct SubscriberForm {
     phone: Option<String>,
 }
 
-#[rocket::get("/subscribers?<q>")]
+#[rocket::get("/subscribers")]
 pub(super) async fn list(
     state: &State<Arc<PortalState>>,
     session: Result<WebSession, PortalError>,
-    q: Option<String>,
+    query: RawQuery,
 ) -> Reply {
     let session = match WebSession::require(session) {
         Ok(s) => s,
         Err(r) => return r,
     };
+    let query = match ListQuery::parse(query.as_deref(), registry::SUBSCRIBER_LIST) {
+        Ok(q) => q,
+        Err(e) => return session.error_page(&e),
+    };
     let ca = Arc::clone(&state.ca);
     let user = session.user.clone();
-    let query = q.clone();
-    let rows =
-        match blocking(move || registry::search_subscribers(&ca, &user, query.as_deref())).await {
-            Ok(rows) => rows,
-            Err(e) => return session.error_page(&e),
-        };
+    let asked = query.clone();
+    let (rows, info) = match blocking(move || registry::subscriber_page(&ca, &user, &asked)).await {
+        Ok(found) => found,
+        Err(e) => return session.error_page(&e),
+    };
     let rows: Vec<Vec<String>> = rows
         .iter()
         .map(|s| {
@@ -93,21 +98,24 @@ pub(super) async fn list(
             "q",
             session.t("Tìm theo họ tên, số CCCD hoặc mã số thuế"),
             "search",
-            q.as_deref().unwrap_or_default(),
+            query.filter("q").unwrap_or_default(),
             None,
             ""
         ),
-        table = table(
+        table = list_table(
             session.lang,
+            "/subscribers",
             session.t("Thuê bao"),
             &[
-                session.t("Họ và tên / tên tổ chức"),
-                session.t("Loại"),
-                session.t("Số định danh"),
-                session.t("Chức vụ"),
-                session.t("Tỉnh, thành phố")
+                Column::sorted(session.t("Họ và tên / tên tổ chức"), "name"),
+                Column::sorted(session.t("Loại"), "kind"),
+                Column::sorted(session.t("Số định danh"), "uid"),
+                Column::sorted(session.t("Chức vụ"), "title"),
+                Column::sorted(session.t("Tỉnh, thành phố"), "province"),
             ],
-            &rows
+            &rows,
+            &query,
+            &info,
         ),
     );
     session.page(Status::Ok, session.t("Thuê bao"), &body)
