@@ -43,12 +43,21 @@ pub(super) async fn list(
 ) -> ApiResult<Json<Value>> {
     let user = user?.0;
     let query = ListQuery::parse(query.as_deref(), requests::REQUEST_LIST)?;
-    let store = portal.ca.store().clone();
+    let ca = Arc::clone(&portal.ca);
     let v = blocking(move || {
-        let (rows, info) = requests::page(&store, &user, &query)?;
-        let mut v = json!({
-            "requests": rows.iter().map(requests::ListedRequest::to_json).collect::<Vec<_>>()
-        });
+        let (rows, info) = requests::page(ca.store(), &user, &query)?;
+        let listed: Vec<requests::RequestRow> = rows.iter().map(|r| r.row.clone()).collect();
+        let serials = requests::review::result_serials(&ca, &listed)?;
+        let requests: Vec<Value> = rows
+            .iter()
+            .zip(serials)
+            .map(|(r, serial)| {
+                let mut v = r.to_json();
+                v["result_serial"] = json!(serial);
+                v
+            })
+            .collect();
+        let mut v = json!({ "requests": requests });
         info.add_to(&mut v, &query);
         Ok(v)
     })
