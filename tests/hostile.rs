@@ -762,7 +762,7 @@ both_databases!(hostile_requests_get_their_documented_4xx, |env| {
                 "/requests/new/change_info",
                 Cookie,
                 Form(vec![
-                    ("serial", serial.clone()),
+                    ("serial", serial),
                     ("new_unit", "Sở Tài Chính Mới".into()),
                 ]),
                 Page(422),

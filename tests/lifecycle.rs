@@ -38,11 +38,7 @@ both_databases!(renew_same_key_extends_and_supersedes, |env| {
     let replaces: Vec<String> = env.query_strings(&format!(
         "SELECT o.serial AS s FROM certificates n JOIN certificates o ON o.id = n.replaces_id WHERE n.serial = '{new}'"
     ));
-    assert_eq!(
-        replaces,
-        vec![old.clone()],
-        "the renewal names what it replaces"
-    );
+    assert_eq!(replaces, vec![old], "the renewal names what it replaces");
 
     let line = env.fail_unchanged(&["cert", "renew", "--serial", &new, "--days", "2000"]);
     assert_mentions(&line, &["2000", "days"]);
