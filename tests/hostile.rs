@@ -985,6 +985,79 @@ both_databases!(hostile_requests_get_their_documented_4xx, |env| {
                 Body::None,
                 Page(422),
             ),
+            // Issue 16: choices, not free text (units from the registry,
+            // phone numbers and e-mail addresses checked).
+            case(
+                "change of information, unit not in the registry",
+                "POST",
+                "/api/v1/requests",
+                Officer,
+                J(
+                    json!({ "kind": "change_info", "serial": serial, "changes": { "unit": "Sở Tài Chính Mới" } }),
+                ),
+                Json(422, "unknown_unit"),
+            ),
+            case(
+                "change of information page form, unit not in the registry",
+                "POST",
+                "/requests/new/change_info",
+                Cookie,
+                Form(vec![
+                    ("serial", serial),
+                    ("new_unit", "Sở Tài Chính Mới".into()),
+                ]),
+                Page(422),
+            ),
+            case(
+                "register a subscriber, phone abc-xyz",
+                "POST",
+                "/api/v1/subscribers",
+                Officer,
+                J(json!({
+                    "kind": "individual", "name": "Lê Văn Cường", "national_id": "CCCD:001089031736",
+                    "province": "Cần Thơ", "phone": "abc-xyz",
+                })),
+                Json(422, "invalid_phone"),
+            ),
+            case(
+                "register a subscriber, e-mail without @",
+                "POST",
+                "/api/v1/subscribers",
+                Officer,
+                J(json!({
+                    "kind": "individual", "name": "Lê Văn Cường", "national_id": "CCCD:001089031736",
+                    "province": "Cần Thơ", "email": "cuong.cantho.gov.vn",
+                })),
+                Json(422, "invalid_identity"),
+            ),
+            case(
+                "subscriber page form, phone abc-xyz",
+                "POST",
+                "/subscribers",
+                Cookie,
+                Form(vec![
+                    ("kind", "individual".into()),
+                    ("name", "Lê Văn Cường".into()),
+                    ("national_id", "CCCD:001089031736".into()),
+                    ("province", "Cần Thơ".into()),
+                    ("phone", "abc-xyz".into()),
+                ]),
+                Page(422),
+            ),
+            case(
+                "subscriber page form, e-mail without @",
+                "POST",
+                "/subscribers",
+                Cookie,
+                Form(vec![
+                    ("kind", "individual".into()),
+                    ("name", "Lê Văn Cường".into()),
+                    ("national_id", "CCCD:001089031736".into()),
+                    ("province", "Cần Thơ".into()),
+                    ("email", "cuong.cantho.gov.vn".into()),
+                ]),
+                Page(422),
+            ),
         ]
     };
 

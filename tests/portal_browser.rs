@@ -206,7 +206,7 @@ both_databases!(officer_and_approver_in_a_real_browser, |env| {
     b.go(&format!("{base}/certificates/{serial}"));
     b.reload_until("#status", "Đã thu hồi", PROPAGATION);
     b.reload_until("#ocsp-status", "Đã thu hồi (revoked)", PROPAGATION);
-    b.wait_text("#ocsp-reason", "Khóa bí mật bị lộ");
+    b.wait_text("#ocsp-reason", "Lộ khóa bí mật");
     b.shot("certificate-revoked");
     let cert = file.display().to_string();
     let heard = server.wait_for(
@@ -233,6 +233,15 @@ both_databases!(officer_and_approver_in_a_real_browser, |env| {
         b.go(&format!("{base}/users"));
         b.wait_text("main", "Tên đăng nhập");
         b.shot(&format!("users-{label}"));
+        // Issue 16: the audit log in words and Vietnam time, and the
+        // revoked certificate's reason and dates.
+        b.go(&format!("{base}/audit"));
+        b.wait_text("main", "Thời điểm (giờ Việt Nam)");
+        b.wait_text("main", "Cấp chứng thư số");
+        b.shot(&format!("audit-{label}"));
+        b.go(&format!("{base}/certificates/{serial}"));
+        b.wait_text("main", "Lộ khóa bí mật");
+        b.shot(&format!("certificate-revoked-{label}"));
     }
     // Issue 16: an account's page (reset, disable, role) and the lost
     // token's page (its revoked certificate, no action left), at both

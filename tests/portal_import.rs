@@ -846,3 +846,46 @@ both_databases!(paged_preview_with_the_button_on_top, |env| {
     );
     assert_eq!(env.snapshot(), before);
 });
+
+// Issue 16: telephone numbers and e-mail addresses are checked in every
+// row, with the same rule as the API and the pages (ca-core's registry).
+both_databases!(rows_with_a_bad_phone_or_e_mail_are_refused, |env| {
+    let (server, signed) = start(env);
+    let officer = &signed[1].1;
+    let file = "Loại,Họ và tên,Số định danh,Tỉnh/thành phố,Điện thoại,Thư điện tử\r\n\
+                cá nhân,Nguyễn Văn An,001089031733,Cần Thơ,0912 345 678,an@cantho.gov.vn\r\n\
+                cá nhân,Trần Thị Bình,001089031734,Cần Thơ,abc-xyz,binh@cantho.gov.vn\r\n\
+                cá nhân,Lê Văn Cường,001089031735,Cần Thơ,+84 292 3820 123,cuong.cantho.gov.vn\r\n";
+    let before = env.snapshot();
+    for dry_run in [true, false] {
+        let r = import(&server, officer, file.as_bytes(), dry_run);
+        let v = r.json();
+        if dry_run {
+            assert_eq!(r.status, 200, "{}", r.body);
+        } else {
+            assert_eq!(r.status, 422, "{}", r.body);
+            assert_eq!(r.code(), "import_rejected");
+        }
+        let errors: Vec<(i64, String, String)> = v["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .map(|e| {
+                (
+                    e["row"].as_i64().unwrap_or_default(),
+                    e["column"].as_str().unwrap_or_default().to_owned(),
+                    e["code"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                (2, "Điện thoại".to_owned(), "invalid_phone".to_owned()),
+                (3, "Thư điện tử".to_owned(), "invalid_identity".to_owned()),
+            ],
+            "{v}"
+        );
+    }
+    assert_eq!(env.snapshot(), before, "a refused file changes nothing");
+});

@@ -397,7 +397,7 @@ both_databases!(officer_and_approver_through_the_pages, |env| {
     assert_eq!(r.status, 303, "{}", r.body);
     shows(
         &web.page(&format!("/certificates/{serial}")),
-        &["Đã thu hồi", "key-compromise"],
+        &["Đã thu hồi", "Lộ khóa bí mật"],
     );
     // A second token and two certificates on it: one from a DER file, one
     // from a pasted PEM. Reporting the token lost revokes both.

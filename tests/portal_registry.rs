@@ -533,7 +533,9 @@ both_databases!(token_states_follow_the_state_machine, |env| {
     );
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(
-        r.body.contains(r#"id="token-error""#) && r.body.contains("Trạng thái của thiết bị TK-A"),
+        r.body.contains(r#"id="token-error""#)
+            && r.body.contains("Thiết bị TK-A đang ở trạng thái “Bị mất”")
+            && !r.body.contains("it is "),
         "{}",
         r.body
     );

@@ -537,7 +537,9 @@ both_databases!(reports_count_exactly_within_scope, |env| {
             .collect::<String>()
     };
     assert!(
-        page.contains(&row(&[CT, SKHCN, "2", "1", "1", "1", "5", "5", "0", "0"])),
+        page.contains(&row(&[
+            CT, SKHCN, "2", "1", "1", "0", "1", "5", "5", "0", "0"
+        ])),
         "the Sở KH&CN line on the page:\n{page}"
     );
     assert!(page.contains(&row(&[
@@ -546,6 +548,7 @@ both_databases!(reports_count_exactly_within_scope, |env| {
         "5",
         "1",
         "1",
+        "0",
         "1",
         "8",
         "6",
@@ -773,7 +776,10 @@ both_databases!(audit_view_filters_pages_and_checks_the_chain, |env| {
     // The page: the chain intact, the head, the events.
     let page = web.page("/audit?action=unit.add");
     assert!(page.contains("Chuỗi băm toàn vẹn"), "{page}");
-    assert!(page.contains(&format!("<td>unit:{unit_id}</td>")));
+    assert!(page.contains(&format!(
+        r#"<td><span title="unit:{unit_id}">Đơn vị số {unit_id}</span></td>"#
+    )));
+    assert!(page.contains("Đăng ký đơn vị") && !page.contains("{&quot;"));
     assert!(page.contains("(1 sự kiện)"));
 
     // Tampering with one event shows as a break at its sequence number.
@@ -791,6 +797,10 @@ both_databases!(audit_view_filters_pages_and_checks_the_chain, |env| {
     assert!(
         page.contains("Chuỗi băm bị phá vỡ</strong> tại sự kiện số 3"),
         "{page}"
+    );
+    assert!(
+        page.contains("Chi tiết: nội dung sự kiện đã bị sửa"),
+        "the break in Vietnamese: {page}"
     );
     assert!(!page.contains("Chuỗi băm toàn vẹn"));
 });

@@ -195,10 +195,33 @@ fn token_unusable(serial: &str, reason: &str) -> String {
     )
 }
 
+/// A certificate's status as ca-core describes it in a refusal
+/// (`revoked (key-compromise)`), in Vietnamese.
 fn status_vi(status: &str) -> String {
-    match status.split_once(' ') {
-        Some((s, rest)) => format!("{} {rest}", state(s)),
+    match status.split_once(" (") {
+        Some((_, "superseded)")) => "Đã được thay thế".to_owned(),
+        Some((s, rest)) => {
+            let reason_name = rest.trim_end_matches(')');
+            format!("{} ({})", state(s), reason(reason_name))
+        }
         None => state(status).to_owned(),
+    }
+}
+
+/// The Vietnamese label of a revocation reason (its kebab-case name):
+/// `key-compromise` is "Lộ khóa bí mật".
+pub(crate) fn reason(s: &str) -> &str {
+    match s {
+        "unspecified" => "Không nêu lý do",
+        "key-compromise" => "Lộ khóa bí mật",
+        "ca-compromise" => "CA bị lộ khóa",
+        "affiliation-changed" => "Thay đổi cơ quan công tác",
+        "superseded" => "Được thay thế bằng chứng thư mới",
+        "cessation-of-operation" => "Ngừng hoạt động",
+        "certificate-hold" => "Tạm dừng",
+        "privilege-withdrawn" => "Bị rút quyền",
+        "aa-compromise" => "Cơ quan cấp thuộc tính bị lộ khóa",
+        other => other,
     }
 }
 

@@ -22,6 +22,40 @@ pub(super) fn details(lang: Lang, details: &Value) -> String {
     }
 }
 
+/// What an event is about, for people: `subscriber:5` is "Thuê bao số 5",
+/// `certificate:gov-ca/1f…` "Chứng thư số 1f… (gov-ca)"; the stored form
+/// (what the filter takes) is kept for anything else.
+pub(super) fn object(lang: Lang, object: &str) -> String {
+    let Some((kind, id)) = object.split_once(':') else {
+        return match (lang, object) {
+            (Lang::Vi, "hierarchy") => "Hệ thống CA".to_owned(),
+            (Lang::En, "hierarchy") => "CA hierarchy".to_owned(),
+            _ => object.to_owned(),
+        };
+    };
+    let (vi, en) = match kind {
+        "certificate" => {
+            let (issuer, serial) = id.split_once('/').unwrap_or(("", id));
+            return match lang {
+                Lang::Vi => format!("Chứng thư số {serial} ({issuer})"),
+                Lang::En => format!("Certificate {serial} ({issuer})"),
+            };
+        }
+        "subscriber" => ("Thuê bao số", "Subscriber"),
+        "unit" => ("Đơn vị số", "Unit"),
+        "request" => ("Yêu cầu số", "Request"),
+        "token" => ("Thiết bị lưu khóa", "Token"),
+        "user" => ("Tài khoản", "Account"),
+        "issuer" => ("CA", "CA"),
+        "ocsp-signer" => ("Chứng thư ký OCSP của CA", "OCSP signer of CA"),
+        _ => return object.to_owned(),
+    };
+    match lang {
+        Lang::Vi => format!("{vi} {id}"),
+        Lang::En => format!("{en} {id}"),
+    }
+}
+
 fn fields(lang: Lang, v: &Value) -> String {
     match v {
         Value::Object(map) => map
@@ -363,6 +397,12 @@ mod tests {
             "{en}"
         );
         assert_eq!(details(Lang::Vi, &serde_json::json!({})), "—");
+        assert_eq!(object(Lang::Vi, "subscriber:5"), "Thuê bao số 5");
+        assert_eq!(
+            object(Lang::Vi, "certificate:gov-ca/1f2e"),
+            "Chứng thư số 1f2e (gov-ca)"
+        );
+        assert_eq!(object(Lang::En, "unit:3"), "Unit 3");
     }
 
     #[test]

@@ -589,13 +589,18 @@ pub(super) fn message(lang: Lang, e: &PortalError) -> String {
     }
 }
 
-/// The English message of an error shown on a page: the API's message,
-/// without the details of an internal failure.
+/// The English message of an error shown on a page: what its code means
+/// ([`ErrorCode::english`]) with the API's message as the detail, or the
+/// API's message alone; never the details of an internal failure.
 pub(super) fn en_message(e: &PortalError) -> String {
-    if e.status_and_code().0 == Status::InternalServerError {
-        tracing::error!(error = %e, "page");
-        "System error; please try again later.".to_owned()
-    } else {
-        e.to_string()
+    match e {
+        _ if e.status_and_code().0 == Status::InternalServerError => {
+            tracing::error!(error = %e, "page");
+            "System error; please try again later.".to_owned()
+        }
+        PortalError::Invalid { code, message } | PortalError::Conflict { code, message } => {
+            format!("{} ({message})", code.english())
+        }
+        _ => e.to_string(),
     }
 }

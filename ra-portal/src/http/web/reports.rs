@@ -618,10 +618,35 @@ fn chain_box(lang: Lang, page: &AuditPage) -> String {
             ),
             details = lang.tf(
                 "Chi tiết: {}",
-                &[&esc(c.reason.as_deref().unwrap_or_default())]
+                &[&esc(&chain_reason(
+                    lang,
+                    c.reason.as_deref().unwrap_or_default()
+                ))]
             ),
         )
     }
+}
+
+/// Why the hash chain is broken, in `lang` (ca-core words it in English,
+/// one sentence per kind of break).
+fn chain_reason(lang: Lang, reason: &str) -> String {
+    if lang == Lang::En {
+        return reason.to_owned();
+    }
+    let vi = if reason.contains("last event deleted") {
+        "sự kiện cuối cùng đã bị xóa."
+    } else if reason.starts_with("head hash") {
+        "mã băm ở đầu chuỗi không khớp với sự kiện cuối cùng."
+    } else if reason.contains("beyond the head") {
+        "có sự kiện nằm ngoài chuỗi (được chèn thêm, hoặc đầu chuỗi bị quay lui)."
+    } else if reason.starts_with("prev_hash") {
+        "mã băm liên kết không khớp với sự kiện trước (sự kiện bị xóa hoặc đổi thứ tự)."
+    } else if reason.contains("(edited)") {
+        "nội dung sự kiện đã bị sửa: mã băm không khớp."
+    } else {
+        "chuỗi băm không khớp."
+    };
+    vi.to_owned()
 }
 
 fn audit_form(lang: Lang, f: &AuditFilters, errors: &FormErrors) -> String {
@@ -685,7 +710,11 @@ fn audit_table(lang: Lang, page: &AuditPage, f: &AuditFilters) -> String {
                     ),
                     Err(_) => esc(&e.action),
                 },
-                esc(&e.object),
+                format!(
+                    r#"<span title="{raw}">{}</span>"#,
+                    esc(&super::audit_action::object(lang, &e.object)),
+                    raw = esc(&e.object)
+                ),
                 esc(&super::audit_action::details(lang, &e.details)),
             ]
         })

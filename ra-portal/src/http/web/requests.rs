@@ -390,7 +390,7 @@ async fn request_view(
             &[
                 session.t("Bước"),
                 session.t("Người thực hiện"),
-                session.t("Thời điểm (UTC)"),
+                session.t("Thời điểm (giờ Việt Nam)"),
                 session.t("Ý kiến")
             ],
             &steps

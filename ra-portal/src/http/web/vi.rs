@@ -91,19 +91,7 @@ pub(super) fn state_in(lang: Lang, s: &str) -> &str {
 /// The Vietnamese label of a revocation reason (kebab-case name):
 /// `key-compromise` is `Lộ khóa bí mật`.
 pub(super) fn reason(s: &str) -> String {
-    match s {
-        "unspecified" => "Không nêu lý do",
-        "key-compromise" => "Lộ khóa bí mật",
-        "ca-compromise" => "CA bị lộ khóa",
-        "affiliation-changed" => "Thay đổi cơ quan công tác",
-        "superseded" => "Được thay thế bằng chứng thư mới",
-        "cessation-of-operation" => "Ngừng hoạt động",
-        "certificate-hold" => "Tạm dừng",
-        "privilege-withdrawn" => "Bị rút quyền",
-        "aa-compromise" => "Cơ quan cấp thuộc tính bị lộ khóa",
-        other => other,
-    }
-    .to_owned()
+    crate::explain::reason(s).to_owned()
 }
 
 /// The name of a certificate profile in `lang`; a profile an operator
