@@ -357,7 +357,7 @@ fn unit_rename(server: &Server, officer: &mut Account, approver: &mut Account) -
         "POST",
         "/api/v1/units",
         Some(&officer),
-        Some(&serde_json::json!({ "name": "Trung tâm Chuyển đổi số", "province": "Cần Thơ" })),
+        Some(&serde_json::json!({ "name": "Ban Quản lý dự án Chuyển đổi số", "province": "Cần Thơ" })),
     )
     .ok()["id"]
         .as_i64()
@@ -367,7 +367,7 @@ fn unit_rename(server: &Server, officer: &mut Account, approver: &mut Account) -
         &officer,
         &serde_json::json!({
             "kind": "unit_change", "unit_id": unit,
-            "unit_name": "Trung tâm Chuyển đổi số thành phố Cần Thơ",
+            "unit_name": "Ban Quản lý dự án Chuyển đổi số thành phố Cần Thơ",
         }),
     );
     portal::approve(server, &approver, id).ok();

@@ -143,7 +143,17 @@ pub(crate) fn check_answer(
         )]);
     };
     let media = content_type(headers);
-    let Some(declared) = content.get(&media) else {
+    // Declared media types may carry parameters (`text/csv; charset=utf-8`).
+    let declared = content.iter().find_map(|(k, v)| {
+        let k = k
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        (k == media).then_some(v)
+    });
+    let Some(declared) = declared else {
         return Err(vec![format!(
             "{method} {template} {status} answered {media:?}, declared {:?}",
             content.keys().collect::<Vec<_>>()
