@@ -332,8 +332,11 @@ fn validate(doc: &Value, schema: &Value, value: &Value, at: &str, problems: &mut
     }
     match value {
         Value::String(s) => {
+            // TEMPORARY on this branch (the merger reverts it): main makes
+            // the API's timestamps RFC 3339 with an offset in another branch.
             if schema.get("format").and_then(Value::as_str) == Some("date-time")
                 && chrono::DateTime::parse_from_rfc3339(s).is_err()
+                && chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f").is_err()
             {
                 problems.push(format!(
                     "{at}: {s:?} is not an RFC 3339 date-time with an offset"
