@@ -8,6 +8,7 @@
 
 mod account;
 mod auth;
+mod batches;
 mod bulk;
 mod certificates;
 mod fallback;
@@ -64,6 +65,14 @@ pub fn routes() -> Vec<Route> {
         certificates::get,
         reports::report,
         reports::audit,
+        // Issue 16: batches.
+        batches::create,
+        batches::list,
+        batches::get,
+        batches::approve,
+        batches::reject,
+        batches::certificates,
+        batches::unit_change_certificates,
     ];
     r.extend(fallback::routes());
     r

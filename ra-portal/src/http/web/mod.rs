@@ -15,6 +15,7 @@
 
 mod account;
 mod audit_action;
+mod batches;
 mod bulk;
 mod certificates;
 mod chart;
@@ -90,6 +91,13 @@ pub(crate) fn routes() -> Vec<Route> {
         certificates::show,
         reports::page,
         reports::audit,
+        // Issue 16: batches.
+        batches::list,
+        batches::form,
+        batches::create,
+        batches::show,
+        batches::approve,
+        batches::reject,
     ]
 }
 
@@ -112,6 +120,7 @@ macro_rules! posted_forms {
 
 posted_forms!(
     account::AccountForm,
+    batches::BatchDecisionForm,
     bulk::RetryForm,
     import::ConfirmForm,
     registry::UnitForm,
