@@ -510,7 +510,7 @@ both_databases!(pages_make_approve_and_download_a_batch, |env| {
     // Approving again: a form message, nothing changed.
     let r = approver.submit("/batches", &format!("{at}/approve"), &[]);
     assert_eq!(r.status, 409, "{}", r.body);
-    assert!(r.body.contains("form-error"), "{}", r.body);
+    assert!(r.body.contains("đã được quyết định trước đó"), "{}", r.body);
     // The list shows the batch.
     let list = web.page("/batches");
     assert!(list.contains(&format!("href=\"{at}\"")), "{list}");

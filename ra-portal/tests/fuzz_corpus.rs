@@ -1,5 +1,5 @@
-//! Replays the committed corpus of the CSV import fuzz target
-//! (`fuzz/corpus/csv_import/`) through its check (`fuzz/checks/`): see
+//! Replays the committed corpora of the CSV import and batch zip fuzz targets
+//! (`fuzz/corpus/csv_import/`, `fuzz/corpus/batch_zip/`) through their checks (`fuzz/checks/`): see
 //! ca-core/tests/fuzz_corpus.rs.
 
 #[path = "../../fuzz/checks/csv_import.rs"]
@@ -10,4 +10,12 @@ mod replay;
 #[test]
 fn csv_import_corpus() {
     replay::replay("csv_import", csv_import::check);
+}
+
+#[path = "../../fuzz/checks/batch_zip.rs"]
+mod batch_zip;
+
+#[test]
+fn batch_zip_corpus() {
+    replay::replay("batch_zip", batch_zip::check);
 }

@@ -322,6 +322,16 @@ async fn decide(
     .await;
     match done {
         Ok(_) => Reply::Redirect(Box::new(Redirect::to(format!("/batches/{id}")))),
+        Err(PortalError::Conflict {
+            code: "already_decided",
+            ..
+        }) => {
+            let errors = FormErrors::on(
+                "",
+                session.t("Lô này đã được quyết định trước đó; không có gì thay đổi."),
+            );
+            view(state, &session, id, Status::Conflict, &errors).await
+        }
         Err(e) => {
             let errors = session.form_errors(&e);
             view(state, &session, id, refusal_status(&e), &errors).await
