@@ -122,7 +122,7 @@ fn decide(server: &Server, token: &str, id: i64, what: &str, comment: Option<&st
 /// Downloads a `.zip` of the API (the contract checked, then the bytes).
 fn download_zip(env: &TestEnv, server: &Server, token: &str, path: &str) -> Vec<u8> {
     let auth = format!("Authorization: Bearer {token}");
-    let reply = curl(server, "GET", path, &[auth.clone()], None, &[]);
+    let reply = curl(server, "GET", path, std::slice::from_ref(&auth), None, &[]);
     assert_eq!(reply.status, 200, "{path}: {}", reply.body);
     assert!(
         reply.headers.contains("content-type: application/zip"),
@@ -353,7 +353,7 @@ both_databases!(mismatches_and_refusals_record_nothing, |env| {
     // Person 1's CSR is on a key certified to someone else: the whole
     // batch is refused, that person listed with the CA's code.
     let mut files = files_of(&people);
-    files[1].1 = taken.clone().into_bytes();
+    files[1].1 = taken.into_bytes();
     let reply = post_batch(&server, officer, unit, &zip_of(&files));
     assert_eq!(reply.status, 422, "{}", reply.body);
     let v = reply.json();

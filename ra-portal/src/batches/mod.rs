@@ -283,19 +283,23 @@ pub fn create(
     get(ca, user, id).map(Ok)
 }
 
+/// A batch's request as read: id, file, subscriber, state, certificate,
+/// error, comment.
+type ItemRow = (
+    i64,
+    String,
+    Option<i64>,
+    RequestState,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+);
+
 /// One batch, if the user may read it.
 pub fn get(ca: &Ca, user: &User, id: i64) -> Result<BatchView, PortalError> {
     let (batch, items) = ca.store().read(|c| -> Result<_, PortalError> {
         let batch = load(c, id)?;
-        let items: Vec<(
-            i64,
-            String,
-            Option<i64>,
-            RequestState,
-            Option<i64>,
-            Option<String>,
-            Option<String>,
-        )> = batch_requests::table
+        let items: Vec<ItemRow> = batch_requests::table
             .inner_join(requests_table::table.on(requests_table::id.eq(batch_requests::request_id)))
             .filter(batch_requests::batch_id.eq(id))
             .order(batch_requests::position.asc())

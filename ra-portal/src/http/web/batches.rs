@@ -530,7 +530,7 @@ async fn form_page(
             vec![
                 esc(&s.full_name),
                 esc(s.uid.as_deref().unwrap_or("")),
-                esc(&format!("{number} s{}.csr", s.id)),
+                esc(&format!("{number} / s{}.csr", s.id)),
             ]
         })
         .collect();

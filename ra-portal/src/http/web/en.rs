@@ -437,6 +437,12 @@ const TABLE: &[(&str, &str)] = &[
     ("Lô đang thực hiện", "Being carried out"),
     ("Lô đã thực hiện xong", "Carried out"),
     ("Lô đã bị từ chối", "Rejected"),
+    ("Cấp mới cho nhiều người (lô yêu cầu)", "Issuance for many people (a batch)"),
+    ("Tải các chứng thư mới (.zip)", "Download the new certificates (.zip)"),
+    (
+        "Lô này đã được quyết định trước đó; không có gì thay đổi.",
+        "This batch was decided already; nothing changed.",
+    ),
 ];
 
 /// The English name of a request or certificate state, a token status or
