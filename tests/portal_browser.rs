@@ -241,8 +241,13 @@ both_databases!(officer_and_approver_in_a_real_browser, |env| {
 
 // Issue 16: batches. The officer selects a unit's people, uploads their
 // CSR files together and submits one batch; the approver approves it in
-// one decision; the batch page at a desktop and a phone width.
+// one decision; the batch page at a desktop and a phone width. The
+// screenshots go to `target/test-artifacts/browser/batch-<db>/` (the
+// test above empties its own directory when it starts).
 both_databases!(batch_in_a_real_browser, |env| {
+    let own = artifacts(env);
+    let db = own.file_name().expect("a directory").to_string_lossy();
+    let shots = own.with_file_name(format!("batch-{db}"));
     let out = env.init_and_export();
     let all = accounts(&out);
     let mut officer = account(&all, "officer");
@@ -277,7 +282,7 @@ both_databases!(batch_in_a_real_browser, |env| {
                 .to_string(),
         );
     }
-    let mut b = Browser::start(&env.path("downloads"), &artifacts(env));
+    let mut b = Browser::start(&env.path("downloads"), &shots);
     sign_in(&mut b, &base, &mut officer, "batch-officer");
     b.go(&format!("{base}/batches/new?unit_id={unit}"));
     b.wait_text("main", "3 người được chọn.");

@@ -427,10 +427,9 @@ async fn view(
     let body = format!(
         r#"{general}<dl class="facts">
 {facts}</dl>
-{download}{decision}<h2>{l_items}</h2>
+{download}{decision}
 {items}"#,
         general = errors.general(&["comment"]),
-        l_items = esc(session.t("Các yêu cầu của lô")),
         items = table(
             lang,
             session.t("Các yêu cầu của lô"),
