@@ -14,7 +14,7 @@ cd "$(dirname "$0")"
 DURATION="${1:-600}"
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(csr ocsp_request csv_import xlsx_import identifiers ocsp_response list_query)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(csr ocsp_request csv_import xlsx_import identifiers ocsp_response list_query batch_zip)
 
 export RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
 -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \

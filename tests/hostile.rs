@@ -13,6 +13,8 @@
 
 #[macro_use]
 mod common;
+#[path = "portal/batch_zip.rs"]
+mod batch_zip;
 mod portal;
 
 use serde_json::{json, Value};
@@ -134,6 +136,8 @@ fn state(env: &TestEnv) -> (Snapshot, Vec<i64>) {
         "bulk_items",
         "user_certificates",
         "ocsp_signers",
+        "batches",
+        "batch_requests",
     ]
     .iter()
     .map(|t| env.count(t))
@@ -237,6 +241,12 @@ both_databases!(hostile_requests_get_their_documented_4xx, |env| {
         "Họ và tên,Số CCCD\n{}",
         "Nguyễn Văn A,001089031733\n".repeat(230_000)
     );
+    // A batch decided already (issue 16: batches), and hostile archives.
+    let decided = decided_batch(env, &server, &officer, &approver);
+    let csr_zip = |name: &str| batch_zip::zip_of(&[(name.to_owned(), csr.clone().into_bytes())]);
+    let many: Vec<(String, Vec<u8>)> = (0..1001)
+        .map(|i| (format!("s{i}.csr"), b"x".to_vec()))
+        .collect();
     let cases = {
         use Body::{Form, Json as J, Raw};
         use Expect::{Json, Ocsp, Page, Problem};
@@ -1058,6 +1068,66 @@ both_databases!(hostile_requests_get_their_documented_4xx, |env| {
                 ]),
                 Page(422),
             ),
+            // Issue 16: batches.
+            case(
+                "batch of CSRs, a zip bomb (50 MiB entry)",
+                "POST",
+                "/api/v1/batches?unit_id={unit}",
+                Officer,
+                Raw("application/zip", batch_zip::zip_bomb()),
+                Json(422, "file_too_large"),
+            ),
+            case(
+                "batch of CSRs, path-traversal entry name",
+                "POST",
+                "/api/v1/batches?unit_id={unit}",
+                Officer,
+                Raw("application/zip", csr_zip("../../etc/001089031733.csr")),
+                Json(422, "unsafe_file_name"),
+            ),
+            case(
+                "batch of CSRs, 1001 entries",
+                "POST",
+                "/api/v1/batches?unit_id={unit}",
+                Officer,
+                Raw("application/zip", batch_zip::zip_of(&many)),
+                Json(422, "too_many_files"),
+            ),
+            case(
+                "batch of CSRs, a zip inside the zip",
+                "POST",
+                "/api/v1/batches?unit_id={unit}",
+                Officer,
+                Raw(
+                    "application/zip",
+                    batch_zip::zip_of(&[("inner.zip".to_owned(), csr_zip("s1.csr"))]),
+                ),
+                Json(422, "nested_zip"),
+            ),
+            case(
+                "batch of CSRs, not a zip",
+                "POST",
+                "/api/v1/batches?unit_id={unit}",
+                Officer,
+                Raw("application/zip", csr.clone().into_bytes()),
+                Json(422, "invalid_zip"),
+            ),
+            case(
+                "batch approved twice",
+                "POST",
+                "/api/v1/batches/{batch}/approve",
+                Approver,
+                J(json!({})),
+                Json(409, "already_decided"),
+            ),
+            case(
+                "batch approved by an officer",
+                "POST",
+                "/api/v1/batches/{batch}/approve",
+                Officer,
+                J(json!({})),
+                Json(403, "forbidden"),
+            ),
         ]
     };
 
@@ -1107,7 +1177,8 @@ both_databases!(hostile_requests_get_their_documented_4xx, |env| {
             .replace("{unit}", &unit.to_string())
             .replace("{subscriber}", &sub.to_string())
             .replace("{request}", &pending.to_string())
-            .replace("{emergency}", &emergency.to_string());
+            .replace("{emergency}", &emergency.to_string())
+            .replace("{batch}", &decided.to_string());
         let reply = curl(&server, c.method, &path, &headers, body.as_deref(), &extra);
         let got = match c.expect {
             _ if reply.status >= 500 || reply.status == 0 => {
@@ -1179,6 +1250,48 @@ both_databases!(hostile_requests_get_their_documented_4xx, |env| {
         "docs/security.md must hold the table of tested cases verbatim; it is now:\n{table}"
     );
 });
+
+/// A batch of one person (a unit of their own) submitted by the officer
+/// and approved; its id.
+fn decided_batch(env: &TestEnv, server: &Server, officer: &str, approver: &str) -> i64 {
+    let body = json!({
+        "kind": "individual", "name": "Lý Thị Lô", "national_id": "CCCD:001189031799",
+        "province": "Cần Thơ", "unit": "Phòng Hành chính lô", "title": "Chuyên viên",
+        "email": "canbo@cantho.gov.vn",
+    });
+    let person = api(
+        server,
+        "POST",
+        "/api/v1/subscribers",
+        Some(officer),
+        Some(&body),
+    )
+    .ok();
+    let unit = person["unit_id"].as_i64().expect("a unit");
+    let csr = std::fs::read(env.csr_p256("batch-lo")).expect("csr");
+    let zip = batch_zip::zip_of(&[("001189031799.csr".to_owned(), csr)]);
+    let reply = curl(
+        server,
+        "POST",
+        &format!("/api/v1/batches?unit_id={unit}"),
+        &[
+            format!("Authorization: Bearer {officer}"),
+            "Content-Type: application/zip".to_owned(),
+        ],
+        Some(&zip),
+        &[],
+    );
+    let id = reply.ok()["id"].as_i64().expect("a batch");
+    api(
+        server,
+        "POST",
+        &format!("/api/v1/batches/{id}/approve"),
+        Some(approver),
+        None,
+    )
+    .ok();
+    id
+}
 
 /// The raw body of an OCSP case (curl's text view loses bytes).
 fn server_bytes(env: &TestEnv, server: &Server, c: &Case) -> Vec<u8> {

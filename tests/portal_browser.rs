@@ -373,3 +373,77 @@ fn unit_rename(server: &Server, officer: &mut Account, approver: &mut Account) -
     portal::approve(server, &approver, id).ok();
     id
 }
+
+// Issue 16: batches. The officer selects a unit's people, uploads their
+// CSR files together and submits one batch; the approver approves it in
+// one decision; the batch page at a desktop and a phone width. The
+// screenshots go to `target/test-artifacts/browser/batch-<db>/` (the
+// test above empties its own directory when it starts).
+both_databases!(batch_in_a_real_browser, |env| {
+    let own = artifacts(env);
+    let db = own.file_name().expect("a directory").to_string_lossy();
+    let shots = own.with_file_name(format!("batch-{db}"));
+    let out = env.init_and_export();
+    let all = accounts(&out);
+    let mut officer = account(&all, "officer");
+    let mut approver = account(&all, "approver");
+    let server = env.serve(&[]);
+    let base = server.url("");
+    let token = portal::sign_in(&server, &mut officer);
+    let mut files = Vec::new();
+    let mut unit = 0;
+    for (i, name) in ["Trương Thị Mai", "Đỗ Văn Hùng", "Ngô Thị Lan"]
+        .iter()
+        .enumerate()
+    {
+        let cccd = format!("0011890377{i:02}");
+        let body = serde_json::json!({
+            "kind": "individual", "name": name, "national_id": format!("CCCD:{cccd}"),
+            "province": "Cần Thơ", "unit": "Sở Y tế", "title": "Chuyên viên",
+        });
+        let v = portal::api(
+            &server,
+            "POST",
+            "/api/v1/subscribers",
+            Some(&token),
+            Some(&body),
+        )
+        .ok();
+        unit = v["unit_id"].as_i64().expect("a unit");
+        let csr = std::fs::read(env.csr_p256(&format!("batch{i}"))).expect("csr");
+        files.push(
+            env.write(&format!("CCCD-{cccd}.csr"), csr)
+                .display()
+                .to_string(),
+        );
+    }
+    let mut b = Browser::start(&env.path("downloads"), &shots);
+    sign_in(&mut b, &base, &mut officer, "batch-officer");
+    b.go(&format!("{base}/batches/new?unit_id={unit}"));
+    b.wait_text("main", "3 người được chọn.");
+    b.find("#files").send(&files.join("\n"));
+    for (width, height, label) in [(390, 844, "390"), (1366, 900, "1366")] {
+        b.resize(width, height);
+        b.shot(&format!("batch-form-{label}"));
+    }
+    b.find(r#"form[action="/batches"] button[type="submit"]"#)
+        .click();
+    let url = b.wait_url("the batch's page", |u| ends_with_id(u, "/batches/"));
+    let id = last_id(&url, "/batches/");
+    b.wait_text("main", "Lô chờ phê duyệt");
+    b.shot("batch-submitted");
+    sign_out(&b, &base);
+    sign_in(&mut b, &base, &mut approver, "batch-approver");
+    b.go(&format!("{base}/batches/{id}"));
+    b.find(&format!(
+        r#"form[action="/batches/{id}/approve"] button[type="submit"]"#
+    ))
+    .click();
+    b.wait_text("main", "Lô đã thực hiện xong");
+    for (width, height, label) in [(1366, 900, "1366"), (390, 844, "390")] {
+        b.resize(width, height);
+        b.go(&format!("{base}/batches/{id}"));
+        b.find(r#"a[href$="/certificates.zip"]"#);
+        b.shot(&format!("batch-approved-{label}"));
+    }
+});

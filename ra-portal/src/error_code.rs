@@ -21,6 +21,8 @@ pub enum ErrorCode {
     AlreadyEnabled,
     /// A workbook that cannot be read.
     BadXlsx,
+    /// A batch decided already.
+    AlreadyDecided,
     /// The body could not be read.
     BadBody,
     /// A CSV file that is not CSV.
@@ -49,6 +51,8 @@ pub enum ErrorCode {
     EmptyFile,
     /// A field the request kind does not take.
     FieldNotAllowed,
+    /// A file of a batch over its size limit.
+    FileTooLarge,
     /// A decision comment over its length.
     InvalidComment,
     /// Not a date.
@@ -77,6 +81,8 @@ pub enum ErrorCode {
     InvalidStatus,
     /// Not a subscriber id.
     InvalidSubscriber,
+    /// An archive that is no .zip.
+    InvalidZip,
     /// Not a unit id.
     InvalidUnit,
     /// A username outside the allowed characters.
@@ -89,10 +95,18 @@ pub enum ErrorCode {
     MissingColumn,
     /// A field the request needs is missing.
     MissingField,
+    /// Nothing issued to download yet.
+    NoCertificates,
     /// A role change that changes nothing.
     NoChange,
+    /// A batch without files.
+    NoFiles,
+    /// A selection that matches nobody.
+    NoPeople,
     /// No header line among the first lines of a sheet.
     NoHeader,
+    /// An archive inside an archive.
+    NestedZip,
     /// A request without a bulk job.
     NoBulkJob,
     /// A file named .xlsx that is no workbook.
@@ -111,10 +125,18 @@ pub enum ErrorCode {
     RequestDecided,
     /// A sheet over the row or column limit.
     SheetTooLarge,
+    /// An archive over the entry limit.
+    TooManyFiles,
+    /// A selection over the batch limit.
+    TooManyPeople,
     /// A file over the row limit.
     TooManyRows,
+    /// An archive that unpacks beyond the total limit.
+    ZipTooLarge,
     /// A compressed file that unpacks beyond the limit.
     ZipBomb,
+    /// An archive entry with an absolute or `..` path.
+    UnsafeFileName,
     /// A unit of another province than the one chosen.
     UnitNotInProvince,
     /// A CSV column the import does not know.
@@ -134,11 +156,12 @@ pub enum ErrorCode {
 }
 
 /// Every code of the portal's own (the [`Rule`]s are in [`RULES`]).
-pub(crate) const PORTAL_CODES: [ErrorCode; 58] = [
+pub(crate) const PORTAL_CODES: [ErrorCode; 69] = [
     ErrorCode::AlreadyAcknowledged,
     ErrorCode::AlreadyDisabled,
     ErrorCode::AlreadyEnabled,
     ErrorCode::BadXlsx,
+    ErrorCode::AlreadyDecided,
     ErrorCode::BadBody,
     ErrorCode::BadCsv,
     ErrorCode::BadJson,
@@ -153,6 +176,7 @@ pub(crate) const PORTAL_CODES: [ErrorCode; 58] = [
     ErrorCode::DuplicateUser,
     ErrorCode::EmptyFile,
     ErrorCode::FieldNotAllowed,
+    ErrorCode::FileTooLarge,
     ErrorCode::InvalidComment,
     ErrorCode::InvalidDate,
     ErrorCode::InvalidDepartment,
@@ -167,14 +191,19 @@ pub(crate) const PORTAL_CODES: [ErrorCode; 58] = [
     ErrorCode::InvalidState,
     ErrorCode::InvalidStatus,
     ErrorCode::InvalidSubscriber,
+    ErrorCode::InvalidZip,
     ErrorCode::InvalidUnit,
     ErrorCode::InvalidUsername,
     ErrorCode::JobBusy,
     ErrorCode::LastAdmin,
     ErrorCode::MissingColumn,
     ErrorCode::MissingField,
+    ErrorCode::NoCertificates,
     ErrorCode::NoChange,
+    ErrorCode::NoFiles,
+    ErrorCode::NoPeople,
     ErrorCode::NoHeader,
+    ErrorCode::NestedZip,
     ErrorCode::NoBulkJob,
     ErrorCode::NotXlsx,
     ErrorCode::NotFailed,
@@ -184,8 +213,12 @@ pub(crate) const PORTAL_CODES: [ErrorCode; 58] = [
     ErrorCode::ProvinceRequired,
     ErrorCode::RequestDecided,
     ErrorCode::SheetTooLarge,
+    ErrorCode::TooManyFiles,
+    ErrorCode::TooManyPeople,
     ErrorCode::TooManyRows,
+    ErrorCode::ZipTooLarge,
     ErrorCode::ZipBomb,
+    ErrorCode::UnsafeFileName,
     ErrorCode::UnitNotInProvince,
     ErrorCode::UnknownColumn,
     ErrorCode::UnknownFormat,
@@ -210,6 +243,7 @@ impl ErrorCode {
             Self::AlreadyDisabled => "already_disabled",
             Self::AlreadyEnabled => "already_enabled",
             Self::BadXlsx => "bad_xlsx",
+            Self::AlreadyDecided => "already_decided",
             Self::BadBody => "bad_body",
             Self::BadCsv => "bad_csv",
             Self::BadJson => "bad_json",
@@ -224,6 +258,7 @@ impl ErrorCode {
             Self::DuplicateUser => "duplicate_user",
             Self::EmptyFile => "empty_file",
             Self::FieldNotAllowed => "field_not_allowed",
+            Self::FileTooLarge => "file_too_large",
             Self::InvalidComment => "invalid_comment",
             Self::InvalidDate => "invalid_date",
             Self::InvalidDepartment => "invalid_department",
@@ -238,14 +273,19 @@ impl ErrorCode {
             Self::InvalidState => "invalid_state",
             Self::InvalidStatus => "invalid_status",
             Self::InvalidSubscriber => "invalid_subscriber",
+            Self::InvalidZip => "invalid_zip",
             Self::InvalidUnit => "invalid_unit",
             Self::InvalidUsername => "invalid_username",
             Self::JobBusy => "job_busy",
             Self::LastAdmin => "last_admin",
             Self::MissingColumn => "missing_column",
             Self::MissingField => "missing_field",
+            Self::NoCertificates => "no_certificates",
             Self::NoChange => "no_change",
+            Self::NoFiles => "no_files",
+            Self::NoPeople => "no_people",
             Self::NoHeader => "no_header",
+            Self::NestedZip => "nested_zip",
             Self::NoBulkJob => "no_bulk_job",
             Self::NotXlsx => "not_xlsx",
             Self::NotFailed => "not_failed",
@@ -255,8 +295,12 @@ impl ErrorCode {
             Self::ProvinceRequired => "province_required",
             Self::RequestDecided => "request_decided",
             Self::SheetTooLarge => "sheet_too_large",
+            Self::TooManyFiles => "too_many_files",
+            Self::TooManyPeople => "too_many_people",
             Self::TooManyRows => "too_many_rows",
+            Self::ZipTooLarge => "zip_too_large",
             Self::ZipBomb => "zip_bomb",
+            Self::UnsafeFileName => "unsafe_file_name",
             Self::UnitNotInProvince => "unit_not_in_province",
             Self::UnknownColumn => "unknown_column",
             Self::UnknownFormat => "unknown_format",
@@ -276,6 +320,7 @@ impl ErrorCode {
             Self::AlreadyDisabled => "This account is disabled already.",
             Self::AlreadyEnabled => "This account is active already.",
             Self::BadXlsx => "The file is not a valid Excel workbook (.xlsx).",
+            Self::AlreadyDecided => "This batch has been decided already.",
             Self::BadBody => "The request body could not be read.",
             Self::BadCsv => "The file is not valid CSV.",
             Self::BadJson => "The request is not the JSON expected.",
@@ -290,6 +335,7 @@ impl ErrorCode {
             Self::DuplicateUser => "This username is taken.",
             Self::EmptyFile => "The file has no rows.",
             Self::FieldNotAllowed => "This field does not apply to this kind of request.",
+            Self::FileTooLarge => "A file is larger than 64 KiB unpacked: it is no CSR.",
             Self::InvalidComment => "The comment is too long (at most 2000 characters).",
             Self::InvalidDate => "The date is not valid (YYYY-MM-DD).",
             Self::InvalidDepartment => "The department label is not valid.",
@@ -304,14 +350,19 @@ impl ErrorCode {
             Self::InvalidState => "Unknown request state.",
             Self::InvalidStatus => "Unknown certificate status.",
             Self::InvalidSubscriber => "The subscriber id is not valid.",
+            Self::InvalidZip => "The .zip file is damaged or is not a .zip file.",
             Self::InvalidUnit => "The unit is not valid.",
             Self::InvalidUsername => "The username is not valid.",
             Self::JobBusy => "This bulk re-issue is being carried out.",
             Self::LastAdmin => "This is the last active administrator: it cannot be disabled or given another role. Make another account an administrator first.",
             Self::MissingColumn => "A required column is missing from the file.",
             Self::MissingField => "A required field is missing.",
+            Self::NoCertificates => "No certificate has been issued yet.",
             Self::NoChange => "The account has this role and province already.",
+            Self::NoFiles => "Choose the CSR files or one .zip file.",
+            Self::NoPeople => "Nobody of the unit matches the filter.",
             Self::NoHeader => "No header line among the first lines: the header names the columns. Use the template.",
+            Self::NestedZip => "The .zip holds another archive: put every CSR file in one .zip.",
             Self::NoBulkJob => "This request has no bulk re-issue.",
             Self::NotXlsx => "The file is named .xlsx but is not an Excel workbook.",
             Self::NotFailed => "Only a failed bulk re-issue can be retried.",
@@ -321,8 +372,12 @@ impl ErrorCode {
             Self::ProvinceRequired => "This role needs a province.",
             Self::RequestDecided => "This request has been decided already.",
             Self::SheetTooLarge => "The sheet is too large (rows or columns).",
+            Self::TooManyFiles => "Too many files: at most 1000 in one batch.",
+            Self::TooManyPeople => "Too many people: at most 1000 in one batch.",
             Self::TooManyRows => "The file has too many rows.",
+            Self::ZipTooLarge => "The files unpack to more than 16 MiB in total.",
             Self::ZipBomb => "The file unpacks to more than the limit (an abnormal compressed file).",
+            Self::UnsafeFileName => "The .zip holds a file name that is not allowed (an absolute path or “..”).",
             Self::UnitNotInProvince => "The unit is not in the province chosen.",
             Self::UnknownColumn => "The file has a column the import does not know.",
             Self::UnknownFormat => "Unknown download format.",

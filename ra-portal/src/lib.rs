@@ -12,6 +12,7 @@
 pub mod accounts;
 pub mod audit_view;
 pub mod authz;
+pub mod batches;
 pub mod bulk;
 pub mod certificates;
 pub mod clock;

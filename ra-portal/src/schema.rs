@@ -1,7 +1,8 @@
 //! Diesel definitions of the portal's own tables (migrations
 //! `2026-11-25-000005_portal`, `2026-11-25-000006_bulk_jobs`, `…000007_registry`,
-//! `…000008_client_certificates`, `2026-12-07-000015_sign_in_failures`
-//! and `2026-12-08-000050_accounts_emergencies`, both backends). The CA's tables stay in
+//! `…000008_client_certificates`, `2026-12-07-000015_sign_in_failures`,
+//! `2026-12-08-000050_accounts_emergencies` and `2026-12-08-000060_batches`,
+//! both backends). The CA's tables stay in
 //! ca-core (private to it); nothing in ca-core reads these.
 
 diesel::table! {
@@ -121,6 +122,30 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    batches (id) {
+        id -> BigInt,
+        province -> Text,
+        unit_id -> BigInt,
+        state -> Text,
+        submitted_by -> BigInt,
+        submitted_at -> Timestamp,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        comment -> Nullable<Text>,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    batch_requests (request_id) {
+        request_id -> BigInt,
+        batch_id -> BigInt,
+        position -> Integer,
+        file_name -> Text,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(user_certificates -> users (user_id));
@@ -134,5 +159,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     bulk_jobs,
     bulk_items,
     sign_in_failures,
-    emergency_actions
+    emergency_actions,
+    batches,
+    batch_requests
 );

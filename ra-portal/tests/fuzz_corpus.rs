@@ -1,6 +1,7 @@
-//! Replays the committed corpora of the CSV and `.xlsx` import and list
-//! query fuzz targets (`fuzz/corpus/csv_import/`, `fuzz/corpus/xlsx_import/`,
-//! `fuzz/corpus/list_query/`) through their checks (`fuzz/checks/`): see
+//! Replays the committed corpora of the CSV and `.xlsx` import, list
+//! query and batch zip fuzz targets (`fuzz/corpus/csv_import/`,
+//! `fuzz/corpus/xlsx_import/`, `fuzz/corpus/list_query/`,
+//! `fuzz/corpus/batch_zip/`) through their checks (`fuzz/checks/`): see
 //! ca-core/tests/fuzz_corpus.rs.
 
 #[path = "../../fuzz/checks/csv_import.rs"]
@@ -25,4 +26,12 @@ fn xlsx_import_corpus() {
 #[test]
 fn list_query_corpus() {
     replay::replay("list_query", list_query::check);
+}
+
+#[path = "../../fuzz/checks/batch_zip.rs"]
+mod batch_zip;
+
+#[test]
+fn batch_zip_corpus() {
+    replay::replay("batch_zip", batch_zip::check);
 }

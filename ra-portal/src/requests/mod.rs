@@ -29,6 +29,7 @@ use crate::user::User;
 
 pub use input::{ChangesInput, RequestInput};
 pub use submit::submit;
+pub(crate) use submit::{check, record};
 
 use crate::request_record::load;
 pub(crate) use crate::request_record::{expect_submitted, load_in};

@@ -8,6 +8,7 @@
 
 mod account;
 mod auth;
+mod batches;
 mod bulk;
 mod certificates;
 mod download;
@@ -82,6 +83,14 @@ pub fn routes() -> Vec<Route> {
         tokens::emergency_lost,
         tokens::emergencies,
         tokens::acknowledge,
+        // Issue 16: batches.
+        batches::create,
+        batches::list,
+        batches::get,
+        batches::approve,
+        batches::reject,
+        batches::certificates,
+        batches::unit_change_certificates,
     ];
     r.extend(fallback::routes());
     r

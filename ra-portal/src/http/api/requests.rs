@@ -19,7 +19,7 @@ use crate::PortalState;
 #[serde(deny_unknown_fields)]
 pub(super) struct Decision {
     #[serde(default)]
-    comment: Option<String>,
+    pub(super) comment: Option<String>,
 }
 
 #[rocket::post("/requests", data = "<input>")]

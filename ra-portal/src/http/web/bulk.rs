@@ -188,9 +188,18 @@ async fn view(
 {facts}</dl>
 <p><label for="progress">{progress}</label>
 <progress id="progress" max="{total}" value="{ended}">{percent}%</progress></p>
-{note}{error}{retry}<h2>{l_items}</h2>
+{note}{error}{retry}{download}<h2>{l_items}</h2>
 {items}{more}"#,
         progress = session.lang.tf("Tiến độ: {}%", &[&percent]),
+        // Issue 16: batches (the new certificates as one .zip).
+        download = if c.done > 0 {
+            format!(
+                r#"<p><a class="button" href="/api/v1/bulk/{id}/certificates.zip" download>{}</a></p>"#,
+                esc(session.t("Tải các chứng thư mới (.zip)"))
+            )
+        } else {
+            String::new()
+        },
         l_items = session.t("Các chứng thư"),
         general = errors.general(&[]),
         total = c.total.max(1),

@@ -16,6 +16,7 @@
 mod account;
 mod assets;
 mod audit_action;
+mod batches;
 mod bulk;
 mod certificates;
 mod chart;
@@ -105,6 +106,13 @@ pub(crate) fn routes() -> Vec<Route> {
         certificates::show,
         reports::page,
         reports::audit,
+        // Issue 16: batches.
+        batches::list,
+        batches::form,
+        batches::create,
+        batches::show,
+        batches::approve,
+        batches::reject,
     ]
 }
 
@@ -127,6 +135,7 @@ macro_rules! posted_forms {
 
 posted_forms!(
     account::AccountForm,
+    batches::BatchDecisionForm,
     bulk::RetryForm,
     import::ConfirmForm,
     registry::UnitForm,

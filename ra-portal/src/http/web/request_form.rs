@@ -84,7 +84,11 @@ pub(super) fn kinds(session: Result<WebSession, PortalError>) -> Reply {
     session.page(
         Status::Ok,
         session.t("Yêu cầu mới"),
-        &format!(r#"<ul class="kinds">{items}</ul>"#),
+        &format!(
+            r#"<ul class="kinds">{items}<li><a href="/batches/new">{batch}</a></li></ul>"#,
+            // Issue 16: batches.
+            batch = esc(session.t("Cấp mới cho nhiều người (lô yêu cầu)"))
+        ),
     )
 }
 

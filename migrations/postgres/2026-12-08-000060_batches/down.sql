@@ -1,0 +1,2 @@
+DROP TABLE batch_requests;
+DROP TABLE batches;
