@@ -64,7 +64,7 @@ pub(super) async fn list(
                 esc(unit),
                 count.to_string(),
                 esc(batch_state(session.lang, &b.state)),
-                esc(&b.submitted_at.format("%d/%m/%Y %H:%M").to_string()),
+                esc(&crate::vn_time::display(b.submitted_at)),
             ]
         })
         .collect();
@@ -365,7 +365,7 @@ async fn view(
         (session.t("Đã cấp"), issued.to_string()),
         (
             session.t("Ngày gửi lô"),
-            esc(&b.submitted_at.format("%d/%m/%Y %H:%M").to_string()),
+            esc(&crate::vn_time::display(b.submitted_at)),
         ),
         (
             session.t("Ý kiến"),
