@@ -197,8 +197,8 @@ fn check_error_body(doc: &Value, body: &str) -> Result<(), Vec<String>> {
 fn content_type(headers: &str) -> String {
     headers
         .lines()
-        .filter_map(|l| l.strip_prefix("content-type:"))
-        .last()
+        .rev()
+        .find_map(|l| l.strip_prefix("content-type:"))
         .map(|v| {
             v.split(';')
                 .next()
@@ -344,14 +344,13 @@ fn validate(doc: &Value, schema: &Value, value: &Value, at: &str, problems: &mut
         return;
     }
     match value {
-        Value::String(s) => {
+        Value::String(s)
             if schema.get("format").and_then(Value::as_str) == Some("date-time")
-                && chrono::DateTime::parse_from_rfc3339(s).is_err()
-            {
-                problems.push(format!(
-                    "{at}: {s:?} is not an RFC 3339 date-time with an offset"
-                ));
-            }
+                && chrono::DateTime::parse_from_rfc3339(s).is_err() =>
+        {
+            problems.push(format!(
+                "{at}: {s:?} is not an RFC 3339 date-time with an offset"
+            ));
         }
         Value::Array(items) => {
             if let Some(item_schema) = schema.get("items") {
@@ -408,8 +407,8 @@ fn merge_all_of(doc: &Value, parts: &[Value]) -> Value {
 
 fn short(value: &Value) -> String {
     let s = value.to_string();
-    if s.len() > 80 {
-        format!("{}…", &s[..s.floor_char_boundary(80)])
+    if s.chars().count() > 80 {
+        format!("{}…", s.chars().take(80).collect::<String>())
     } else {
         s
     }
