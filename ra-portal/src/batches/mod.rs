@@ -423,21 +423,7 @@ pub fn reject(
     id: i64,
     comment: Option<&str>,
 ) -> Result<BatchView, PortalError> {
-    let comment = comment
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .ok_or_else(|| {
-            PortalError::invalid(
-                ErrorCode::CommentRequired,
-                "a rejection needs a comment saying why",
-            )
-        })?;
-    if comment.chars().count() > 2000 {
-        return Err(PortalError::invalid(
-            ErrorCode::InvalidComment,
-            "the comment has at most 2000 characters",
-        ));
-    }
+    let comment = requests::rejection_comment(comment)?;
     let ids = decide(ca, user, id, "rejected", Some(comment))?;
     for rid in ids {
         requests::reject(ca.store(), user, rid, Some(comment))?;

@@ -38,13 +38,9 @@ pub use crate::request_record::{
     FAILED, ISSUED, REJECTED, REQUEST_LIST, STATES, SUBMITTED,
 };
 
-/// Rejects a submitted request; the comment is required.
-pub fn reject(
-    store: &Store,
-    user: &User,
-    id: i64,
-    comment: Option<&str>,
-) -> Result<RequestRow, PortalError> {
+/// The comment of a rejection (of a request or a batch): required, at
+/// most 2000 characters, trimmed.
+pub(crate) fn rejection_comment(comment: Option<&str>) -> Result<&str, PortalError> {
     let comment = comment
         .map(str::trim)
         .filter(|c| !c.is_empty())
@@ -60,6 +56,17 @@ pub fn reject(
             "the comment has at most 2000 characters",
         ));
     }
+    Ok(comment)
+}
+
+/// Rejects a submitted request; the comment is required.
+pub fn reject(
+    store: &Store,
+    user: &User,
+    id: i64,
+    comment: Option<&str>,
+) -> Result<RequestRow, PortalError> {
+    let comment = rejection_comment(comment)?;
     store.write(|c| -> Result<RequestRow, PortalError> {
         let row = load_in(c, id)?;
         authz::decide(user, id, &row.province, row.submitted_by)?;

@@ -721,26 +721,9 @@ fn audit_table(lang: Lang, page: &AuditPage, f: &AuditFilters) -> String {
         .collect();
     let pages = (page.total + page.per_page - 1) / page.per_page;
     let link = |n: i64, label: &str| {
-        let mut q: Vec<String> = [
-            ("actor", &f.actor),
-            ("action", &f.action),
-            ("object", &f.object),
-            ("from", &f.from),
-            ("to", &f.to),
-            ("per_page", &f.per_page),
-            ("limit", &f.limit),
-            ("dir", &f.dir),
-        ]
-        .iter()
-        .filter_map(|(k, v)| {
-            v.as_deref()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(|v| format!("{k}={}", percent(v)))
-        })
-        .collect();
-        q.push(format!("page={n}"));
-        format!(r#"<a href="/audit?{}">{label}</a>"#, esc(&q.join("&")))
+        let mut at = f.clone();
+        at.page = Some(n.to_string());
+        format!(r#"<a href="/audit?{}">{label}</a>"#, esc(&audit_query(&at)))
     };
     let mut nav = lang.tf(
         "Trang {} / {} ({} sự kiện)",
