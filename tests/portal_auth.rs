@@ -290,6 +290,18 @@ both_databases!(every_api_path_needs_a_token, |env| {
             admin
         };
         let reply = api(&server, method, &url, Some(token), Some(&json!({})));
+        if path.starts_with("/batches/{id}") || path == "/bulk/{id}/certificates.zip" {
+            // There is no batch nor unit change: the route's own refusal
+            // (404 not_found, or 422 for a rejection without a comment),
+            // never unknown_path.
+            assert!(
+                reply.status < 500 && !reply.body.contains("unknown_path"),
+                "{method} {url}: {} {}",
+                reply.status,
+                reply.body
+            );
+            continue;
+        }
         if path.starts_with("/tokens/{serial}") || path.starts_with("/emergencies/{id}") {
             // No token has a certificate's serial, and there is no
             // emergency action: the route's own 404.

@@ -30,13 +30,21 @@ pub(super) struct ZipFile {
 pub(super) async fn create(
     state: &State<Arc<PortalState>>,
     user: Result<ApiUser, PortalError>,
-    unit_id: i64,
+    unit_id: Option<i64>,
     filter: Option<String>,
     days: Option<u32>,
     data: rocket::Data<'_>,
 ) -> ApiResult<(Status, Json<Value>)> {
     use rocket::data::ToByteUnit;
     let user = user?.0;
+    // Optional in the route so that a request without it is answered
+    // after authentication (401 first), then refused here.
+    let unit_id = unit_id.ok_or_else(|| {
+        PortalError::invalid(
+            ErrorCode::MissingField,
+            "unit_id is required: the unit whose people the batch is for (?unit_id=…)",
+        )
+    })?;
     let read = data
         .open((files::MAX_ARCHIVE + 1).bytes())
         .into_bytes()
